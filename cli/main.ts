@@ -1,0 +1,76 @@
+import { UsageError } from "./args";
+
+/**
+ * The `relmesh` command line. Each command lives in its own module, loaded only when used, so
+ * that `relmesh sample` does not pay for loading the Pulumi SDK.
+ */
+interface Command {
+  summary: string;
+  run: (argv: string[]) => Promise<number>;
+}
+
+const commands: Record<string, Command> = {
+  start: {
+    summary: "generate (or reuse) the sample tenant and run the analytics on local Spark",
+    run: async (argv) => (await import("./start")).start(argv),
+  },
+  sample: {
+    summary: "write a synthetic tenant in MGDC's output layout plus CRM files",
+    run: async (argv) => (await import("./sample")).sampleCommand(argv),
+  },
+  run: {
+    summary: "run the notebooks on local Spark over data in the MGDC + CRM layout",
+    run: async (argv) => (await import("./run")).runCommand(argv),
+  },
+  plan: {
+    summary: "run the Pulumi program offline under mocks and list every resource",
+    run: async (argv) => (await import("./plan")).planCommand(argv),
+  },
+  synth: {
+    summary: "write every generated Synapse artifact, the SQL and the data-access report for review",
+    run: async (argv) => (await import("./synth")).synthCommand(argv),
+  },
+  bench: {
+    summary: "benchmark the pipeline against a bare Spark scan, and an incremental day against a full recompute",
+    run: async (argv) => (await import("./bench")).benchCommand(argv),
+  },
+  test: {
+    summary: "every test: type-check, jest, pytest on local Spark",
+    run: async (argv) => (await import("./selftest")).selftest(argv),
+  },
+  pytest: {
+    summary: "the notebook tests alone (pytest on local Spark); extra arguments go to pytest",
+    run: async (argv) => (await import("./selftest")).pytestOnly(argv),
+  },
+};
+commands.selftest = commands.test;
+
+function usage(): string {
+  const width = Math.max(...Object.keys(commands).map((n) => n.length));
+  const rows = Object.entries(commands)
+    .filter(([name]) => name !== "selftest")
+    .map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return ["usage: relmesh <command> [options]   (relmesh <command> --help for its options)", "", ...rows].join("\n");
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(`${usage()}\n`);
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`relmesh: unknown command '${name}'\n\n${usage()}\n`);
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
