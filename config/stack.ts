@@ -1,0 +1,828 @@
+/**
+ * The one typed, validated configuration of Relationship Mesh.
+ *
+ * Read from the `config:` map of `Pulumi.<stack>.yaml` (keys prefixed `relmesh:`), or from the
+ * engine's config at `pulumi up` (same keys, values JSON-encoded). The infrastructure program, the
+ * Synapse artifact generator, the notebook parameters and the local runner all read this object, so
+ * a bad value fails once, here, before any resource is declared — with the key, what was received
+ * and the fix in the message.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { isAbsolute, join, resolve } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { ConfigError } from "./errors";
+import { loadRuleset } from "./ruleset";
+
+// ---------------------------------------------------------------------------------------------
+// Types
+// ---------------------------------------------------------------------------------------------
+
+/** Storage redundancy of the private lake (`sku.name` of the account). */
+export type LakeSku = "Standard_LRS" | "Standard_ZRS" | "Standard_GRS" | "Standard_RAGRS" | "Standard_GZRS" | "Standard_RAGZRS";
+/** Synapse Spark node sizes (azure-native `NodeSize`, without `None`). */
+export type SparkNodeSize = "Small" | "Medium" | "Large" | "XLarge" | "XXLarge" | "XXXLarge";
+
+/** One Synapse workspace IP firewall rule (IPv4, inclusive range). */
+export interface FirewallRule {
+  name: string;
+  startIpAddress: string;
+  endIpAddress: string;
+}
+
+/** The Spark pool the notebooks run on (`relmesh:sparkPool`). */
+export interface SparkPoolConfig {
+  /** Pool name: letters and digits, starting with a letter, at most 15. @default - `spark35` */
+  name: string;
+  /** Node size. @default - `Small` (4 vCores, 32 GB per node) */
+  nodeSize: SparkNodeSize;
+  /** Autoscale floor; Synapse needs at least 3 nodes (1 head + 2 workers). @default - 3 */
+  minNodes: number;
+  /** Autoscale ceiling, at most 200. @default - 6 */
+  maxNodes: number;
+  /** Idle minutes before the pool pauses and stops billing (5..10080). @default - 15 */
+  autoPauseMinutes: number;
+}
+
+/** Spark session sizes the notebooks request (`relmesh:sparkSession`); must fit the node size. */
+export interface SparkSessionConfig {
+  /** @default - `28g` */
+  driverMemory: string;
+  /** @default - 4 */
+  driverCores: number;
+  /** @default - `28g` */
+  executorMemory: string;
+  /** @default - 4 */
+  executorCores: number;
+  /** @default - 2 */
+  numExecutors: number;
+}
+
+/** An optional dedicated SQL pool (`relmesh:dedicatedSqlPool`). */
+export interface DedicatedSqlPoolConfig {
+  /** Pool name: letters, digits and underscores, at most 60. */
+  name: string;
+  /** Performance level, `DW100c` .. `DW30000c`. */
+  sku: string;
+}
+
+/** Every physical name the program gives a resource, derived once from prefix, stack and suffix. */
+export interface ResourceNames {
+  resourceGroup: string;
+  /** Private ADLS Gen2 lake (global name, 3–24 lowercase alphanumerics). */
+  lakeAccount: string;
+  /** MGDC landing account (global name, 3–24 lowercase alphanumerics). */
+  landingAccount: string;
+  /** Key Vault (global name, 3–24 alphanumerics and hyphens). */
+  keyVault: string;
+  /** Synapse workspace (global name, 1–50 lowercase alphanumerics and hyphens). */
+  synapseWorkspace: string;
+  logAnalytics: string;
+  actionGroup: string;
+  /** Action group short name shown in SMS/e-mail (at most 12 characters). */
+  actionGroupShort: string;
+  budget: string;
+  mgdcApplication: string;
+}
+
+export interface RelmeshConfig {
+  /** Pulumi stack name the config belongs to (names and messages use it). */
+  stack: string;
+  /**
+   * Azure region of every resource, canonical form (`westeurope`). With MGDC extraction on it must
+   * be a region MGDC serves (FACTS §1.5), matching the Office region of the mailboxes.
+   * @default - `westeurope`
+   */
+  location: string;
+  /** Prefix of every resource name: 2–10 lowercase letters/digits, starting with a letter. @default - `relmesh` */
+  namePrefix: string;
+  /**
+   * Suffix that makes the global names (storage, Key Vault, Synapse) unique. Set it only when a
+   * derived name is taken.
+   * @default - 6 characters derived from a SHA-256 of subscription id, stack and prefix: stable across runs
+   */
+  nameSuffix: string;
+  /** Derived physical names. */
+  names: ResourceNames;
+  /** Tags put on every Azure resource that takes tags. @default - `{ app: "relmesh", stack: <stack> }` only */
+  tags: Record<string, string>;
+
+  /**
+   * Redundancy of the private lake. Anything but GZRS/RAGZRS/GRS/RAGRS is listed as a SEC-08 exception.
+   * @default - `Standard_GZRS` (zone- and geo-redundant)
+   */
+  lakeSku: LakeSku;
+  /** Days raw M365 data stays in the lake `raw` file system before the lifecycle policy deletes it (1..3650). @default - 30 */
+  rawRetentionDays: number;
+  /** Days deleted blobs and containers stay recoverable (soft delete, 7..365). @default - 14 */
+  softDeleteRetentionDays: number;
+  /** Days MGDC output stays in the landing account before deletion (1..30): it is copied to the lake at once. @default - 7 */
+  landingRetentionDays: number;
+  /** File systems (containers) of the private lake. Fixed names, listed here for the later stages. */
+  fileSystems: { raw: string; curated: string; workspace: string };
+  /** Folder in `raw` for M365 data (`raw/m365/...`), the path the lifecycle policy expires. */
+  rawM365Folder: string;
+  /** Container of the landing account MGDC writes into. */
+  landingContainer: string;
+
+  /**
+   * Whether the program provisions Graph Data Connect extraction (landing account, Entra app and
+   * secret, consent checklist). Off means CRM-only and allows the managed VNet.
+   * @default - true
+   */
+  mgdcEnabled: boolean;
+  /** Owners of the MGDC Entra app: licensed, non-guest users with a mailbox (FACTS §1.4). Required when MGDC is on. */
+  mgdcAppOwnerObjectIds: string[];
+  /**
+   * Entra groups whose mailboxes MGDC may read (at most 10, FACTS §2.5).
+   * @default - empty: the program creates one security group (`allowedGroupName`) and scopes MGDC to it
+   */
+  allowedGroupObjectIds: string[];
+  /** Display name of the group the program creates when `allowedGroupObjectIds` is empty. @default - `<prefix>-mgdc-allowed-users` */
+  allowedGroupName: string;
+  /** Lifetime of the MGDC client secret in days (7..180); it rotates halfway through. @default - 90 */
+  mgdcSecretLifetimeDays: number;
+  /**
+   * Fingerprint of the MGDC values the Global Admin approved (printed by the consent checklist).
+   * @default - unset: the checklist reports "not yet approved"
+   */
+  mgdcApprovedFingerprint?: string;
+  /** Key Vault secret holding the MGDC client secret (the linked service references it by name). */
+  mgdcSecretName: string;
+
+  /** Object id of the Entra group that administers Synapse (workspace and SQL Entra admin). Required. */
+  adminGroupObjectId: string;
+  /** Display name of that group (the admin `login`). @default - `relmesh-admins` */
+  adminGroupName: string;
+  /**
+   * Entra group of report readers; it gets Storage Blob Data Reader on the `curated` file system so
+   * serverless SQL can read lake tables with their identity.
+   * @default - unset: no reader role assignment
+   */
+  sqlReadersGroupObjectId?: string;
+  /** Public IPv4 address of the machine or agent that runs `pulumi up` and publishes artifacts. Required. */
+  deployerIpAddress: string;
+  /**
+   * Synapse IP firewall rules (strings `a.b.c.d`, `a.b.c.d/nn`, `a.b.c.d-e.f.g.h`, or objects
+   * `{ name, cidr }` / `{ name, startIpAddress, endIpAddress }`). Never allow-all; at most a /16 each;
+   * the deployer address must be inside one of them.
+   * @default - one rule admitting only `deployerIpAddress`
+   */
+  firewallRules: FirewallRule[];
+  /** Extra IPv4 CIDRs admitted by the Key Vault firewall (default action stays Deny). @default - none */
+  keyVaultAllowedCidrs: string[];
+  /**
+   * Synapse managed virtual network (creation-only). Not allowed while MGDC is on: MGDC's copy
+   * activity does not run on a managed-VNet integration runtime (FACTS §1.5).
+   * @default - false
+   */
+  managedVirtualNetwork: boolean;
+  /** The Spark 3.5 pool. @default - see {@link SparkPoolConfig} */
+  sparkPool: SparkPoolConfig;
+  /** Spark session sizes for the notebooks. @default - see {@link SparkSessionConfig} */
+  sparkSession: SparkSessionConfig;
+  /** A dedicated SQL pool. @default - none: serverless SQL is the serving endpoint */
+  dedicatedSqlPool?: DedicatedSqlPoolConfig;
+
+  /** Log Analytics retention in days (30..730). @default - 90 */
+  logRetentionDays: number;
+  /** E-mail receivers of the failed-pipeline alert (1..10). Required. */
+  alertEmails: string[];
+  /** Monthly budget of the resource group, in the billing currency (> 0). @default - 500 */
+  budgetAmount: number;
+  /** Budget notification thresholds, percent of the amount, increasing, 1..5 of them. @default - [50, 80, 100] */
+  budgetThresholds: number[];
+  /** First day of the budget (`YYYY-MM-01`). @default - the first of the month of `pipelineStartDate` */
+  budgetStartDate: string;
+  /** Who the budget notifies. @default - `alertEmails` */
+  budgetContactEmails: string[];
+  /**
+   * CanNotDelete locks on the lake, landing account and Key Vault (SEC-11). Dev stacks may turn this
+   * off to allow teardown; the exceptions list then names it.
+   * @default - true
+   */
+  lockResources: boolean;
+
+  /** Scoring ruleset YAML, relative to the repository root. @default - `config/ruleset.yaml` */
+  rulesetPath: string;
+  /** First day the tumbling-window trigger backfills (`YYYY-MM-DD`). @default - `2026-01-01` */
+  pipelineStartDate: string;
+  /** Whether e-mail and meeting subjects are stored in silver. @default - false: subjects are dropped at ingestion */
+  keepSubjects: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reference tables
+// ---------------------------------------------------------------------------------------------
+
+/** MGDC region table (FACTS §1.5): Office region → Azure regions (canonical names). */
+export const MGDC_REGIONS: Readonly<Record<string, readonly string[]>> = {
+  "Asia-Pacific": ["eastasia", "southeastasia"],
+  Australia: ["australiaeast", "australiasoutheast"],
+  Europe: ["northeurope", "westeurope"],
+  "North America": ["centralus", "eastus", "eastus2", "northcentralus", "southcentralus", "westcentralus", "westus", "westus2"],
+  Brazil: ["brazilsouth"],
+  UK: ["uksouth", "ukwest"],
+  Canada: ["canadacentral", "canadaeast"],
+  Japan: ["japanwest", "japaneast"],
+  India: ["southindia", "centralindia"],
+  Korea: ["koreacentral", "koreasouth"],
+  Switzerland: ["switzerlandnorth"],
+  Germany: ["germanywestcentral"],
+  Norway: ["norwayeast"],
+  France: ["francecentral"],
+  UAE: ["uaenorth"],
+};
+
+/** Every Azure region MGDC serves. */
+export const MGDC_AZURE_REGIONS: readonly string[] = Object.values(MGDC_REGIONS).flat();
+
+/** Public Azure regions (canonical names) accepted for `relmesh:location`. */
+export const AZURE_REGIONS: readonly string[] = [
+  ...MGDC_AZURE_REGIONS,
+  "westus3", "swedencentral", "swedensouth", "italynorth", "polandcentral", "spaincentral", "israelcentral",
+  "qatarcentral", "mexicocentral", "newzealandnorth", "southafricanorth", "southafricawest", "uaecentral",
+  "switzerlandwest", "germanynorth", "norwaywest", "francesouth", "australiacentral", "australiacentral2",
+  "westindia", "jioindiawest", "jioindiacentral", "brazilsoutheast", "eastus2euap", "centraluseuap",
+  "austriaeast", "belgiumcentral", "chilecentral", "indonesiacentral", "malaysiawest",
+];
+
+/** vCores and memory (GB) per Spark node size (FACTS §4). */
+export const SPARK_NODE_SIZES: Readonly<Record<SparkNodeSize, { vCores: number; memoryGb: number }>> = {
+  Small: { vCores: 4, memoryGb: 32 },
+  Medium: { vCores: 8, memoryGb: 64 },
+  Large: { vCores: 16, memoryGb: 128 },
+  XLarge: { vCores: 32, memoryGb: 256 },
+  XXLarge: { vCores: 64, memoryGb: 432 },
+  XXXLarge: { vCores: 80, memoryGb: 504 },
+};
+
+const LAKE_SKUS: readonly LakeSku[] = ["Standard_LRS", "Standard_ZRS", "Standard_GRS", "Standard_RAGRS", "Standard_GZRS", "Standard_RAGZRS"];
+const DW_SKUS = ["DW100c", "DW200c", "DW300c", "DW400c", "DW500c", "DW1000c", "DW1500c", "DW2000c", "DW2500c", "DW3000c", "DW5000c", "DW6000c", "DW7500c", "DW10000c", "DW15000c", "DW30000c"];
+
+/** Lake file systems; fixed so notebooks, SQL and artifacts agree. */
+export const LAKE_FILE_SYSTEMS = { raw: "raw", curated: "curated", workspace: "workspace" } as const;
+/** Folder of the lake's raw file system that holds M365 data (`raw/m365/...`); the lifecycle policy expires it. */
+export const RAW_M365_FOLDER = "m365";
+/** The landing container MGDC writes into. */
+export const LANDING_CONTAINER = "mgdc";
+/** The Key Vault secret name the Office 365 / ADLS linked services reference (FACTS §1.6). */
+export const MGDC_SECRET_NAME = "mgdc-sp-secret";
+
+/** Every key this project reads, without the `relmesh:` prefix. */
+export const CONFIG_KEYS = [
+  "location", "namePrefix", "nameSuffix", "tags",
+  "lakeSku", "rawRetentionDays", "softDeleteRetentionDays", "landingRetentionDays",
+  "mgdcEnabled", "mgdcAppOwnerObjectIds", "allowedGroupObjectIds", "allowedGroupName", "mgdcSecretLifetimeDays", "mgdcApprovedFingerprint",
+  "adminGroupObjectId", "adminGroupName", "sqlReadersGroupObjectId", "deployerIpAddress", "firewallRules", "keyVaultAllowedCidrs",
+  "managedVirtualNetwork", "sparkPool", "sparkSession", "dedicatedSqlPool",
+  "logRetentionDays", "alertEmails", "budgetAmount", "budgetThresholds", "budgetStartDate", "budgetContactEmails", "lockResources",
+  "rulesetPath", "pipelineStartDate", "keepSubjects",
+] as const;
+type ConfigKey = (typeof CONFIG_KEYS)[number];
+
+/** The repository root (this file lives in `config/`). */
+export const REPO_ROOT = resolve(__dirname, "..");
+
+// ---------------------------------------------------------------------------------------------
+// Pure helpers (exported for tests and for the other stages)
+// ---------------------------------------------------------------------------------------------
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export function isGuid(value: string): boolean {
+  return GUID.test(value);
+}
+
+/** `West Europe` → `westeurope`. */
+export function canonicalRegion(value: string): string {
+  return value.toLowerCase().replace(/[\s_-]/g, "");
+}
+
+/** Parses a dotted IPv4 address to an unsigned 32-bit number, or undefined. */
+export function parseIpv4(value: string): number | undefined {
+  const parts = value.split(".");
+  if (parts.length !== 4) return undefined;
+  let n = 0;
+  for (const p of parts) {
+    if (!/^\d{1,3}$/.test(p) || Number(p) > 255 || (p.length > 1 && p.startsWith("0"))) return undefined;
+    n = n * 256 + Number(p);
+  }
+  return n;
+}
+
+export function formatIpv4(n: number): string {
+  return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join(".");
+}
+
+/** `a.b.c.d/nn` → inclusive range, or undefined when malformed or not aligned to the prefix. */
+export function parseCidr(value: string): { start: number; end: number; prefix: number } | undefined {
+  const m = /^([^/]+)\/(\d{1,2})$/.exec(value);
+  const ip = m ? parseIpv4(m[1]) : parseIpv4(value);
+  const prefix = m ? Number(m[2]) : 32;
+  if (ip === undefined || prefix > 32) return undefined;
+  const size = 2 ** (32 - prefix);
+  if (ip % size !== 0) return undefined;
+  return { start: ip, end: ip + size - 1, prefix };
+}
+
+function isPrivateIpv4(n: number): boolean {
+  const inRange = (cidr: string) => {
+    const r = parseCidr(cidr)!;
+    return n >= r.start && n <= r.end;
+  };
+  return ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "169.254.0.0/16", "0.0.0.0/8"].some(inRange);
+}
+
+/** Largest range one firewall rule may open (a /16). */
+export const MAX_FIREWALL_RANGE = 65536;
+
+/**
+ * Stable 6-character suffix for global names: base-36 of a SHA-256 over subscription id, stack and
+ * prefix. Same inputs, same suffix, on every machine.
+ */
+export function deriveNameSuffix(prefix: string, stack: string, subscriptionId = ""): string {
+  const digest = createHash("sha256").update(`${subscriptionId}|${stack}|${prefix}`).digest();
+  return (digest.readUInt32BE(0) % 36 ** 6).toString(36).padStart(6, "0");
+}
+
+function slug(value: string, max: number): string {
+  return value.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, max).replace(/-+$/, "") || "stack";
+}
+
+/** Every physical name, from prefix, stack and suffix. Pure. */
+export function deriveNames(prefix: string, stack: string, suffix: string): ResourceNames {
+  const s = slug(stack, 20);
+  return {
+    resourceGroup: `rg-${prefix}-${s}`,
+    lakeAccount: `${prefix}lake${suffix}`,
+    landingAccount: `${prefix}mgdc${suffix}`,
+    keyVault: `${prefix}-kv-${suffix}`,
+    synapseWorkspace: `${prefix}-syn-${suffix}`,
+    logAnalytics: `${prefix}-log-${s}`,
+    actionGroup: `${prefix}-alerts-${s}`,
+    actionGroupShort: `${prefix}ops`.slice(0, 12),
+    budget: `${prefix}-budget-${s}`,
+    mgdcApplication: `${prefix}-mgdc-${s}`,
+  };
+}
+
+/** Azure naming rules for the derived names; returns the first violation as text, or undefined. */
+export function checkNames(names: ResourceNames): string | undefined {
+  const rules: Array<[keyof ResourceNames, RegExp, string]> = [
+    ["lakeAccount", /^[a-z0-9]{3,24}$/, "3–24 lowercase letters and digits (storage account names are global)"],
+    ["landingAccount", /^[a-z0-9]{3,24}$/, "3–24 lowercase letters and digits (storage account names are global)"],
+    ["keyVault", /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/, "3–24 letters, digits and single hyphens, starting with a letter"],
+    ["synapseWorkspace", /^[a-z0-9](?!.*-ondemand)[a-z0-9-]{0,48}[a-z0-9]$/, "1–50 lowercase letters, digits and hyphens, not containing '-ondemand'"],
+    ["resourceGroup", /^[-\w.()]{1,89}[-\w()]$/, "1–90 letters, digits, '-', '_', '.', '(' and ')'"],
+    ["logAnalytics", /^[A-Za-z0-9][A-Za-z0-9-]{2,61}[A-Za-z0-9]$/, "4–63 letters, digits and hyphens"],
+  ];
+  for (const [key, re, rule] of rules) {
+    if (!re.test(names[key])) return `${key} '${names[key]}' breaks the Azure naming rule: ${rule}`;
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+// ---------------------------------------------------------------------------------------------
+
+export interface ValidateOptions {
+  /** Stack name; used in derived names and in the fix of each message. @default - `dev` */
+  stack?: string;
+  /** Repository root the ruleset path is resolved against. @default - the repository root */
+  rootDir?: string;
+  /**
+   * Subscription the stack deploys to; part of the name suffix so two subscriptions never race for
+   * the same global names. `pulumi up` passes the deploying subscription.
+   * @default - `azure-native:subscriptionId` from the stack config, else none (offline tools)
+   */
+  subscriptionId?: string;
+}
+
+function show(value: unknown): string {
+  if (typeof value === "string") return `'${value}'`;
+  if (value === undefined) return "nothing";
+  return JSON.stringify(value);
+}
+
+class Reader {
+  private readonly values = new Map<string, unknown>();
+  constructor(raw: Record<string, unknown>, readonly stack: string) {
+    for (const [key, value] of Object.entries(raw)) {
+      if (key.startsWith("relmesh:")) this.values.set(key.slice("relmesh:".length), value);
+      else if (!key.includes(":")) this.values.set(key, value);
+    }
+    const known = new Set<string>(CONFIG_KEYS);
+    for (const key of [...this.values.keys()].sort()) {
+      if (!known.has(key)) {
+        const near = CONFIG_KEYS.find((k) => k.toLowerCase() === key.toLowerCase() || editDistance(k, key) <= 2);
+        this.fail(key, "not a key Relationship Mesh reads", undefined, near ? `rename it to relmesh:${near}` : `remove it (known keys are documented in Pulumi.dev.yaml)`);
+      }
+    }
+  }
+
+  /** `relmesh:key must be …, got …: set relmesh:key in Pulumi.<stack>.yaml` */
+  fail(key: string, rule: string, got: unknown, fix?: string): never {
+    const received = arguments.length >= 3 && got !== undefined ? `, got ${show(got)}` : "";
+    throw new ConfigError(`relmesh:${key} ${rule.startsWith("not ") ? "is " : "must be "}${rule}${received}: ${fix ?? `set relmesh:${key} in Pulumi.${this.stack}.yaml`}`);
+  }
+
+  has(key: ConfigKey): boolean {
+    const v = this.values.get(key);
+    return v !== undefined && v !== null && v !== "";
+  }
+
+  private raw(key: ConfigKey): unknown {
+    return this.values.get(key);
+  }
+
+  /** Values from the engine arrive JSON-encoded; YAML values arrive typed. */
+  private decoded(key: ConfigKey): unknown {
+    const v = this.raw(key);
+    if (typeof v === "string" && /^\s*[[{]/.test(v)) {
+      try {
+        return JSON.parse(v);
+      } catch {
+        return v;
+      }
+    }
+    return v;
+  }
+
+  string(key: ConfigKey, fallback: string): string {
+    if (!this.has(key)) return fallback;
+    const v = this.raw(key);
+    if (typeof v !== "string") this.fail(key, "a string", v);
+    return v.trim();
+  }
+
+  optionalString(key: ConfigKey): string | undefined {
+    return this.has(key) ? this.string(key, "") : undefined;
+  }
+
+  int(key: ConfigKey, fallback: number, min: number, max: number, unit = ""): number {
+    if (!this.has(key)) return fallback;
+    const v = this.raw(key);
+    const n = typeof v === "number" ? v : typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v) : NaN;
+    if (!Number.isInteger(n) || n < min || n > max) this.fail(key, `a whole number ${min}..${max}${unit}`, v);
+    return n;
+  }
+
+  number(key: ConfigKey, fallback: number, min: number, max: number): number {
+    if (!this.has(key)) return fallback;
+    const v = this.raw(key);
+    const n = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : NaN;
+    if (!Number.isFinite(n) || n <= min || n > max) this.fail(key, `a number greater than ${min} and at most ${max}`, v);
+    return n;
+  }
+
+  bool(key: ConfigKey, fallback: boolean): boolean {
+    if (!this.has(key)) return fallback;
+    const v = this.raw(key);
+    if (v === true || v === "true") return true;
+    if (v === false || v === "false") return false;
+    return this.fail(key, "true or false", v);
+  }
+
+  list(key: ConfigKey): unknown[] {
+    if (!this.has(key)) return [];
+    const v = this.decoded(key);
+    if (!Array.isArray(v)) this.fail(key, "a list", v);
+    return v as unknown[];
+  }
+
+  stringList(key: ConfigKey): string[] {
+    return this.list(key).map((item, i) => {
+      if (typeof item !== "string" || item.trim() === "") this.fail(`${key}[${i}]`, "a non-empty string", item);
+      return (item as string).trim();
+    });
+  }
+
+  object(key: ConfigKey): Record<string, unknown> | undefined {
+    if (!this.has(key)) return undefined;
+    const v = this.decoded(key);
+    if (typeof v !== "object" || v === null || Array.isArray(v)) this.fail(key, "a map of keys to values", v);
+    return v as Record<string, unknown>;
+  }
+}
+
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+  }
+  return d[a.length][b.length];
+}
+
+function isoDate(r: Reader, key: ConfigKey, value: string): string {
+  const m = ISO_DATE.exec(value);
+  const t = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN;
+  if (!m || Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== value) r.fail(key, "an ISO date YYYY-MM-DD", value);
+  return value;
+}
+
+function guid(r: Reader, key: string, value: unknown): string {
+  if (typeof value !== "string" || !isGuid(value.trim())) r.fail(key, "an Entra object id (a GUID like 00000000-0000-0000-0000-000000000000)", value);
+  return (value as string).trim().toLowerCase();
+}
+
+function guidList(r: Reader, key: ConfigKey, max: number): string[] {
+  const items = r.list(key);
+  if (items.length > max) r.fail(key, `a list of at most ${max} object ids`, `${items.length} ids`);
+  const ids = items.map((v, i) => guid(r, `${key}[${i}]`, v));
+  const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (dup) r.fail(key, "a list without duplicates", dup, `remove the repeated id from relmesh:${key} in Pulumi.${r.stack}.yaml`);
+  return ids;
+}
+
+function emails(r: Reader, key: ConfigKey, list: string[]): string[] {
+  list.forEach((e, i) => {
+    if (!EMAIL.test(e)) r.fail(`${key}[${i}]`, "an e-mail address", e);
+  });
+  return list;
+}
+
+function firewallRules(r: Reader, deployerIp: string, stack: string): FirewallRule[] {
+  const items = r.list("firewallRules");
+  const rules: FirewallRule[] = items.map((item, i) => {
+    const key = `firewallRules[${i}]`;
+    let name: string | undefined;
+    let start: number | undefined;
+    let end: number | undefined;
+    let text: string;
+    if (typeof item === "string") {
+      text = item.trim();
+    } else if (item && typeof item === "object" && !Array.isArray(item)) {
+      const o = item as Record<string, unknown>;
+      name = typeof o.name === "string" ? o.name : undefined;
+      text = typeof o.cidr === "string" ? o.cidr : `${String(o.startIpAddress)}-${String(o.endIpAddress)}`;
+    } else {
+      return r.fail(key, "a CIDR string or { name, cidr } / { name, startIpAddress, endIpAddress }", item);
+    }
+    if (text.includes("-")) {
+      const [a, b] = text.split("-", 2).map((s) => s.trim());
+      start = parseIpv4(a);
+      end = parseIpv4(b);
+      if (start === undefined || end === undefined) r.fail(key, "an IPv4 range a.b.c.d-e.f.g.h", text);
+    } else {
+      const c = parseCidr(text);
+      if (!c) r.fail(key, "an IPv4 address or CIDR aligned to its prefix (e.g. 203.0.113.0/24)", text);
+      start = c!.start;
+      end = c!.end;
+    }
+    const s = start!;
+    const e = end!;
+    if (s > e) r.fail(key, "a range whose start is not after its end", text);
+    if (s === 0 && e === 0) r.fail(key, "a real address range, not 0.0.0.0-0.0.0.0 ('allow all Azure services' admits every Azure customer, SEC-22)", text, `remove it from relmesh:firewallRules in Pulumi.${stack}.yaml`);
+    if (s === 0 && e === 0xffffffff) r.fail(key, "a narrow range, never allow-all 0.0.0.0-255.255.255.255 (SEC-22)", text, `remove it from relmesh:firewallRules in Pulumi.${stack}.yaml`);
+    if (e - s + 1 > MAX_FIREWALL_RANGE) r.fail(key, `at most a /16 (${MAX_FIREWALL_RANGE} addresses)`, text, `narrow it in relmesh:firewallRules in Pulumi.${stack}.yaml`);
+    const ruleName = name ?? `allow-${formatIpv4(s).replace(/\./g, "-")}${s === e ? "" : `-to-${formatIpv4(e).replace(/\./g, "-")}`}`;
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$/.test(ruleName)) r.fail(`${key}.name`, "1–80 letters, digits, '_', '.' or '-'", ruleName);
+    return { name: ruleName, startIpAddress: formatIpv4(s), endIpAddress: formatIpv4(e) };
+  });
+  const deployer = parseIpv4(deployerIp)!;
+  if (rules.length === 0) {
+    return [{ name: "deployer", startIpAddress: deployerIp, endIpAddress: deployerIp }];
+  }
+  const names = rules.map((x) => x.name);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) r.fail("firewallRules", "a list of rules with distinct names", dup);
+  if (!rules.some((x) => parseIpv4(x.startIpAddress)! <= deployer && deployer <= parseIpv4(x.endIpAddress)!)) {
+    r.fail("firewallRules", `a list that admits the deployer address ${deployerIp} (publishing artifacts needs the workspace endpoints)`, rules.map((x) => `${x.startIpAddress}-${x.endIpAddress}`), `add ${deployerIp}/32 to relmesh:firewallRules in Pulumi.${stack}.yaml`);
+  }
+  return rules;
+}
+
+function sparkPool(r: Reader): SparkPoolConfig {
+  const o = r.object("sparkPool") ?? {};
+  const known = ["name", "nodeSize", "minNodes", "maxNodes", "autoPauseMinutes"];
+  for (const k of Object.keys(o).sort()) if (!known.includes(k)) r.fail(`sparkPool.${k}`, "not a Spark pool setting", undefined, `use one of ${known.join(", ")}`);
+  const int = (k: string, fallback: number, min: number, max: number): number => {
+    const v = o[k];
+    if (v === undefined) return fallback;
+    const n = typeof v === "string" ? Number(v) : v;
+    if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) r.fail(`sparkPool.${k}`, `a whole number ${min}..${max}`, v);
+    return n as number;
+  };
+  const name = o.name === undefined ? "spark35" : o.name;
+  if (typeof name !== "string" || !/^[A-Za-z][A-Za-z0-9]{0,14}$/.test(name)) r.fail("sparkPool.name", "1–15 letters and digits starting with a letter", name);
+  const nodeSize = o.nodeSize === undefined ? "Small" : o.nodeSize;
+  if (typeof nodeSize !== "string" || !(nodeSize in SPARK_NODE_SIZES)) r.fail("sparkPool.nodeSize", `one of ${Object.keys(SPARK_NODE_SIZES).join(", ")}`, nodeSize);
+  const minNodes = int("minNodes", 3, 3, 200);
+  const maxNodes = int("maxNodes", Math.max(6, minNodes), 3, 200);
+  if (maxNodes < minNodes) r.fail("sparkPool.maxNodes", `at least sparkPool.minNodes (${minNodes})`, maxNodes);
+  const autoPauseMinutes = int("autoPauseMinutes", 15, 5, 10080);
+  return { name: name as string, nodeSize: nodeSize as SparkNodeSize, minNodes, maxNodes, autoPauseMinutes };
+}
+
+function sparkSession(r: Reader, pool: SparkPoolConfig): SparkSessionConfig {
+  const o = r.object("sparkSession") ?? {};
+  const known = ["driverMemory", "driverCores", "executorMemory", "executorCores", "numExecutors"];
+  for (const k of Object.keys(o).sort()) if (!known.includes(k)) r.fail(`sparkSession.${k}`, "not a Spark session setting", undefined, `use one of ${known.join(", ")}`);
+  const node = SPARK_NODE_SIZES[pool.nodeSize];
+  const memory = (k: string): string => {
+    const v = o[k] === undefined ? `${node.memoryGb - 4}g` : o[k];
+    const m = typeof v === "string" ? /^(\d+)g$/.exec(v) : null;
+    if (!m || Number(m[1]) < 1 || Number(m[1]) > node.memoryGb) r.fail(`sparkSession.${k}`, `a size like '28g', at most the ${pool.nodeSize} node's ${node.memoryGb}g`, v);
+    return v as string;
+  };
+  const cores = (k: string, fallback: number, max: number, what: string): number => {
+    const v = o[k] === undefined ? fallback : o[k];
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > max) r.fail(`sparkSession.${k}`, `a whole number 1..${max} (${what})`, v);
+    return v as number;
+  };
+  return {
+    driverMemory: memory("driverMemory"),
+    driverCores: cores("driverCores", node.vCores, node.vCores, `vCores of a ${pool.nodeSize} node`),
+    executorMemory: memory("executorMemory"),
+    executorCores: cores("executorCores", node.vCores, node.vCores, `vCores of a ${pool.nodeSize} node`),
+    numExecutors: cores("numExecutors", Math.min(2, pool.maxNodes - 1), pool.maxNodes - 1, "sparkPool.maxNodes minus the driver"),
+  };
+}
+
+function dedicatedPool(r: Reader): DedicatedSqlPoolConfig | undefined {
+  const o = r.object("dedicatedSqlPool");
+  if (!o) return undefined;
+  const name = o.name ?? "relmeshdw";
+  if (typeof name !== "string" || !/^[A-Za-z][A-Za-z0-9_]{0,59}$/.test(name)) r.fail("dedicatedSqlPool.name", "1–60 letters, digits and underscores starting with a letter", name);
+  const sku = o.sku ?? "DW100c";
+  if (typeof sku !== "string" || !DW_SKUS.includes(sku)) r.fail("dedicatedSqlPool.sku", `one of ${DW_SKUS.join(", ")}`, sku);
+  return { name: name as string, sku: sku as string };
+}
+
+/**
+ * Validates the raw stack config and returns the typed config. Throws {@link ConfigError} naming the
+ * key, the value received and the fix. Pure apart from reading the ruleset file.
+ */
+export function validateConfig(raw: Record<string, unknown>, opts: ValidateOptions = {}): RelmeshConfig {
+  const stack = opts.stack ?? "dev";
+  const rootDir = opts.rootDir ?? REPO_ROOT;
+  const r = new Reader(raw ?? {}, stack);
+  const file = `Pulumi.${stack}.yaml`;
+
+  // Scalars first, in the order a reader of Pulumi.dev.yaml meets them.
+  const mgdcEnabled = r.bool("mgdcEnabled", true);
+  const locationRaw = r.string("location", "westeurope");
+  const location = canonicalRegion(locationRaw);
+  if (!AZURE_REGIONS.includes(location)) r.fail("location", "an Azure region name such as 'westeurope'", locationRaw);
+  if (mgdcEnabled && !MGDC_AZURE_REGIONS.includes(location)) {
+    r.fail("location", `a region Graph Data Connect serves while relmesh:mgdcEnabled is true (${MGDC_AZURE_REGIONS.join(", ")})`, locationRaw, `pick the region matching your mailboxes' Office region in ${file}`);
+  }
+
+  const namePrefix = r.string("namePrefix", "relmesh");
+  if (!/^[a-z][a-z0-9]{1,9}$/.test(namePrefix)) r.fail("namePrefix", "2–10 lowercase letters and digits starting with a letter (it prefixes global storage account names)", namePrefix);
+  const subscriptionId = typeof raw?.["azure-native:subscriptionId"] === "string" ? (raw["azure-native:subscriptionId"] as string) : (opts.subscriptionId ?? "");
+  const nameSuffix = r.string("nameSuffix", deriveNameSuffix(namePrefix, stack, subscriptionId));
+  if (!/^[a-z0-9]{1,8}$/.test(nameSuffix)) r.fail("nameSuffix", "1–8 lowercase letters and digits", nameSuffix);
+  const names = deriveNames(namePrefix, stack, nameSuffix);
+  const badName = checkNames(names);
+  if (badName) r.fail("namePrefix", `a prefix whose derived names follow Azure rules (${badName})`, namePrefix);
+
+  const tagsRaw = r.object("tags") ?? {};
+  const tags: Record<string, string> = {};
+  for (const [k, v] of Object.entries(tagsRaw)) {
+    if (typeof v !== "string" || k.length > 512 || /[<>%&\\?/]/.test(k)) r.fail(`tags.${k}`, "a string value under a name without < > % & \\ ? /", v);
+    tags[k] = v as string;
+  }
+
+  const lakeSku = r.string("lakeSku", "Standard_GZRS") as LakeSku;
+  if (!LAKE_SKUS.includes(lakeSku)) r.fail("lakeSku", `one of ${LAKE_SKUS.join(", ")}`, lakeSku);
+  const rawRetentionDays = r.int("rawRetentionDays", 30, 1, 3650);
+  const softDeleteRetentionDays = r.int("softDeleteRetentionDays", 14, 7, 365);
+  const landingRetentionDays = r.int("landingRetentionDays", 7, 1, 30);
+
+  const mgdcAppOwnerObjectIds = guidList(r, "mgdcAppOwnerObjectIds", 5);
+  if (mgdcEnabled && mgdcAppOwnerObjectIds.length === 0) {
+    r.fail("mgdcAppOwnerObjectIds", "at least one object id of a licensed, non-guest user who owns the MGDC app", [], `set relmesh:mgdcAppOwnerObjectIds in ${file}, or set relmesh:mgdcEnabled to false`);
+  }
+  const allowedGroupObjectIds = guidList(r, "allowedGroupObjectIds", 10);
+  const allowedGroupName = r.string("allowedGroupName", `${namePrefix}-mgdc-allowed-users`);
+  const mgdcSecretLifetimeDays = r.int("mgdcSecretLifetimeDays", 90, 7, 180);
+  const mgdcApprovedFingerprint = r.optionalString("mgdcApprovedFingerprint");
+  if (mgdcApprovedFingerprint !== undefined && !/^[0-9a-f]{64}$/.test(mgdcApprovedFingerprint)) {
+    r.fail("mgdcApprovedFingerprint", "the 64-hex fingerprint printed by the consent checklist", mgdcApprovedFingerprint);
+  }
+
+  if (!r.has("adminGroupObjectId")) r.fail("adminGroupObjectId", "the object id of the Entra group that administers Synapse", undefined);
+  const adminGroupObjectId = guid(r, "adminGroupObjectId", r.string("adminGroupObjectId", ""));
+  const adminGroupName = r.string("adminGroupName", "relmesh-admins");
+  const sqlReadersRaw = r.optionalString("sqlReadersGroupObjectId");
+  const sqlReadersGroupObjectId = sqlReadersRaw === undefined ? undefined : guid(r, "sqlReadersGroupObjectId", sqlReadersRaw);
+
+  if (!r.has("deployerIpAddress")) r.fail("deployerIpAddress", "the public IPv4 address `pulumi up` runs from", undefined);
+  const deployerIpAddress = r.string("deployerIpAddress", "");
+  const deployerN = parseIpv4(deployerIpAddress);
+  if (deployerN === undefined) r.fail("deployerIpAddress", "an IPv4 address a.b.c.d", deployerIpAddress);
+  if (isPrivateIpv4(deployerN!)) r.fail("deployerIpAddress", "a public IPv4 address (Azure sees your public address, e.g. from https://ifconfig.me)", deployerIpAddress);
+  const rules = firewallRules(r, deployerIpAddress, stack);
+  const keyVaultAllowedCidrs = r.stringList("keyVaultAllowedCidrs").map((c, i) => {
+    const p = parseCidr(c);
+    if (!p || p.prefix < 16) r.fail(`keyVaultAllowedCidrs[${i}]`, "an IPv4 address or CIDR of at most a /16, aligned to its prefix", c);
+    return c;
+  });
+
+  const managedVirtualNetwork = r.bool("managedVirtualNetwork", false);
+  if (managedVirtualNetwork && mgdcEnabled) {
+    r.fail("managedVirtualNetwork", "false while relmesh:mgdcEnabled is true: MGDC's copy activity does not run on a managed-VNet integration runtime (FACTS §1.5)", true, `set relmesh:managedVirtualNetwork to false, or relmesh:mgdcEnabled to false, in ${file}`);
+  }
+  const pool = sparkPool(r);
+  const session = sparkSession(r, pool);
+  const dedicatedSqlPool = dedicatedPool(r);
+
+  const logRetentionDays = r.int("logRetentionDays", 90, 30, 730);
+  if (!r.has("alertEmails")) r.fail("alertEmails", "a list of 1..10 e-mail addresses for the failed-pipeline alert", undefined);
+  const alertEmails = emails(r, "alertEmails", r.stringList("alertEmails"));
+  if (alertEmails.length < 1 || alertEmails.length > 10) r.fail("alertEmails", "a list of 1..10 e-mail addresses", alertEmails.length);
+  const budgetAmount = r.number("budgetAmount", 500, 0, 10_000_000);
+  const budgetThresholds = r.list("budgetThresholds").length ? r.list("budgetThresholds") : [50, 80, 100];
+  if (budgetThresholds.length > 5) r.fail("budgetThresholds", "a list of at most 5 percentages (Azure budgets hold 5 notifications)", budgetThresholds);
+  budgetThresholds.forEach((t, i) => {
+    const n = typeof t === "string" ? Number(t) : t;
+    if (typeof n !== "number" || !Number.isFinite(n) || n <= 0 || n > 1000) r.fail(`budgetThresholds[${i}]`, "a percentage greater than 0 and at most 1000", t);
+    if (i > 0 && (n as number) <= Number(budgetThresholds[i - 1])) r.fail("budgetThresholds", "a strictly increasing list", budgetThresholds);
+  });
+  const pipelineStartDate = isoDate(r, "pipelineStartDate", r.string("pipelineStartDate", "2026-01-01"));
+  const budgetStartDate = isoDate(r, "budgetStartDate", r.string("budgetStartDate", `${pipelineStartDate.slice(0, 7)}-01`));
+  if (!budgetStartDate.endsWith("-01") || budgetStartDate < "2017-06-01") r.fail("budgetStartDate", "the first day of a month, on or after 2017-06-01", budgetStartDate);
+  const budgetContactEmails = r.has("budgetContactEmails") ? emails(r, "budgetContactEmails", r.stringList("budgetContactEmails")) : alertEmails;
+  const lockResources = r.bool("lockResources", true);
+
+  const rulesetPath = r.string("rulesetPath", "config/ruleset.yaml");
+  const rulesetFile = isAbsolute(rulesetPath) ? rulesetPath : join(rootDir, rulesetPath);
+  if (!existsSync(rulesetFile)) r.fail("rulesetPath", "a ruleset YAML file that exists", rulesetPath, `set relmesh:rulesetPath in ${file} to a path relative to the repository root (the default is config/ruleset.yaml)`);
+  loadRuleset(rulesetFile);
+  const keepSubjects = r.bool("keepSubjects", false);
+
+  return {
+    stack,
+    location,
+    namePrefix,
+    nameSuffix,
+    names,
+    tags: { app: "relmesh", stack, ...tags },
+    lakeSku,
+    rawRetentionDays,
+    softDeleteRetentionDays,
+    landingRetentionDays,
+    fileSystems: { ...LAKE_FILE_SYSTEMS },
+    rawM365Folder: RAW_M365_FOLDER,
+    landingContainer: LANDING_CONTAINER,
+    mgdcEnabled,
+    mgdcAppOwnerObjectIds,
+    allowedGroupObjectIds,
+    allowedGroupName,
+    mgdcSecretLifetimeDays,
+    ...(mgdcApprovedFingerprint !== undefined ? { mgdcApprovedFingerprint } : {}),
+    mgdcSecretName: MGDC_SECRET_NAME,
+    adminGroupObjectId,
+    adminGroupName,
+    ...(sqlReadersGroupObjectId !== undefined ? { sqlReadersGroupObjectId } : {}),
+    deployerIpAddress,
+    firewallRules: rules,
+    keyVaultAllowedCidrs,
+    managedVirtualNetwork,
+    sparkPool: pool,
+    sparkSession: session,
+    ...(dedicatedSqlPool ? { dedicatedSqlPool } : {}),
+    logRetentionDays,
+    alertEmails,
+    budgetAmount,
+    budgetThresholds: budgetThresholds.map(Number),
+    budgetStartDate,
+    budgetContactEmails,
+    lockResources,
+    rulesetPath,
+    pipelineStartDate,
+    keepSubjects,
+  };
+}
+
+/** Reads `Pulumi.<stack>.yaml` under `rootDir` and validates its `config:` map. */
+export function loadStackConfig(stack = "dev", rootDir = REPO_ROOT): RelmeshConfig {
+  const file = join(rootDir, `Pulumi.${stack}.yaml`);
+  if (!existsSync(file)) {
+    throw new ConfigError(`stack config ${file} does not exist: create Pulumi.${stack}.yaml (copy Pulumi.dev.yaml) or pass another --stack`);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new ConfigError(`Pulumi.${stack}.yaml is not valid YAML: ${(error as Error).message.split("\n")[0]}: fix the syntax at that line`);
+  }
+  const map = doc && typeof doc === "object" ? (doc as Record<string, unknown>).config : undefined;
+  if (map !== undefined && (typeof map !== "object" || map === null || Array.isArray(map))) {
+    throw new ConfigError(`Pulumi.${stack}.yaml 'config' must be a map of relmesh: keys: fix the file's config: section`);
+  }
+  return validateConfig((map ?? {}) as Record<string, unknown>, { stack, rootDir });
+}
+
+/** The raw config a fresh clone's Pulumi.dev.yaml holds, for tests and docs. */
+export function defaultConfig(stack = "dev", rootDir = REPO_ROOT): RelmeshConfig {
+  return loadStackConfig(stack, rootDir);
+}

@@ -1,0 +1,97 @@
+/**
+ * Security controls (SECURITY.md SEC-xx) this deployment does not meet, each with its reason.
+ * Reviewers read this list; the stack exports it; a test checks every entry names a control, a
+ * resource that exists in the plan and a reason. A control not listed here holds, and a test says so.
+ */
+import type { RelmeshConfig } from "../config/stack";
+import { LOGICAL } from "./logical-names";
+
+export interface SecurityException {
+  /** Control id from SECURITY.md, e.g. `SEC-05`. */
+  control: string;
+  /** Logical name of the resource the exception applies to (as in `relmesh plan`). */
+  resource: string;
+  /** Why the control cannot hold, and what contains the risk. */
+  reason: string;
+}
+
+/** Exceptions inherent to the architecture (present whenever the resource is). */
+export const SECURITY_EXCEPTIONS: readonly SecurityException[] = [
+  {
+    control: "SEC-05",
+    resource: LOGICAL.landing,
+    reason:
+      "MGDC only lands data in storage open to public networks, reached with service-principal auth (SECURITY.md caveat 4, FACTS §1.5). " +
+      "Contained: a separate account holding only raw M365 files for relmesh:landingRetentionDays, no shared keys, no anonymous access, TLS 1.2, " +
+      "the MGDC principal limited to one container, data copied into the private lake at once.",
+  },
+  {
+    control: "SEC-06",
+    resource: LOGICAL.landing,
+    reason: "Same cause as SEC-05 on this account: network rules default to Allow because MGDC writes from Azure IR addresses that cannot be allow-listed in the same region.",
+  },
+  {
+    control: "SEC-08",
+    resource: LOGICAL.landing,
+    reason: "Locally redundant on purpose: it holds a transient copy that MGDC can extract again; the private lake is the durable store.",
+  },
+  {
+    control: "SEC-05",
+    resource: LOGICAL.lake,
+    reason:
+      "No virtual network or private endpoint in this reference architecture. The public endpoint stays enabled but its firewall denies by default and " +
+      "admits only the Synapse workspace (resource instance rule) and trusted Azure services; Entra-only auth (no shared keys).",
+  },
+  {
+    control: "SEC-21",
+    resource: LOGICAL.synapse,
+    reason:
+      "Public network access stays Enabled: the deployer publishes artifacts and runs DDL through the workspace endpoints, and private endpoints need a VNet " +
+      "this architecture does not have. The IP firewall admits only relmesh:firewallRules (never allow-all), and SQL is Entra-only.",
+  },
+  {
+    control: "SEC-22",
+    resource: LOGICAL.synapse,
+    reason: "IP firewall rules exist (from relmesh:firewallRules, each at most a /16, including the deployer's address); allow-all and 'allow Azure services' are rejected by config validation.",
+  },
+  {
+    control: "SEC-25",
+    resource: LOGICAL.synapse,
+    reason:
+      "azure-native synapse (API 2021-06-01) has no workspace auditing-policy resource, and vulnerability assessment needs a storage container reached with keys; " +
+      "SQL security audit events go to Log Analytics through the diagnostic setting instead. Serverless SQL accepts TLS 1.2+ only.",
+  },
+  {
+    control: "SEC-27",
+    resource: LOGICAL.sparkPool,
+    reason: "isComputeIsolationEnabled stays false: compute isolation exists only for specific large node sizes (unverified), not the configured pool size.",
+  },
+  {
+    control: "SEC-18",
+    resource: LOGICAL.keyVault,
+    reason: "Defender for Key Vault is a subscription-wide plan (security.Pricing); enable it by subscription policy, not from this resource-group-scoped stack. AuditEvent logging is on.",
+  },
+];
+
+/** The exceptions that apply to this config: the architectural ones for resources it creates, plus config-driven ones. */
+export function securityExceptions(config: RelmeshConfig): SecurityException[] {
+  const list = SECURITY_EXCEPTIONS.filter((e) => config.mgdcEnabled || e.resource !== LOGICAL.landing);
+  if (!config.managedVirtualNetwork) {
+    const why = config.mgdcEnabled
+      ? "MGDC's copy activity does not run on a managed-VNet integration runtime (FACTS §1.5), so the workspace has no managed VNet"
+      : "relmesh:managedVirtualNetwork is false";
+    list.push(
+      { control: "SEC-19", resource: LOGICAL.synapse, reason: `${why}; it cannot be added after creation.` },
+      { control: "SEC-20", resource: LOGICAL.synapse, reason: `Data-exfiltration protection needs the managed VNet (SEC-19): ${why}.` },
+    );
+  }
+  if (!["Standard_GZRS", "Standard_RAGZRS", "Standard_GRS", "Standard_RAGRS"].includes(config.lakeSku)) {
+    list.push({ control: "SEC-08", resource: LOGICAL.lake, reason: `relmesh:lakeSku is ${config.lakeSku}: the lake is not geo-redundant.` });
+  }
+  if (!config.lockResources) {
+    for (const resource of [LOGICAL.lake, LOGICAL.keyVault]) {
+      list.push({ control: "SEC-11", resource, reason: "relmesh:lockResources is false (a dev stack that must be torn down): no CanNotDelete lock." });
+    }
+  }
+  return list.sort((a, b) => a.control.localeCompare(b.control) || a.resource.localeCompare(b.resource));
+}

@@ -1,0 +1,156 @@
+/**
+ * The whole architecture: composes one component per concern and returns the stack outputs.
+ * `stacks/index.ts` (pulumi up) and `relmesh plan` (mocks) both call {@link createRelmesh}.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as resources from "@pulumi/azure-native/resources";
+import type { RelmeshConfig } from "../config/stack";
+import { AccessControl } from "./access";
+import { securityExceptions, type SecurityException } from "./exceptions";
+import { RelmeshKeyVault } from "./key-vault";
+import { DataLake } from "./lake";
+import { MgdcLanding } from "./landing";
+import { LOGICAL } from "./logical-names";
+import { consentChecklist, type ConsentChecklist } from "./mgdc-consent";
+import { MgdcIdentity } from "./mgdc-identity";
+import { Monitoring } from "./monitoring";
+import { plannedSynapseRbac, type Grantee, type GrantScope } from "./roles";
+import { SynapseWorkspace, synapseWorkspaceId } from "./synapse";
+
+export interface CreateOptions {
+  /** Clock for the MGDC secret's rotation window. @default - the current time */
+  now?: Date;
+}
+
+export interface RelmeshOutputs {
+  resourceGroupName: pulumi.Output<string>;
+  synapseWorkspaceName: string;
+  synapseWebUrl: pulumi.Output<string>;
+  synapseDevEndpoint: pulumi.Output<string>;
+  sqlServerlessEndpoint: pulumi.Output<string>;
+  /** The dedicated SQL endpoint; serves only when relmesh:dedicatedSqlPool is set. */
+  sqlDedicatedEndpoint: pulumi.Output<string>;
+  dedicatedSqlPoolName: string | undefined;
+  sparkPoolName: string;
+  lakeDfsUrl: pulumi.Output<string>;
+  lakeFileSystemUrls: pulumi.Output<Record<string, string>>;
+  landingDfsUrl: pulumi.Output<string> | undefined;
+  keyVaultName: string;
+  keyVaultUri: pulumi.Output<string>;
+  mgdcApplicationClientId: pulumi.Output<string> | undefined;
+  mgdcSecretName: string | undefined;
+  mgdcConsentChecklist: pulumi.Output<ConsentChecklist> | undefined;
+  roleAssignments: Array<{ name: string; grantee: Grantee; role: string; scope: GrantScope }>;
+  /** Synapse RBAC roles the publisher assigns through the data plane (no ARM resource exists). */
+  synapseRbacToAssign: pulumi.Output<Array<{ role: string; roleId: string; principalId: string; principalType: string; scope: string; reason: string }>>;
+  securityExceptions: SecurityException[];
+}
+
+/** Declares every resource for a validated config. Call only after `validateConfig`. */
+export function createRelmesh(config: RelmeshConfig, opts: CreateOptions = {}): RelmeshOutputs {
+  const now = opts.now ?? new Date();
+  const client = authorization.getClientConfigOutput();
+  const names = config.names;
+
+  const rg = new resources.ResourceGroup(LOGICAL.resourceGroup, { resourceGroupName: names.resourceGroup, location: config.location, tags: config.tags });
+
+  const workspaceId = pulumi.all([client.subscriptionId, rg.name]).apply(([sub, rgName]) => synapseWorkspaceId(sub, rgName, names.synapseWorkspace));
+
+  const kv = new RelmeshKeyVault("key-vault", { config, resourceGroupName: rg.name, tenantId: client.tenantId });
+  const lake = new DataLake("data-lake", { config, resourceGroupName: rg.name, tenantId: client.tenantId, synapseWorkspaceId: workspaceId });
+  const landing = config.mgdcEnabled ? new MgdcLanding("mgdc-landing", { config, resourceGroupName: rg.name }) : undefined;
+  const syn = new SynapseWorkspace("synapse", {
+    config,
+    resourceGroupName: rg.name,
+    tenantId: client.tenantId,
+    lakeAccountId: lake.account.id,
+    workspaceFileSystem: lake.fileSystems.workspace.name,
+  });
+  const mgdc = config.mgdcEnabled ? new MgdcIdentity("mgdc-identity", { config, resourceGroupName: rg.name, vaultName: kv.vault.name, now }) : undefined;
+
+  const access = new AccessControl("access", {
+    config,
+    subscriptionId: client.subscriptionId,
+    principals: {
+      synapseWorkspaceIdentity: syn.principalId,
+      ...(mgdc ? { mgdcServicePrincipal: mgdc.servicePrincipal.objectId } : {}),
+      ...(config.sqlReadersGroupObjectId ? { sqlReadersGroup: config.sqlReadersGroupObjectId } : {}),
+    },
+    scopes: {
+      lakeAccount: lake.account.id,
+      curatedFileSystem: lake.fileSystems.curated.id,
+      keyVault: kv.vault.id,
+      ...(landing ? { landingContainer: landing.container.id } : {}),
+    },
+  });
+
+  new Monitoring("monitoring", {
+    config,
+    resourceGroupName: rg.name,
+    resourceGroupId: rg.id,
+    synapseWorkspaceId: syn.workspace.id,
+    sparkPoolId: syn.sparkPool.id,
+    ...(syn.dedicatedPool ? { dedicatedPoolId: syn.dedicatedPool.id } : {}),
+    lakeAccountId: lake.account.id,
+    ...(landing ? { landingAccountId: landing.account.id } : {}),
+    keyVaultId: kv.vault.id,
+  });
+
+  const checklist =
+    mgdc && landing
+      ? pulumi
+          .all([client.tenantId, client.subscriptionId, mgdc.application.clientId, landing.dfsEndpoint, mgdc.allowedGroupObjectIds, rg.name])
+          .apply(([tenantId, subscriptionId, appId, dfs, groups, rgName]) =>
+            consentChecklist(
+              {
+                tenantId,
+                applicationClientId: appId,
+                subscriptionId,
+                resourceGroupName: rgName,
+                storageAccountName: names.landingAccount,
+                storageDfsUri: dfs,
+                container: config.landingContainer,
+                allowedGroupObjectIds: groups,
+                synapseWorkspaceName: names.synapseWorkspace,
+                stackConfigFile: `Pulumi.${config.stack}.yaml`,
+              },
+              config.mgdcApprovedFingerprint,
+            ),
+          )
+      : undefined;
+
+  const endpoint = (key: string) => syn.endpoints.apply((e) => e[key] ?? "");
+  return {
+    resourceGroupName: rg.name,
+    synapseWorkspaceName: names.synapseWorkspace,
+    synapseWebUrl: endpoint("web"),
+    synapseDevEndpoint: endpoint("dev"),
+    sqlServerlessEndpoint: endpoint("sqlOnDemand"),
+    sqlDedicatedEndpoint: endpoint("sql"),
+    dedicatedSqlPoolName: config.dedicatedSqlPool?.name,
+    sparkPoolName: config.sparkPool.name,
+    lakeDfsUrl: lake.dfsEndpoint,
+    lakeFileSystemUrls: lake.dfsEndpoint.apply((dfs) =>
+      Object.fromEntries(Object.entries(config.fileSystems).map(([k, fs]) => [k, `${dfs.replace(/\/?$/, "/")}${fs}`])),
+    ),
+    landingDfsUrl: landing?.dfsEndpoint.apply((dfs) => `${dfs.replace(/\/?$/, "/")}${config.landingContainer}`),
+    keyVaultName: names.keyVault,
+    keyVaultUri: kv.vaultUri,
+    mgdcApplicationClientId: mgdc?.application.clientId,
+    mgdcSecretName: mgdc?.secretName,
+    mgdcConsentChecklist: checklist,
+    roleAssignments: access.grants.map((g) => ({ name: g.logicalName, grantee: g.grantee, role: g.role, scope: g.scope })),
+    synapseRbacToAssign: client.objectId.apply((deployer) =>
+      plannedSynapseRbac().map((g) => ({
+        role: g.role,
+        roleId: g.roleId,
+        principalId: g.principal === "deployer" ? deployer : config.adminGroupObjectId,
+        principalType: g.principalType,
+        scope: `workspaces/${names.synapseWorkspace}`,
+        reason: g.reason,
+      })),
+    ),
+    securityExceptions: securityExceptions(config),
+  };
+}
