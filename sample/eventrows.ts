@@ -79,7 +79,8 @@ export function eventCopies(world: World, item: EventItem, rng: Rng): RowCopy[] 
       createdDateTime: utcStamp(item.createdAt),
       lastModifiedDateTime: utcStamp(item.createdAt + 1000 * rng.int(60, 86_400)),
       changeKey: rng.base64(24),
-      categories: [],
+      // Categories are per mailbox: each attendee colours their own copy.
+      categories: rng.chance(0.08) ? [rng.pick(["Blue Category", "Red Category", "Green Category"])] : [],
       transactionId: null,
       originalStartTimeZone: item.originalTimeZone,
       originalEndTimeZone: item.originalTimeZone,

@@ -84,14 +84,7 @@ export class MailPlanner {
     let thread: Thread | null = null;
     let threadFromContact: boolean;
 
-    if (kind === "internal" || !pair) {
-      const sender = rng.chance(0.7) ? rng.pick(world.sellers).index : rng.int(0, users.length - 1);
-      item = this.base(rng, "internal", dayStart, users[sender], sender);
-      const others = this.internalOthers(rng, sender, rng.int(1, 5));
-      item.to = others.slice(0, rng.int(1, Math.min(3, others.length))).map((i) => users[i]);
-      item.cc = others.slice(item.to.length).map((i) => users[i]);
-      item.subject = `${rng.chance(0.3) ? "RE: " : ""}${rng.pick(INTERNAL_TOPICS)}`;
-    } else if (kind === "unknown") {
+    if (kind === "unknown") {
       const stranger = rng.pick(world.unknownSenders);
       const user = rng.int(0, users.length - 1);
       if (rng.chance(0.25)) {
@@ -103,12 +96,19 @@ export class MailPlanner {
         item.to = [users[user]];
         item.subject = rng.pick(["Your weekly digest", "Invoice available", "Webinar invitation", "New features this month"]);
       }
+    } else if (kind === "internal" || !pair) {
+      const sender = rng.chance(0.7) ? rng.pick(world.sellers).index : rng.int(0, users.length - 1);
+      item = this.base(rng, "internal", dayStart, users[sender], sender);
+      const others = this.internalOthers(rng, sender, rng.int(1, 5));
+      item.to = others.slice(0, rng.int(1, Math.min(3, others.length))).map((i) => users[i]);
+      item.cc = others.slice(item.to.length).map((i) => users[i]);
+      item.subject = `${rng.chance(0.3) ? "RE: " : ""}${rng.pick(INTERNAL_TOPICS)}`;
     } else if (kind === "mass") {
       const seller = world.users[pair.seller];
       item = this.base(rng, kind, dayStart, seller, seller.index);
       // Only the seller's own accounts plus prospects outside CRM, so a mass mail never adds a second seller to an account.
       const size = rng.int(30, 80);
-      const own = world.accounts.filter((a) => a.team.includes(seller.index) && a.lastActiveDay >= day).flatMap((a) => a.contacts);
+      const own = world.accounts.filter((a) => a.state !== "untouched" && a.team.includes(seller.index) && a.lastActiveDay >= day).flatMap((a) => a.contacts);
       const audience: Address[] = rng.sample(own, Math.min(own.length, Math.round(size * 0.7)));
       for (let k = audience.length; k < size; k++) audience.push({ name: `Prospect ${k}`, address: `lead${rng.int(1, 5000)}@prospects.example.net` });
       audience.push(rng.pick(world.unknownSenders));
