@@ -5,13 +5,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import { validateConfig } from "../config/stack";
-import { createRelmesh } from "./relmesh";
+import { createRelmesh, stackOutputs } from "./relmesh";
 
 async function main(): Promise<Record<string, unknown>> {
   // The deploying subscription makes the global-name suffix unique per subscription (an invoke, not a resource).
   const { subscriptionId } = await authorization.getClientConfig();
   const config = validateConfig(pulumi.runtime.allConfig(), { stack: pulumi.getStack(), subscriptionId });
-  return { ...createRelmesh(config) };
+  return stackOutputs(createRelmesh(config));
 }
 
 // Top-level `export =` of a promise: Pulumi awaits it and turns its fields into stack outputs.

@@ -47,6 +47,11 @@ export interface RelmeshOutputs {
   securityExceptions: SecurityException[];
 }
 
+/** The outputs as a plain record for Pulumi, without keys whose value is undefined (optional parts not deployed). */
+export function stackOutputs(outputs: RelmeshOutputs): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== undefined));
+}
+
 /** Declares every resource for a validated config. Call only after `validateConfig`. */
 export function createRelmesh(config: RelmeshConfig, opts: CreateOptions = {}): RelmeshOutputs {
   const now = opts.now ?? new Date();

@@ -1,0 +1,55 @@
+import { helpText, parseArgs, type OptionSpec } from "./args";
+
+const SPEC: OptionSpec = {
+  values: { stack: "stack whose Pulumi.<stack>.yaml is planned (default: dev)" },
+  flags: {
+    json: "print only one JSON document { \"resources\": [...] } on stdout (keys sorted)",
+    help: "show this help",
+  },
+};
+
+/**
+ * `relmesh plan [--json] [--stack NAME]`: validates the stack config, runs the Pulumi program
+ * offline under mocks and prints every resource with its inputs (secrets masked), parent and
+ * dependencies. No Azure credentials are used. **Contract**: the command name and the JSON shape.
+ */
+export async function planCommand(argv: string[]): Promise<number> {
+  const args = parseArgs("plan", argv, SPEC);
+  if (args.flags.has("help")) {
+    process.stdout.write(`${helpText("plan", "run the Pulumi program offline under mocks and list every resource", SPEC)}\n`);
+    return 0;
+  }
+  const stack = args.values.stack ?? "dev";
+  // Loaded lazily: the Pulumi SDK is heavy and the config error should come first.
+  const { loadStackConfig } = await import("../config/stack");
+  const { ConfigError } = await import("../config/errors");
+  let config;
+  try {
+    config = loadStackConfig(stack);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`relmesh plan: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  process.stderr.write(`relmesh plan: running the program for stack '${stack}' under Pulumi mocks (offline)...\n`);
+  // Pulumi's runtime logs to stdout in places; keep stdout for the document alone.
+  const write = process.stdout.write.bind(process.stdout);
+  const toStderr = ((chunk: string | Uint8Array, ...rest: unknown[]) => (process.stderr.write as (...a: unknown[]) => boolean)(chunk, ...rest)) as typeof process.stdout.write;
+  const log = console.log;
+  process.stdout.write = toStderr;
+  console.log = (...a: unknown[]) => console.error(...a);
+  let output: string;
+  try {
+    const { runPlan, planJson, planTable } = await import("../stacks/plan");
+    const plan = await runPlan(config);
+    output = args.flags.has("json") ? planJson(plan) : planTable(plan);
+    process.stderr.write(`relmesh plan: ${plan.resources.filter((r) => r.custom).length} resources\n`);
+  } finally {
+    process.stdout.write = write;
+    console.log = log;
+  }
+  process.stdout.write(output);
+  return 0;
+}
