@@ -158,8 +158,10 @@ const KINDS: Kind[] = [
     name: "unknownResponseEnums", dataset: "events", at: 0.4,
     description: "attendee responses spelled 'Accepted' (no wrapper) or microsoft.graph.responseType'tentativelyaccepted' (lower case)",
     apply: mutateRows(4, (row, i) => {
-      const attendees = row.attendees as { status: { response: string } }[];
-      attendees[0].status.response = i < 2 ? "Accepted" : "microsoft.graph.responseType'tentativelyaccepted'";
+      // Copies of one meeting share their attendee objects, so change a private copy of this row's list.
+      const [first, ...rest] = row.attendees as { status: { response: string; time: string } }[];
+      const response = i < 2 ? "Accepted" : "microsoft.graph.responseType'tentativelyaccepted'";
+      row.attendees = [{ ...first, status: { ...first.status, response } }, ...rest];
     }, (row) => (row.attendees as unknown[]).length > 0),
   },
   {

@@ -68,7 +68,12 @@ export function generateTenant(partial: Partial<SampleOptions>, sink: TenantSink
     if (dayFiles.length === 0) return;
     const meta = metadataFor(rng, dataset, folder, dayStart, dayFiles);
     dirty.apply(key, day, dayFiles, new Rng(options.seed, `dirty:${key}:${day}`));
-    for (const f of dayFiles) sink.write(f.path, fileLines(f));
+    for (const f of dayFiles) {
+      sink.write(f.path, fileLines(f));
+      // Let the day's row objects go as soon as their file is out.
+      f.rows = [];
+      f.content = undefined;
+    }
     sink.write(meta.path, meta.content);
     files[key] += dayFiles.length;
   };
