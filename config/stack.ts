@@ -534,7 +534,7 @@ function guid(r: Reader, key: string, value: unknown): string {
 
 function guidList(r: Reader, key: ConfigKey, max: number): string[] {
   const items = r.list(key);
-  if (items.length > max) r.fail(key, `a list of at most ${max} object ids`, `${items.length} ids`);
+  if (items.length > max) r.fail(key, `a list of at most ${max} object ids`, items.length, `keep at most ${max} ids in relmesh:${key} in Pulumi.${r.stack}.yaml (MGDC's allowedGroups limit; nest groups instead)`);
   const ids = items.map((v, i) => guid(r, `${key}[${i}]`, v));
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
   if (dup) r.fail(key, "a list without duplicates", dup, `remove the repeated id from relmesh:${key} in Pulumi.${r.stack}.yaml`);
