@@ -20,6 +20,7 @@ export function pythonRequirements(): string[] {
     `pyspark==${SYNAPSE_RUNTIME.pyspark}`,
     `delta-spark==${SYNAPSE_RUNTIME.deltaSpark}`,
     "pytest==8.3.4",
+    "pyyaml==6.0.2",
   ];
 }
 

@@ -1,0 +1,104 @@
+# %% [markdown]
+# # 02 · Ingest Microsoft 365 (MGDC) → silver `interactions`
+# Reads the MGDC JSON-lines files of one extraction window (`window_start` ≤ day < `window_end`),
+# quarantines what cannot be parsed, counts each email once (`internetMessageId`) and each meeting once
+# (`iCalUId` + start), whichever mailbox the copy came from, and MERGEs seller↔contact interactions.
+# Rerunning a window replaces that window's rows; a new window adds only its own.
+
+# %% tags=["parameters"]
+raw_root = "/tmp/relmesh-sample"
+curated_root = "/tmp/relmesh-out"
+window_start = "2026-07-01"
+window_end = "2026-11-16"
+ruleset_json = "{}"
+keep_subjects = False
+internal_domains = ""
+load_id = "local"
+
+# %%
+# %run rm_common
+
+# %%
+# %run rm_ingest_m365
+
+# %%
+# %run rm_interactions
+
+# %%
+import datetime as dt
+
+configure_session(spark)
+ruleset = json.loads(ruleset_json)
+silver = table_path(curated_root, "silver")
+start, end = dt.date.fromisoformat(window_start), dt.date.fromisoformat(window_end)
+days = [start + dt.timedelta(days=i) for i in range((end - start).days)]
+result = {"notebook": "02_ingest_m365", "window_start": window_start, "window_end": window_end, "datasets": {}}
+
+
+def window_lines(dataset):
+    """The window's files (GUID-named .json files; MGDC's metadata/ folder is not data)."""
+    patterns = [table_path(raw_root, f"m365/{dataset}/{d:%Y/%m/%d}/*.json") for d in days]
+    found = existing_paths(spark, patterns)
+    if not found:
+        return None
+    return spark.read.text(found).withColumn("source_file", F.input_file_name())
+
+
+dims = {name: spark.read.format("delta").load(table_path(silver, name)) for name in ("dim_seller", "dim_contact", "dim_account")}
+lookup = directory(dims["dim_seller"], dims["dim_contact"], dims["dim_account"],
+                   [d.strip() for d in internal_domains.split(",") if d.strip()])
+interactions = []
+quarantined = []
+for dataset, parse, key, prefer, build in (
+    (MESSAGE_DATASET, parse_messages, "internet_message_id", ["copy_id"], message_interactions),
+    (EVENT_DATASET, parse_events, "event_key", [F.desc("is_organizer"), F.desc("last_modified_at"), "copy_id"], meeting_interactions),
+):
+    lines = window_lines(dataset)
+    if lines is None:
+        result["datasets"][dataset] = {"rows_in": 0, "files": 0}
+        log_step(dataset, rows_in=0, note="no files in the window")
+        continue
+    parsed = parse(split_records(lines, dataset)).drop("rec").persist()
+    bad = parsed.filter(F.col("reason").isNotNull())
+    good = parsed.filter(F.col("reason").isNull())
+    if dataset == EVENT_DATASET:
+        good = good.withColumn("event_key", F.concat_ws("|", "ical_uid", F.date_format("start_at", "yyyy-MM-dd'T'HH:mm:ss")))
+    distinct = dedupe_copies(good, key, prefer).persist()
+    rows, outcomes = build(distinct, lookup, ruleset, keep_subjects, load_id)
+    outcome_counts = {r["outcome"]: r["count"] for r in outcomes.groupBy("outcome").count().collect()}
+    reasons = {r["reason"]: r["count"] for r in bad.groupBy("reason").count().collect()}
+    counts = {
+        "rows_in": parsed.count(),
+        "quarantined": sum(reasons.values()),
+        "quarantine_reasons": reasons,
+        "copies": good.count(),
+        "distinct": distinct.count(),
+        "used": outcome_counts.pop("used", 0),
+        "excluded": outcome_counts,
+    }
+    counts["duplicate_copies"] = counts["copies"] - counts["distinct"]
+    result["datasets"][dataset] = counts
+    log_step(dataset, **counts)
+    interactions.append(rows)
+    quarantined.append(quarantine_rows(bad, load_id))
+
+if interactions:
+    all_rows = interactions[0] if len(interactions) == 1 else interactions[0].unionByName(interactions[1])
+    all_rows = all_rows.dropDuplicates(["interaction_id"]).persist()
+    in_window = f"t.window_date >= DATE'{window_start}' AND t.window_date < DATE'{window_end}'"
+    table = ensure_table(spark, table_path(silver, "interactions"), INTERACTION_SCHEMA)
+    update_columns = {f.name: F.col(f"s.`{f.name}`") for f in INTERACTION_SCHEMA.fields if f.name not in ("load_id", "window_date")}
+    (table.alias("t").merge(all_rows.alias("s"), "t.interaction_id = s.interaction_id")
+        .whenMatchedUpdate(condition="t.row_hash <> s.row_hash", set=update_columns)
+        .whenNotMatchedInsertAll()
+        # Rows of this window that the new computation no longer produces (e.g. a contact opted out) go.
+        .whenNotMatchedBySourceDelete(condition=in_window)
+        .execute())
+    metrics = table.history(1).select("operationMetrics").collect()[0][0] or {}
+    result["interactions"] = {"rows": all_rows.count(), "inserted": int(metrics.get("numTargetRowsInserted", 0)),
+                              "updated": int(metrics.get("numTargetRowsUpdated", 0)), "deleted": int(metrics.get("numTargetRowsDeleted", 0))}
+    log_step("interactions", **result["interactions"])
+    q = quarantined[0] if len(quarantined) == 1 else quarantined[0].unionByName(quarantined[1])
+    result["quarantine"] = merge_rows(spark, table_path(silver, "quarantine"), q.dropDuplicates(["quarantine_id"]), ["quarantine_id"], QUARANTINE_SCHEMA)
+
+notebook_exit(result)

@@ -1,0 +1,49 @@
+# %% [markdown]
+# # 03 · Score → gold `pair_scores`, `account_scores`, `checklist`, `touchpoints`
+# Applies the ruleset to every silver interaction before `as_of`. Gold tables are snapshots for that
+# as-of date, MERGEd on their keys: a rerun with the same inputs rewrites nothing.
+
+# %% tags=["parameters"]
+curated_root = "/tmp/relmesh-out"
+as_of = "2026-11-16"
+ruleset_json = "{}"
+load_id = "local"
+
+# %%
+# %run rm_common
+
+# %%
+# %run rm_scoring
+
+# %%
+import datetime as dt
+
+configure_session(spark)
+ruleset = json.loads(ruleset_json)
+as_of_date = dt.date.fromisoformat(as_of)
+silver = table_path(curated_root, "silver")
+gold = table_path(curated_root, "gold")
+load = lambda name: spark.read.format("delta").load(table_path(silver, name))
+interactions = load("interactions").persist()
+contacts, accounts, opportunities = load("dim_contact"), load("dim_account"), load("dim_opportunity")
+
+pairs = pair_scores(interactions, contacts, as_of_date, ruleset).persist()
+accounts_scored = account_scores(pairs, interactions, accounts, contacts, opportunities, as_of_date, ruleset)
+items = checklist(interactions, pairs, accounts, contacts, as_of_date, ruleset)
+touch = touchpoints(contributions(interactions, contacts, as_of_date, ruleset), ruleset).withColumn("as_of", F.lit(as_of_date))
+
+result = {"notebook": "03_score", "as_of": as_of, "tables": {}}
+for name, df, keys in (
+    ("pair_scores", pairs, ["seller_id", "contact_id"]),
+    ("account_scores", accounts_scored, ["account_id"]),
+    ("checklist", items, ["account_id", "item"]),
+    ("touchpoints", touch, ["account_id", "rank"]),
+):
+    rows = with_row_hash(df.withColumn("load_id", F.lit(load_id))).persist()
+    schema = rows.schema
+    counts = merge_rows(spark, table_path(gold, name), rows, keys, T.StructType([f for f in schema.fields]), delete_missing=True)
+    counts["rows"] = rows.count()
+    result["tables"][name] = counts
+    log_step(f"gold.{name}", **counts)
+
+notebook_exit(result)

@@ -1,0 +1,28 @@
+"""The short summary `relmesh run` prints: which accounts are well covered and which need attention."""
+from pyspark.sql import functions as F
+
+
+def _rows(df, limit):
+    return [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.asDict().items()} for r in df.limit(limit).collect()]
+
+
+def summarise(spark, plan: dict) -> dict:
+    root = plan["curated_root"].rstrip("/")
+    read = lambda zone, name: spark.read.format("delta").load(f"{root}/{zone}/{name}")
+    accounts = read("gold", "account_scores")
+    columns = ["account_id", "name", "tier", "connectivity_score", "status", "days_since_last_interaction",
+               "connected_contacts", "connected_sellers", "exec_coverage", "is_high_priority", "trend"]
+    by_status = {r["status"]: r["count"] for r in accounts.groupBy("status").count().collect()}
+    attention = accounts.filter(F.col("is_high_priority") & (F.col("status") != "good_standing"))
+    return {
+        "accounts": accounts.count(),
+        "by_status": by_status,
+        "high_priority_needing_attention": attention.count(),
+        "top": _rows(accounts.orderBy(F.desc("connectivity_score"), "account_id").select(*columns), plan.get("top", 5)),
+        "bottom": _rows(accounts.orderBy("connectivity_score", "account_id").select(*columns), plan.get("top", 5)),
+        "attention": _rows(attention.orderBy("connectivity_score", "account_id").select(*columns), plan.get("top", 5)),
+        "pairs": read("gold", "pair_scores").count(),
+        "interactions": read("silver", "interactions").count(),
+        "quarantine": {r["dataset"]: r["count"] for r in read("silver", "quarantine").groupBy("dataset").count().collect()},
+        "outputs": {zone: f"{root}/{zone}" for zone in ("silver", "gold")},
+    }

@@ -1,0 +1,130 @@
+# %% [markdown]
+# # rm_common — shared seam for the Relationship Mesh notebooks
+# Included by the pipeline notebooks with `%run rm_common` (in Synapse and in the local runner alike).
+# Everything Synapse-specific (`mssparkutils`) sits here and nowhere else.
+
+# %%
+import hashlib
+import json
+import time
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+from delta.tables import DeltaTable
+
+try:  # Synapse ships notebookutils; OSS Spark does not.
+    from notebookutils import mssparkutils as _mssparkutils
+except ImportError:  # local runner and tests
+    _mssparkutils = None
+
+# Properties every Delta table gets: the Synapse serverless SQL pool reads Delta reader version 1
+# only (FACTS.md §5.2), so deletion vectors and column mapping stay off, explicitly.
+SERVERLESS_SAFE_TABLE_PROPERTIES = {
+    "delta.enableDeletionVectors": "false",
+    "delta.columnMapping.mode": "none",
+    "delta.minReaderVersion": "1",
+    "delta.minWriterVersion": "2",
+}
+
+# Rejected raw records, kept with the reason and the (body-redacted) raw text; never silently dropped.
+QUARANTINE_SCHEMA = T.StructType([
+    T.StructField("quarantine_id", T.StringType(), False),
+    T.StructField("dataset", T.StringType(), False),
+    T.StructField("source_file", T.StringType(), True),
+    T.StructField("window_date", T.DateType(), True),
+    T.StructField("reason", T.StringType(), False),
+    T.StructField("raw", T.StringType(), True),
+    T.StructField("load_id", T.StringType(), True),
+    T.StructField("row_hash", T.StringType(), True),
+])
+
+
+def configure_session(spark: SparkSession) -> None:
+    """Session settings the transforms rely on, set at run time so Synapse and local agree."""
+    spark.conf.set("spark.sql.session.timeZone", "UTC")
+    # MGDC keys arrive as camelCase or PascalCase; lower-casing map keys may meet both spellings in one object.
+    spark.conf.set("spark.sql.mapKeyDedupPolicy", "LAST_WIN")
+    spark.conf.set("spark.sql.legacy.timeParserPolicy", "CORRECTED")
+    spark.conf.set("spark.databricks.delta.properties.defaults.enableDeletionVectors", "false")
+
+
+def notebook_exit(result: dict) -> str:
+    """Ends the notebook with a JSON result: the pipeline reads it in Synapse, the local runner locally."""
+    text = json.dumps(result, sort_keys=True, default=str)
+    if _mssparkutils is not None:
+        _mssparkutils.notebook.exit(text)
+    globals()["__notebook_result__"] = text
+    return text
+
+
+def log_step(step: str, **counts) -> None:
+    """One JSON line per step: readable in Synapse's cell output and parsed by the local runner."""
+    print(json.dumps({"event": "step", "step": step, "at": time.strftime("%H:%M:%S"), **counts}, sort_keys=True, default=str), flush=True)
+
+
+def existing_paths(spark: SparkSession, patterns: list) -> list:
+    """Keeps the glob patterns that match something, through Hadoop's FileSystem (abfss:// and local alike)."""
+    jvm = spark.sparkContext._jvm
+    conf = spark.sparkContext._jsc.hadoopConfiguration()
+    found = []
+    for pattern in patterns:
+        path = jvm.org.apache.hadoop.fs.Path(pattern)
+        statuses = path.getFileSystem(conf).globStatus(path)
+        if statuses is not None and len(statuses) > 0:
+            found.append(pattern)
+    return found
+
+
+def stable_id(*columns) -> "F.Column":
+    """A deterministic id from source columns: reprocessing the same input yields the same key."""
+    return F.sha2(F.concat_ws("\u001f", *[F.coalesce(c.cast("string"), F.lit("\u0000")) for c in columns]), 256)
+
+
+def with_row_hash(df: DataFrame, exclude: tuple = ("load_id", "row_hash")) -> DataFrame:
+    """Adds row_hash over the business columns, so a MERGE rewrites a row only when it really changed."""
+    columns = [c for c in df.columns if c not in exclude]
+    return df.withColumn("row_hash", F.sha2(F.to_json(F.struct(*[F.col(c) for c in sorted(columns)])), 256))
+
+
+def ensure_table(spark: SparkSession, path: str, schema: T.StructType, partition_by: tuple = ()) -> DeltaTable:
+    """Creates the Delta table at `path` if missing, with the serverless-safe protocol."""
+    builder = DeltaTable.createIfNotExists(spark).location(path).addColumns(schema)
+    if partition_by:
+        builder = builder.partitionedBy(*partition_by)
+    for key, value in SERVERLESS_SAFE_TABLE_PROPERTIES.items():
+        if key not in ("delta.minReaderVersion", "delta.minWriterVersion"):
+            builder = builder.property(key, value)
+    return builder.execute()
+
+
+def merge_rows(spark: SparkSession, path: str, rows: DataFrame, keys: list, schema: T.StructType,
+               delete_missing: bool = False, partition_by: tuple = ()) -> dict:
+    """Idempotent upsert (REL-07): insert new keys, update a row only when its row_hash changed,
+    and, for snapshot tables, delete keys the new computation no longer has. Never a plain append."""
+    table = ensure_table(spark, path, schema, partition_by)
+    source = rows.select(*[F.col(f.name) for f in schema.fields])
+    condition = " AND ".join(f"t.`{k}` <=> s.`{k}`" for k in keys)
+    update_columns = {f.name: F.col(f"s.`{f.name}`") for f in schema.fields if f.name != "load_id"}
+    merge = (
+        table.alias("t").merge(source.alias("s"), condition)
+        .whenMatchedUpdate(condition="t.row_hash <> s.row_hash", set=update_columns)
+        .whenNotMatchedInsertAll()
+    )
+    if delete_missing:
+        merge = merge.whenNotMatchedBySourceDelete()
+    merge.execute()
+    metrics = table.history(1).select("operationMetrics").collect()[0][0] or {}
+    return {
+        "inserted": int(metrics.get("numTargetRowsInserted", 0)),
+        "updated": int(metrics.get("numTargetRowsUpdated", 0)),
+        "deleted": int(metrics.get("numTargetRowsDeleted", 0)),
+    }
+
+
+def table_path(root: str, name: str) -> str:
+    return root.rstrip("/") + "/" + name
+
+
+def fingerprint(value) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True).encode("utf-8")).hexdigest()[:16]

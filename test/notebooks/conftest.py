@@ -1,0 +1,170 @@
+"""Fixtures for the notebook tests: one local SparkSession, the library notebooks loaded the way
+`%run` loads them (into one namespace), and builders for MGDC rows and CRM files."""
+import csv
+import json
+import sys
+import types
+import uuid
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = ROOT / "notebooks"
+sys.path.insert(0, str(NOTEBOOKS / "local"))
+
+from notebook_source import read_cells  # noqa: E402
+from run_notebooks import execute_notebook, run_step  # noqa: E402
+from spark_session import local_spark  # noqa: E402
+
+LIBRARIES = ["rm_common", "rm_ingest_m365", "rm_interactions", "rm_ingest_crm", "rm_scoring"]
+SAMPLES = ROOT.parent / "shared" / "mgdc-samples"
+if not SAMPLES.exists():
+    SAMPLES = ROOT / ".." / "shared" / "mgdc-samples"
+
+
+@pytest.fixture(scope="session")
+def spark():
+    session = local_spark({"spark.sql.shuffle.partitions": "2", "spark.default.parallelism": "2", "spark.driver.memory": "2g"})
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="session")
+def lib(spark):
+    namespace = {"spark": spark, "__name__": "__notebook__"}
+    for name in LIBRARIES:
+        execute_notebook(NOTEBOOKS / f"{name}.py", {}, namespace, NOTEBOOKS)
+    namespace["configure_session"](spark)
+    return types.SimpleNamespace(**namespace)
+
+
+@pytest.fixture(scope="session")
+def ruleset():
+    return yaml.safe_load((ROOT / "config" / "ruleset.yaml").read_text())
+
+
+def rules(base: dict, **overrides) -> dict:
+    """A deep copy of the ruleset with dotted-key overrides: rules(r, **{"recency.half_life_days": 10})."""
+    out = json.loads(json.dumps(base))
+    for dotted, value in overrides.items():
+        node = out
+        *parents, last = dotted.split(".")
+        for p in parents:
+            node = node[p]
+        node[last] = value
+    return out
+
+
+# ---- MGDC row builders (camelCase, as in Microsoft's samples) -------------------------------------
+
+def party(address: str, name: str = None) -> dict:
+    return {"emailAddress": {"name": name or address.split("@")[0], "address": address}}
+
+
+def message(sender: str, to: list, sent: str, imid: str = None, cc=(), bcc=(), subject="Hello", puser=None,
+            is_draft=False, copy_id=None) -> dict:
+    imid = imid or f"<{uuid.uuid4()}@test>"
+    return {
+        "id": copy_id or str(uuid.uuid4()), "createdDateTime": sent, "lastModifiedDateTime": sent,
+        "receivedDateTime": sent, "sentDateTime": sent, "hasAttachments": False, "internetMessageId": imid,
+        "subject": subject, "bodyPreview": "secret body text", "importance": "normal", "conversationId": "conv",
+        "isDraft": is_draft, "isRead": True, "sender": party(sender), "from": party(sender),
+        "toRecipients": [party(a) for a in to], "ccRecipients": [party(a) for a in cc],
+        "bccRecipients": [party(a) for a in bcc], "replyTo": [], "body": {"contentType": "html", "content": "<p>secret</p>"},
+        "puser": puser or str(uuid.uuid4()), "ptenant": "tenant", "datarow": 0, "userrow": 0, "pagerow": 0,
+    }
+
+
+def attendee(address: str, response: str = "accepted", kind: str = "required") -> dict:
+    return {"type": f"microsoft.graph.attendeeType'{kind}'",
+            "status": {"response": response if response.startswith("microsoft") or response[:1].isupper() else f"microsoft.graph.responseType'{response}'",
+                       "time": "0001-01-01T00:00:00Z"},
+            "emailAddress": {"name": address.split("@")[0], "address": address}}
+
+
+def event(organizer: str, attendees: list, start: str, end: str, ical: str = None, tz="UTC", subject="Meeting",
+          online=False, location="", cancelled=False, all_day=False, is_organizer=True, puser=None) -> dict:
+    return {
+        "id": str(uuid.uuid4()), "iCalUId": ical or f"ical-{uuid.uuid4()}", "subject": subject,
+        "start": {"dateTime": start, "timeZone": tz}, "end": {"dateTime": end, "timeZone": tz},
+        "originalStartTimeZone": tz, "originalEndTimeZone": tz, "isAllDay": all_day, "isCancelled": cancelled,
+        "isOrganizer": is_organizer, "isOnlineMeeting": online,
+        "onlineMeetingProvider": "teamsForBusiness" if online else "unknown",
+        "location": {"displayName": location, "locationType": "microsoft.graph.locationType'default'"},
+        "organizer": party(organizer), "attendees": attendees, "type": "singleInstance",
+        "lastModifiedDateTime": "2026-01-01T00:00:00Z",
+        "responseStatus": {"response": "microsoft.graph.responseType'organizer'", "time": "0001-01-01T00:00:00Z"},
+        "puser": puser or str(uuid.uuid4()),
+    }
+
+
+class Tenant:
+    """A data folder in the MGDC + CRM layout, written from hand-made rows."""
+
+    MAPPING = {
+        "version": 1,
+        "tables": {
+            "accounts": {"file": "accounts.csv", "columns": {"account_id": "accountid", "name": "name", "domains": "rm_emaildomains", "tier": "rm_tier", "industry": "industrycode", "owner_seller_id": "ownerid"}},
+            "contacts": {"file": "contacts.csv", "columns": {"contact_id": "contactid", "account_id": "parentcustomerid", "email": "emailaddress1", "full_name": "fullname", "job_title": "jobtitle", "opted_out": "donotemail"}},
+            "opportunities": {"file": "opportunities.csv", "columns": {"opportunity_id": "opportunityid", "account_id": "parentaccountid", "amount": "estimatedvalue", "status": "statecode", "close_date": "estimatedclosedate"}, "values": {"status": {"0": "open", "1": "won", "2": "lost"}}},
+            "sellers": {"file": "employees.csv", "columns": {"seller_id": "systemuserid", "email": "internalemailaddress", "full_name": "fullname", "title": "title", "user_object_id": "azureactivedirectoryobjectid"}},
+        },
+    }
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.sellers = [("s1", "ann@contoso.com", "Ann Seller"), ("s2", "bob@contoso.com", "Bob Seller")]
+        self.accounts = [("a1", "Fabrikam", "fabrikam.com", "1"), ("a2", "Northwind", "northwind.com", "2")]
+        self.contacts = [("c1", "a1", "carl@fabrikam.com", "Carl Chief", "Chief Executive Officer", "false"),
+                         ("c2", "a1", "dora@fabrikam.com", "Dora Buyer", "Procurement Manager", "false"),
+                         ("c3", "a2", "erin@northwind.com", "Erin", "Engineer", "false")]
+        self.opportunities = [("o1", "a2", "300000", "0", "2026-12-01")]
+
+    def write_crm(self):
+        crm = self.root / "crm"
+        crm.mkdir(parents=True, exist_ok=True)
+        def write(name, header, rows):
+            with open(crm / name, "w", newline="", encoding="utf-8") as f:
+                w = csv.writer(f)
+                w.writerow(header)
+                w.writerows(rows)
+        write("employees.csv", ["systemuserid", "internalemailaddress", "fullname", "title", "azureactivedirectoryobjectid"],
+              [(i, e, n, "Account Executive", str(uuid.uuid5(uuid.NAMESPACE_DNS, e))) for i, e, n in self.sellers])
+        write("accounts.csv", ["accountid", "name", "rm_emaildomains", "rm_tier", "industrycode", "ownerid"],
+              [(i, n, d, t, "Retail", "s1") for i, n, d, t in self.accounts])
+        write("contacts.csv", ["contactid", "parentcustomerid", "emailaddress1", "fullname", "jobtitle", "donotemail"], self.contacts)
+        write("opportunities.csv", ["opportunityid", "parentaccountid", "estimatedvalue", "statecode", "estimatedclosedate"], self.opportunities)
+        return self
+
+    def write_lines(self, dataset: str, day: str, lines: list, name: str = None):
+        folder = self.root / "m365" / dataset / day.replace("-", "/")
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / (name or f"{uuid.uuid4()}.json")
+        path.write_text("\n".join(l if isinstance(l, str) else json.dumps(l) for l in lines) + "\n", encoding="utf-8")
+        return path
+
+    def messages(self, day: str, rows: list, name: str = None):
+        return self.write_lines("BasicDataSet_v0.Message_v1", day, rows, name)
+
+    def events(self, day: str, rows: list, name: str = None):
+        return self.write_lines("BasicDataSet_v0.CalendarView_v0", day, rows, name)
+
+
+def run_pipeline(spark, tenant: Tenant, out: Path, ruleset: dict, window: tuple, as_of: str, keep_subjects=False, load_id="test"):
+    """Runs the three notebooks over `tenant` into `out`, returning their results."""
+    common = {"load_id": load_id}
+    steps = [
+        {"notebook": "01_ingest_crm", "parameters": {**common, "raw_root": str(tenant.root), "curated_root": str(out),
+                                                     "crm_mapping_json": json.dumps(Tenant.MAPPING)}},
+        {"notebook": "02_ingest_m365", "parameters": {**common, "raw_root": str(tenant.root), "curated_root": str(out),
+                                                      "window_start": window[0], "window_end": window[1],
+                                                      "ruleset_json": json.dumps(ruleset), "keep_subjects": keep_subjects}},
+        {"notebook": "03_score", "parameters": {**common, "curated_root": str(out), "as_of": as_of, "ruleset_json": json.dumps(ruleset)}},
+    ]
+    return [run_step(spark, NOTEBOOKS, s) for s in steps]
+
+
+def read_table(spark, out: Path, zone: str, name: str):
+    return spark.read.format("delta").load(str(out / zone / name))
