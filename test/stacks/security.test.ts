@@ -68,7 +68,7 @@ describe("storage (lake and MGDC landing)", () => {
   test("SEC-09 blob and container soft delete keep deleted data at least 7 days on both accounts", () => {
     const services = ofType(plan, T.blobService);
     expect(services.map((s) => s.name).sort()).toEqual(["lake-blob-service", "mgdc-landing-blob-service"]);
-    for (const s of services) {
+    for (const s of services as Array<{ inputs: Record<string, any> }>) {
       expect(s.inputs.deleteRetentionPolicy.enabled).toBe(true);
       expect(s.inputs.deleteRetentionPolicy.days).toBeGreaterThanOrEqual(7);
       expect(s.inputs.containerDeleteRetentionPolicy.enabled).toBe(true);
