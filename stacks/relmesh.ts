@@ -52,8 +52,26 @@ export function stackOutputs(outputs: RelmeshOutputs): Record<string, unknown> {
   return Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== undefined));
 }
 
+/** The components, for later stages that attach to them (e.g. the artifact publisher). */
+export interface RelmeshParts {
+  resourceGroup: resources.ResourceGroup;
+  keyVault: RelmeshKeyVault;
+  lake: DataLake;
+  landing?: MgdcLanding;
+  synapse: SynapseWorkspace;
+  mgdc?: MgdcIdentity;
+  /** Data-plane work (publishing, first pipeline run) should `dependsOn` these: RBAC takes time to apply (REL-17). */
+  access: AccessControl;
+  monitoring: Monitoring;
+}
+
 /** Declares every resource for a validated config. Call only after `validateConfig`. */
 export function createRelmesh(config: RelmeshConfig, opts: CreateOptions = {}): RelmeshOutputs {
+  return declareRelmesh(config, opts).outputs;
+}
+
+/** Like {@link createRelmesh}, also returning the components. */
+export function declareRelmesh(config: RelmeshConfig, opts: CreateOptions = {}): { outputs: RelmeshOutputs; parts: RelmeshParts } {
   const now = opts.now ?? new Date();
   const client = authorization.getClientConfigOutput();
   const names = config.names;
@@ -90,7 +108,7 @@ export function createRelmesh(config: RelmeshConfig, opts: CreateOptions = {}): 
     },
   });
 
-  new Monitoring("monitoring", {
+  const monitoring = new Monitoring("monitoring", {
     config,
     resourceGroupName: rg.name,
     resourceGroupId: rg.id,
@@ -126,7 +144,8 @@ export function createRelmesh(config: RelmeshConfig, opts: CreateOptions = {}): 
       : undefined;
 
   const endpoint = (key: string) => syn.endpoints.apply((e) => e[key] ?? "");
-  return {
+  const parts: RelmeshParts = { resourceGroup: rg, keyVault: kv, lake, ...(landing ? { landing } : {}), synapse: syn, ...(mgdc ? { mgdc } : {}), access, monitoring };
+  const outputs: RelmeshOutputs = {
     resourceGroupName: rg.name,
     synapseWorkspaceName: names.synapseWorkspace,
     synapseWebUrl: endpoint("web"),
@@ -158,4 +177,5 @@ export function createRelmesh(config: RelmeshConfig, opts: CreateOptions = {}): 
     ),
     securityExceptions: securityExceptions(config),
   };
+  return { outputs, parts };
 }
