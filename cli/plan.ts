@@ -20,9 +20,10 @@ export async function planCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const stack = args.values.stack ?? "dev";
-  // Loaded lazily: the Pulumi SDK is heavy and the config error should come first.
-  const { loadStackConfig } = await import("../config/stack");
-  const { ConfigError } = await import("../config/errors");
+  // Loaded lazily (`require`, as in cli/main.ts: tsx compiles to CommonJS and import() would bypass
+  // it): the Pulumi SDK is heavy and a config error should come first.
+  const { loadStackConfig } = require("../config/stack") as typeof import("../config/stack");
+  const { ConfigError } = require("../config/errors") as typeof import("../config/errors");
   let config;
   try {
     config = loadStackConfig(stack);
@@ -42,7 +43,7 @@ export async function planCommand(argv: string[]): Promise<number> {
   console.log = (...a: unknown[]) => console.error(...a);
   let output: string;
   try {
-    const { runPlan, planJson, planTable } = await import("../stacks/plan");
+    const { runPlan, planJson, planTable } = require("../stacks/plan") as typeof import("../stacks/plan");
     const plan = await runPlan(config);
     output = args.flags.has("json") ? planJson(plan) : planTable(plan);
     process.stderr.write(`relmesh plan: ${plan.resources.filter((r) => r.custom).length} resources\n`);
