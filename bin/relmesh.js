@@ -25,7 +25,7 @@ function ensureNodeModules() {
 }
 
 ensureNodeModules();
-require(join(root, "node_modules", "tsx", "dist", "cjs", "api", "index.cjs")).register();
+require(require.resolve("tsx/cjs/api", { paths: [root] })).register();
 require(join(root, "cli", "main.ts"))
   .main(process.argv.slice(2))
   .then((code) => process.exit(code ?? 0))

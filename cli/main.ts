@@ -2,7 +2,8 @@ import { UsageError } from "./args";
 
 /**
  * The `relmesh` command line. Each command lives in its own module, loaded only when used, so
- * that `relmesh sample` does not pay for loading the Pulumi SDK.
+ * that `relmesh sample` does not pay for loading the Pulumi SDK. (`require`, not `import()`: tsx
+ * compiles these files as CommonJS, and a dynamic import would bypass it.)
  */
 interface Command {
   summary: string;
@@ -12,35 +13,35 @@ interface Command {
 const commands: Record<string, Command> = {
   start: {
     summary: "generate (or reuse) the sample tenant and run the analytics on local Spark",
-    run: async (argv) => (await import("./start")).start(argv),
+    run: async (argv) => (require("./start") as typeof import("./start")).start(argv),
   },
   sample: {
     summary: "write a synthetic tenant in MGDC's output layout plus CRM files",
-    run: async (argv) => (await import("./sample")).sampleCommand(argv),
+    run: async (argv) => (require("./sample") as typeof import("./sample")).sampleCommand(argv),
   },
   run: {
     summary: "run the notebooks on local Spark over data in the MGDC + CRM layout",
-    run: async (argv) => (await import("./run")).runCommand(argv),
+    run: async (argv) => (require("./run") as typeof import("./run")).runCommand(argv),
   },
   plan: {
     summary: "run the Pulumi program offline under mocks and list every resource",
-    run: async (argv) => (await import("./plan")).planCommand(argv),
+    run: async (argv) => (require("./plan") as typeof import("./plan")).planCommand(argv),
   },
   synth: {
     summary: "write every generated Synapse artifact, the SQL and the data-access report for review",
-    run: async (argv) => (await import("./synth")).synthCommand(argv),
+    run: async (argv) => (require("./synth") as typeof import("./synth")).synthCommand(argv),
   },
   bench: {
     summary: "benchmark the pipeline against a bare Spark scan, and an incremental day against a full recompute",
-    run: async (argv) => (await import("./bench")).benchCommand(argv),
+    run: async (argv) => (require("./bench") as typeof import("./bench")).benchCommand(argv),
   },
   test: {
     summary: "every test: type-check, jest, pytest on local Spark",
-    run: async (argv) => (await import("./selftest")).selftest(argv),
+    run: async (argv) => (require("./selftest") as typeof import("./selftest")).selftest(argv),
   },
   pytest: {
     summary: "the notebook tests alone (pytest on local Spark); extra arguments go to pytest",
-    run: async (argv) => (await import("./selftest")).pytestOnly(argv),
+    run: async (argv) => (require("./selftest") as typeof import("./selftest")).pytestOnly(argv),
   },
 };
 commands.selftest = commands.test;

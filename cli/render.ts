@@ -1,0 +1,138 @@
+/** Turns the runner's JSON-lines events into the progress and summary a person reads. */
+
+export interface AccountRow {
+  account_id: string;
+  name: string;
+  tier: number;
+  connectivity_score: number;
+  status: string;
+  days_since_last_interaction: number | null;
+  connected_contacts: number;
+  connected_sellers: number;
+  exec_coverage: boolean;
+  is_high_priority: boolean;
+  trend: number;
+}
+
+export interface RunSummary {
+  accounts: number;
+  by_status: Record<string, number>;
+  high_priority_needing_attention: number;
+  top: AccountRow[];
+  bottom: AccountRow[];
+  attention: AccountRow[];
+  pairs: number;
+  interactions: number;
+  quarantine: Record<string, number>;
+  outputs: Record<string, string>;
+}
+
+interface DatasetCounts {
+  rows_in: number;
+  quarantined: number;
+  copies: number;
+  distinct: number;
+  duplicate_copies: number;
+  used: number;
+  excluded: Record<string, number>;
+  quarantine_reasons?: Record<string, number>;
+}
+
+const n = (value: number | undefined) => (value ?? 0).toLocaleString("en-US");
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+function reasons(map: Record<string, number> | undefined): string {
+  const entries = Object.entries(map ?? {}).sort((a, b) => b[1] - a[1]);
+  return entries.length ? ` (${entries.map(([k, v]) => `${k} ${n(v)}`).join(", ")})` : "";
+}
+
+/** The reconciliation a reviewer checks: every row in is either used, excluded with a reason, or quarantined. */
+export function reconcile(name: string, c: DatasetCounts): { ok: boolean; lines: string[] } {
+  const excluded = Object.values(c.excluded ?? {}).reduce((a, b) => a + b, 0);
+  const parsedOk = c.rows_in === c.copies + c.quarantined;
+  const copiesOk = c.copies === c.distinct + c.duplicate_copies;
+  const outcomesOk = c.distinct === c.used + excluded;
+  const mark = (ok: boolean) => (ok ? "✓" : "✗ MISMATCH");
+  return {
+    ok: parsedOk && copiesOk && outcomesOk,
+    lines: [
+      `${name}: ${n(c.rows_in)} rows in = ${n(c.copies)} parsed + ${n(c.quarantined)} quarantined${reasons(c.quarantine_reasons)} ${mark(parsedOk)}`,
+      `    ${n(c.copies)} mailbox copies = ${n(c.distinct)} distinct + ${n(c.duplicate_copies)} duplicate copies ${mark(copiesOk)}`,
+      `    ${n(c.distinct)} distinct = ${n(c.used)} used + ${n(excluded)} excluded${reasons(c.excluded)} ${mark(outcomesOk)}`,
+    ],
+  };
+}
+
+export function renderEvent(event: Record<string, unknown>): void {
+  switch (event.event) {
+    case "spark_starting":
+      out("• starting local Spark");
+      break;
+    case "spark_ready":
+      out(`  Spark ${event.version} ready in ${event.seconds}s`);
+      break;
+    case "notebook_start":
+      out(`• ${event.notebook}`);
+      break;
+    case "notebook_end":
+      out(`  ${event.notebook} done in ${event.seconds}s`);
+      break;
+    case "step":
+      renderStep(event);
+      break;
+    case "summary":
+      renderSummary(event as unknown as RunSummary);
+      break;
+    case "failed":
+      out(`✗ ${event.error}`);
+      if (process.env.RELMESH_DEBUG) out(String(event.trace));
+      break;
+    case "done":
+      out(`done in ${event.seconds}s`);
+      break;
+  }
+}
+
+function renderStep(e: Record<string, unknown>): void {
+  const step = String(e.step);
+  if ("copies" in e) {
+    for (const line of reconcile(step, e as unknown as DatasetCounts).lines) out(`  ${line}`);
+  } else if (step.startsWith("crm.")) {
+    out(`  ${step}: ${n(e.rows_in as number)} rows in = ${n(e.used as number)} used + ${n(e.quarantined as number)} quarantined${reasons(e.quarantine_reasons as Record<string, number>)}; merged +${n(e.inserted as number)} ~${n(e.updated as number)} -${n(e.deleted as number)}`);
+  } else if ("rows" in e) {
+    out(`  ${step}: ${n(e.rows as number)} rows; merged +${n(e.inserted as number)} ~${n(e.updated as number)} -${n(e.deleted as number)}`);
+  } else {
+    out(`  ${step}: ${JSON.stringify(e)}`);
+  }
+}
+
+function table(rows: AccountRow[]): string[] {
+  const header = ["account", "tier", "score", "status", "days", "contacts", "sellers", "exec", "trend"];
+  const body = rows.map((r) => [
+    r.name.length > 28 ? `${r.name.slice(0, 27)}…` : r.name,
+    String(r.tier ?? "-"),
+    r.connectivity_score.toFixed(1),
+    r.status + (r.is_high_priority ? " ★" : ""),
+    r.days_since_last_interaction === null ? "-" : String(r.days_since_last_interaction),
+    String(r.connected_contacts),
+    String(r.connected_sellers),
+    r.exec_coverage ? "yes" : "no",
+    `${r.trend >= 0 ? "+" : ""}${r.trend.toFixed(1)}`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
+  const fmt = (row: string[]) => `    ${row.map((cell, i) => (i === 0 || i === 3 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ")}`;
+  return [fmt(header), ...body.map(fmt)];
+}
+
+export function renderSummary(s: RunSummary): void {
+  out("");
+  out("Summary");
+  const status = ["good_standing", "needs_attention", "no_coverage"].map((k) => `${k} ${n(s.by_status[k])}`).join(", ");
+  out(`  ${n(s.accounts)} accounts: ${status}; ${n(s.high_priority_needing_attention)} high-priority (★) accounts need attention`);
+  out(`  ${n(s.interactions)} interactions, ${n(s.pairs)} seller↔contact pairs; quarantined rows: ${Object.entries(s.quarantine).map(([k, v]) => `${k} ${n(v)}`).join(", ") || "none"}`);
+  out("  Best covered:");
+  table(s.top).forEach((l) => out(l));
+  out("  Needs attention first (high priority, lowest score):");
+  table(s.attention.length ? s.attention : s.bottom).forEach((l) => out(l));
+  out(`  Gold tables: ${s.outputs.gold}  (silver: ${s.outputs.silver})`);
+}
