@@ -80,7 +80,7 @@ export function validateRuleset(document: unknown, source = "ruleset"): Ruleset 
     const problems = (validateSchema.errors ?? []).map((e) => describeSchemaError(e, document));
     throw new ConfigError(`${source} is invalid:\n  - ${[...new Set(problems)].join("\n  - ")}`);
   }
-  const ruleset = document as Ruleset;
+  const ruleset = document as unknown as Ruleset;
   const problems = semanticProblems(ruleset);
   if (problems.length > 0) throw new ConfigError(`${source} is invalid:\n  - ${problems.join("\n  - ")}`);
   return ruleset;

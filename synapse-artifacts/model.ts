@@ -1,0 +1,27 @@
+import type { DatasetResource, LinkedServiceResource, NotebookResource, PipelineResource, TriggerResource } from "@azure/synapse-artifacts";
+
+/**
+ * One generated Synapse artifact, typed with the `@azure/synapse-artifacts` models (flattened:
+ * FACTS.md §3.3). Generators produce these; `relmesh synth` writes them; the publisher in stacks/
+ * sends them to the workspace in PUBLISH_ORDER.
+ */
+export type Artifact =
+  | { kind: "linkedService"; name: string; body: LinkedServiceResource }
+  | { kind: "dataset"; name: string; body: DatasetResource }
+  | { kind: "notebook"; name: string; body: NotebookResource }
+  | { kind: "pipeline"; name: string; body: PipelineResource }
+  | { kind: "trigger"; name: string; body: TriggerResource };
+
+export type ArtifactKind = Artifact["kind"];
+
+/** Dependencies point backwards in this list, so publishing in this order never meets a missing reference; deleting goes in reverse. */
+export const PUBLISH_ORDER: readonly ArtifactKind[] = ["linkedService", "dataset", "notebook", "pipeline", "trigger"];
+
+/** One T-SQL script of the serving layer, split into batches (tedious sends one batch at a time; `GO` is not T-SQL). */
+export interface SqlScript {
+  /** Execution order is the array order; the name is also the file name in `synth` output (e.g. "01-database.sql"). */
+  name: string;
+  /** "master" for CREATE DATABASE, otherwise the serverless database name. */
+  database: string;
+  batches: string[];
+}
