@@ -58,7 +58,7 @@ const KIND_FIELDS: Record<ChecklistItem["kind"], string[]> = {
 
 export const DEFAULT_RULESET_PATH = "config/ruleset.yaml";
 
-const validateSchema = new Ajv({ allErrors: true, strict: false }).compile(schema);
+const validateSchema = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
 
 /** Reads, parses and validates a ruleset file; every problem names the key and the fix. */
 export function loadRuleset(path: string): Ruleset {
