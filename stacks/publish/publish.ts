@@ -1,0 +1,66 @@
+/**
+ * Runs a publish plan against a workspace, one operation at a time, in plan order.
+ *
+ * Which state is "current": the hashes the last successful publish recorded (the dynamic resource's
+ * previous outputs), not a list call against the workspace. Reasons: the service returns bodies
+ * re-shaped (ids, etags, defaults filled in), so they cannot be hashed against what we sent; and a
+ * list would make the publisher delete artifacts people created in Studio. Cost: a change made by
+ * hand in Studio to a published artifact is not seen until the code changes that artifact.
+ */
+import type { Artifact } from "../../synapse-artifacts/model";
+import type { WorkspaceApi } from "./client";
+import { describeOperation, planPublish, publishedState, type Operation, type PublishedArtifact } from "./planner";
+import { withRetries, type RetryOptions } from "./retry";
+
+export interface PublishOptions {
+  /** Whole-operation retries (timeouts, 403 while RBAC propagates, 429 without Retry-After). @default - DEFAULT_RETRY */
+  retry?: RetryOptions;
+  /** Limit of one operation including its polling; a longer one is aborted and retried. @default 600000 ms */
+  operationTimeoutMs?: number;
+  /** Progress lines. @default - none */
+  log?: (line: string) => void;
+}
+
+export interface PublishResult {
+  /** What the workspace holds now, to be recorded as the next run's `current`. */
+  state: PublishedArtifact[];
+  operations: Operation[];
+}
+
+/**
+ * Publishes `desired` over `current`. On failure it throws after the failing operation; the caller
+ * keeps the old state, and the next run replans from it: puts are upserts, deletes of missing
+ * artifacts succeed, and a trigger stopped for an update that did not finish is stopped, put and
+ * started again, so rerunning converges.
+ */
+export async function publishArtifacts(api: WorkspaceApi, desired: Artifact[], current: PublishedArtifact[], options: PublishOptions = {}): Promise<PublishResult> {
+  const operations = planPublish(desired, current);
+  const bodies = new Map(desired.map((a) => [`${a.kind}/${a.name}`, a.body]));
+  const log = options.log ?? (() => undefined);
+  const timeout = options.operationTimeoutMs ?? 600000;
+  if (operations.length === 0) log("synapse artifacts: nothing changed");
+  for (const [i, o] of operations.entries()) {
+    const label = `[${i + 1}/${operations.length}] ${describeOperation(o)}`;
+    log(label);
+    await withRetries(
+      label,
+      async () => {
+        const signal = AbortSignal.timeout(timeout);
+        switch (o.op) {
+          case "put": return api.put(o.kind, o.name, bodies.get(`${o.kind}/${o.name}`), signal);
+          case "delete": return api.remove(o.kind, o.name, signal);
+          case "stopTrigger": return api.stopTrigger(o.name, signal);
+          case "startTrigger": return api.startTrigger(o.name, signal);
+        }
+      },
+      options.retry,
+      log,
+    );
+  }
+  return { state: publishedState(desired), operations };
+}
+
+/** Removes everything the publisher recorded (Pulumi delete): stop triggers, then delete in reverse order. */
+export async function unpublishArtifacts(api: WorkspaceApi, current: PublishedArtifact[], options: PublishOptions = {}): Promise<PublishResult> {
+  return publishArtifacts(api, [], current, options);
+}

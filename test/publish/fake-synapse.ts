@@ -1,0 +1,177 @@
+/**
+ * A local HTTPS server speaking the part of the Synapse dev-endpoint API the publisher uses
+ * (api-version 2020-12-01, the routes in @azure/synapse-artifacts and @azure/synapse-access-control):
+ * artifact PUT/GET/DELETE, trigger start/stop, LRO polling in both styles the SDK follows, and role
+ * assignments. Writes are applied only when their operation completes, so a client that does not
+ * poll sees no change. Faults are injected per route. Binds 127.0.0.1 on an ephemeral port and
+ * closes itself after `lifetimeMs` or `maxRequests`.
+ */
+import { createServer, type Server } from "node:https";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { TestCert } from "./tls";
+
+export const COLLECTIONS = { linkedservices: "linkedService", datasets: "dataset", notebooks: "notebook", pipelines: "pipeline", triggers: "trigger" } as const;
+const REF_KIND: Record<string, string> = { LinkedServiceReference: "linkedService", DatasetReference: "dataset", NotebookReference: "notebook", PipelineReference: "pipeline" };
+
+export interface Fault {
+  method: string;
+  /** Matches the path (without query). */
+  path: RegExp;
+  /** How many matching requests get the fault. */
+  times: number;
+  status?: number;
+  retryAfter?: string;
+  /** Answer this late (the write, if any, still happens, like a slow but successful service). */
+  delayMs?: number;
+}
+
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  status: number;
+  at: number;
+}
+
+export interface FakeSynapse {
+  url: string;
+  /** kind/name → wire body as received. */
+  artifacts: Map<string, any>;
+  triggerState: Map<string, "Started" | "Stopped">;
+  roleAssignments: Map<string, any>;
+  requests: LoggedRequest[];
+  faults: Fault[];
+  close(): Promise<void>;
+}
+
+/** Every reference `{ referenceName, type: "XReference" }` in a wire body, as kind/name. */
+export function referencesOf(body: unknown): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === "object") {
+      const o = v as Record<string, unknown>;
+      if (typeof o.referenceName === "string" && typeof o.type === "string" && REF_KIND[o.type]) out.push(`${REF_KIND[o.type]}/${o.referenceName}`);
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(body);
+  return out;
+}
+
+export async function startFakeSynapse(tls: TestCert, opts: { lifetimeMs?: number; maxRequests?: number; pollsBeforeDone?: number } = {}): Promise<FakeSynapse> {
+  const artifacts = new Map<string, any>();
+  const triggerState = new Map<string, "Started" | "Stopped">();
+  const roleAssignments = new Map<string, any>();
+  const requests: LoggedRequest[] = [];
+  const faults: Fault[] = [];
+  const ops = new Map<string, { polls: number; apply: () => void; resource?: string }>();
+  const timers = new Set<NodeJS.Timeout>();
+  let opSeq = 0;
+  let base = "";
+
+  const send = (res: ServerResponse, req: IncomingMessage, status: number, body?: unknown, headers: Record<string, string> = {}) => {
+    requests.push({ method: req.method!, path: req.url!.split("?")[0], status, at: Date.now() });
+    if (res.destroyed) return;
+    res.writeHead(status, { "content-type": "application/json", ...headers });
+    res.end(body === undefined ? "" : JSON.stringify(body));
+  };
+  const error = (res: ServerResponse, req: IncomingMessage, status: number, code: string, message: string) => send(res, req, status, { error: { code, message } });
+
+  /** Starts an LRO whose effect happens on completion. Notebooks use Azure-AsyncOperation; the rest Location. */
+  const accept = (res: ServerResponse, req: IncomingMessage, apply: () => void, asyncStyle: boolean, resource?: string) => {
+    const id = `op${++opSeq}`;
+    ops.set(id, { polls: opts.pollsBeforeDone ?? 1, apply, resource });
+    const header = asyncStyle ? { "azure-asyncoperation": `${base}/operationStatuses/${id}?api-version=2020-12-01` } : { location: `${base}/operationResults/${id}?api-version=2020-12-01` };
+    send(res, req, 202, undefined, header);
+  };
+
+  const handle = (req: IncomingMessage, res: ServerResponse, raw: string) => {
+    const url = new URL(req.url!, base);
+    const path = url.pathname;
+    if (!/^Bearer \S+/.test(req.headers.authorization ?? "")) return error(res, req, 401, "Unauthorized", "no bearer token");
+    if (url.searchParams.get("api-version") !== "2020-12-01") return error(res, req, 400, "BadApiVersion", `api-version ${url.searchParams.get("api-version")}`);
+    const body = raw ? JSON.parse(raw) : undefined;
+
+    let m = /^\/operation(Results|Statuses)\/(op\d+)$/.exec(path);
+    if (m && req.method === "GET") {
+      const op = ops.get(m[2]);
+      if (!op) return error(res, req, 404, "NotFound", "no such operation");
+      if (op.polls-- > 0) return m[1] === "Results" ? send(res, req, 202, undefined, { location: `${base}${path}?api-version=2020-12-01` }) : send(res, req, 200, { status: "InProgress" });
+      if (!ops.has(`${m[2]}:done`)) (op.apply(), ops.set(`${m[2]}:done`, op));
+      return m[1] === "Statuses" ? send(res, req, 200, { status: "Succeeded" }) : send(res, req, 200, op.resource ? artifacts.get(op.resource) : undefined);
+    }
+    m = /^\/roleAssignments\/([0-9a-f-]{36})$/.exec(path);
+    if (m) {
+      if (req.method === "GET") return roleAssignments.has(m[1]) ? send(res, req, 200, roleAssignments.get(m[1])) : error(res, req, 404, "NotFound", "no assignment");
+      if (req.method === "PUT") {
+        const dup = [...roleAssignments.values()].find((a) => a.id !== m![1] && a.roleDefinitionId === body.roleId && a.principalId === body.principalId && a.scope === body.scope);
+        if (roleAssignments.has(m[1]) || dup) return error(res, req, 409, "Conflict", "role assignment already exists");
+        const ra = { id: m[1], roleDefinitionId: body.roleId, principalId: body.principalId, scope: body.scope, principalType: body.principalType };
+        roleAssignments.set(m[1], ra);
+        return send(res, req, 200, ra);
+      }
+    }
+    m = /^\/triggers\/([^/]+)\/(start|stop)$/.exec(path);
+    if (m && req.method === "POST") {
+      const name = decodeURIComponent(m[1]);
+      if (!artifacts.has(`trigger/${name}`)) return error(res, req, 404, "NotFound", `trigger ${name} not found`);
+      const to = m[2] === "start" ? "Started" : "Stopped";
+      return accept(res, req, () => triggerState.set(name, to), false);
+    }
+    m = /^\/(linkedservices|datasets|notebooks|pipelines|triggers)\/([^/]+)$/.exec(path);
+    if (m) {
+      const kind = COLLECTIONS[m[1] as keyof typeof COLLECTIONS];
+      const name = decodeURIComponent(m[2]);
+      const key = `${kind}/${name}`;
+      if (req.method === "GET") return artifacts.has(key) ? send(res, req, 200, artifacts.get(key)) : error(res, req, 404, "NotFound", `${key} not found`);
+      // Like the service: a started trigger must be stopped before it is changed or deleted.
+      if (kind === "trigger" && triggerState.get(name) === "Started") return error(res, req, 400, "TriggerEnabledCannotUpdate", `trigger ${name} is started; stop it first`);
+      if (req.method === "PUT") {
+        const missing = referencesOf(body).filter((r) => !artifacts.has(r));
+        if (missing.length) return error(res, req, 400, "BadRequest", `${key} references ${missing.join(", ")} which does not exist`);
+        return accept(res, req, () => {
+          artifacts.set(key, { ...body, name, id: `/workspaces/fake/${m![1]}/${name}`, etag: `e${opSeq}` });
+          if (kind === "trigger" && !triggerState.has(name)) triggerState.set(name, "Stopped");
+        }, kind === "notebook", key);
+      }
+      if (req.method === "DELETE") {
+        if (!artifacts.has(key)) return send(res, req, 204);
+        const users = [...artifacts.entries()].filter(([k, v]) => k !== key && referencesOf(v).includes(key)).map(([k]) => k);
+        if (users.length) return error(res, req, 400, "BadRequest", `${key} is referenced by ${users.join(", ")}`);
+        return accept(res, req, () => (artifacts.delete(key), triggerState.delete(name)), false);
+      }
+    }
+    return error(res, req, 404, "NoRoute", `${req.method} ${path}`);
+  };
+
+  const server: Server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
+    let raw = "";
+    req.on("data", (c) => (raw += c));
+    req.on("end", () => {
+      if (requests.length >= (opts.maxRequests ?? 2000)) return error(res, req, 503, "TooManyRequestsInTest", "request budget of the fake server exhausted");
+      const path = req.url!.split("?")[0];
+      const fault = faults.find((f) => f.times > 0 && f.method === req.method && f.path.test(path));
+      if (fault) fault.times--;
+      if (fault?.status) return send(res, req, fault.status, { error: { code: "Injected", message: `injected ${fault.status}` } }, fault.retryAfter ? { "retry-after": fault.retryAfter } : {});
+      if (fault?.delayMs) {
+        const t = setTimeout(() => (timers.delete(t), handle(req, res, raw)), fault.delayMs);
+        timers.add(t);
+        return;
+      }
+      handle(req, res, raw);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const close = () =>
+    new Promise<void>((resolve) => {
+      clearTimeout(lifetime);
+      timers.forEach(clearTimeout);
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  const lifetime = setTimeout(() => void close(), opts.lifetimeMs ?? 40000);
+  lifetime.unref();
+  return { url: base, artifacts, triggerState, roleAssignments, requests, faults, close };
+}
