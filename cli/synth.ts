@@ -1,0 +1,68 @@
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { loadStackConfig, type RelmeshConfig } from "../config/stack";
+import { readArtifactInputs, synapseArtifacts, type SqlScript } from "../synapse-artifacts";
+import { PUBLISH_ORDER } from "../synapse-artifacts/model";
+import { synthFiles, type SynthResult } from "../synapse-artifacts/synth";
+import { helpText, OptionSpec, parseArgs, UsageError } from "./args";
+
+const SPEC: OptionSpec = {
+  values: {
+    out: "folder to write the artifacts into (its generated sub-folders are replaced)",
+    stack: "stack whose Pulumi.<stack>.yaml to read (default: dev)",
+  },
+  flags: { help: "show this help" },
+};
+
+/**
+ * The serving-layer SQL, in execution order.
+ * TODO(sql): sql/index.ts (`sqlScripts(config)`, owned by the SQL engineer) does not exist yet;
+ * import it here once it does. Until then synth writes no sql/ files and says so.
+ */
+function serverlessSql(config: RelmeshConfig): SqlScript[] {
+  void config;
+  return [];
+}
+
+/** Writes the synth result under `out`, replacing only what synth generates. Returns the paths written. */
+export function writeSynth(out: string, result: SynthResult): string[] {
+  for (const dir of [...PUBLISH_ORDER, "sql"]) rmSync(join(out, dir), { recursive: true, force: true });
+  const paths = Object.keys(result.files).sort();
+  for (const path of paths) {
+    mkdirSync(dirname(join(out, path)), { recursive: true });
+    writeFileSync(join(out, path), result.files[path]);
+  }
+  return paths;
+}
+
+/** `relmesh synth --out DIR [--stack dev]`: every generated artifact as the Synapse API receives it, for review. */
+export async function synthCommand(argv: string[]): Promise<number> {
+  const args = parseArgs("synth", argv, SPEC);
+  if (args.flags.has("help")) {
+    process.stdout.write(`${helpText("synth", "write every generated Synapse artifact, the SQL and the data-access report for review", SPEC)}\n`);
+    return 0;
+  }
+  if (!args.values.out) throw new UsageError("relmesh synth: --out is required (relmesh synth --out DIR [--stack dev])");
+  const out = resolve(args.values.out);
+  const config = loadStackConfig(args.values.stack ?? "dev");
+  const inputs = readArtifactInputs(config);
+  const artifacts = synapseArtifacts(inputs);
+  const sql = serverlessSql(config);
+  const result = await synthFiles(inputs, artifacts, sql);
+  const paths = writeSynth(out, result);
+  const counts = Object.entries(result.counts)
+    .map(([kind, n]) => `${n} ${kind}`)
+    .join(", ");
+  process.stdout.write(
+    [
+      `relmesh synth: stack ${config.stack} → ${out}`,
+      `  ${counts}; ${paths.length} files`,
+      ...(sql.length ? [] : ["  no SQL scripts: the serving-layer SQL module (sql/index.ts) is not there yet"]),
+      `  read first: ${join(out, "DATA-ACCESS.md")}`,
+      `  checksums:  ${join(out, "manifest.json")}`,
+      "  placeholders <tenantId>, <mgdcAppClientId> and a created group's id are filled in at pulumi up",
+      "",
+    ].join("\n"),
+  );
+  return 0;
+}

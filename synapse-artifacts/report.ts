@@ -1,0 +1,125 @@
+/**
+ * DATA-ACCESS.md: what Microsoft 365 data the deployment reads, whose, when, where it goes, how long
+ * it stays and who can read it. Written for a privacy or security reviewer, from the same values the
+ * artifacts are generated from, so it cannot drift from what is deployed. Pure.
+ */
+import { MGDC_DATASETS, MGDC_FORBIDDEN_COLUMNS } from "../stacks/mgdc-datasets";
+import { plannedRoleGrants, plannedSynapseRbac } from "../stacks/roles";
+import type { ArtifactInputs } from "./inputs";
+import { abfssRoot, dfsUrl, m365Folder, PIPELINES, RAW_CRM_FOLDER, DEFAULT_CRM_DROP_FOLDER, TRIGGERS } from "./names";
+import { outputColumnName } from "./pipelines";
+
+const GRANTEES: Record<string, string> = {
+  synapseWorkspaceIdentity: "Synapse workspace managed identity (pipelines and Spark)",
+  mgdcServicePrincipal: "MGDC app service principal",
+  sqlReadersGroup: "report readers group (relmesh:sqlReadersGroupObjectId)",
+};
+
+function datasetsSection(): string[] {
+  const out: string[] = ["## 1. Which Microsoft 365 data", ""];
+  for (const d of MGDC_DATASETS) {
+    const filter = d.dateFilterColumn ? `filtered on \`${d.dateFilterColumn}\` within the window` : "events starting after the window start and ending before its end (no filter column)";
+    out.push(`### \`${d.name}\` — ${filter}`, "", "| column requested | why | required |", "| --- | --- | --- |");
+    for (const c of d.columns) out.push(`| \`${outputColumnName(c.name)}\` | ${c.purpose} | ${c.required ? "yes" : "no"} |`);
+    out.push("");
+  }
+  out.push(
+    `**Never extracted**: ${MGDC_FORBIDDEN_COLUMNS.map((c) => `\`${c}\``).join(", ")} (message and event bodies, previews, attachments, ` +
+      "internet headers), nor any column not listed above. MGDC selects whole columns, so a struct such as `location` arrives with all its fields; " +
+      "ingestion keeps only what the table above names.",
+    "",
+  );
+  return out;
+}
+
+function scopeSection(inputs: ArtifactInputs): string[] {
+  const { config } = inputs;
+  const groups = config.allowedGroupObjectIds.length
+    ? config.allowedGroupObjectIds.map((g) => `- \`${g}\` (relmesh:allowedGroupObjectIds)`)
+    : [`- the security group \`${config.allowedGroupName}\` the program creates (empty until someone adds members in Entra)`];
+  return [
+    "## 2. Whose mailboxes",
+    "",
+    "Only members of these Entra groups (`allowedGroups` of the copy source, at most 10):",
+    "",
+    ...groups,
+    "",
+    "Guests and non-user mailboxes are never returned by MGDC. The Global Admin approves exactly these datasets, columns and groups; any change invalidates the approval.",
+    "",
+  ];
+}
+
+function windowSection(inputs: ArtifactInputs): string[] {
+  const { config } = inputs;
+  return [
+    "## 3. Which time windows",
+    "",
+    `- One window per UTC day, \`[windowStart, windowEnd)\`, from **${config.pipelineStartDate}** on (trigger \`${TRIGGERS.daily}\`, Hour × 24).`,
+    `- When first started, the trigger **backfills** every day from ${config.pipelineStartDate} to today, one window at a time and in order (each waits for the previous day).`,
+    "- A rerun of a window reads the same window again and lands in the same folders; nothing is keyed by the wall clock.",
+    "",
+  ];
+}
+
+function pathsSection(inputs: ArtifactInputs): string[] {
+  const { config } = inputs;
+  const lakeRaw = abfssRoot(config.fileSystems.raw, config.names.lakeAccount);
+  const curated = abfssRoot(config.fileSystems.curated, config.names.lakeAccount);
+  const rows = MGDC_DATASETS.map(
+    (d) => `| \`${d.name}\` | \`${config.landingContainer}/${m365Folder(config, d.name)}/yyyy/MM/dd/\` | \`${config.fileSystems.raw}/${m365Folder(config, d.name)}/yyyy/MM/dd/\` |`,
+  );
+  return [
+    "## 4. Where it lands, and how long it is kept",
+    "",
+    `1. **Landing** — storage account \`${config.names.landingAccount}\` (${dfsUrl(config.names.landingAccount)}), container \`${config.landingContainer}\`. ` +
+      `MGDC writes JSON lines there as the MGDC app (the only auth MGDC accepts). **Deleted after ${config.landingRetentionDays} days** (lifecycle policy).`,
+    `2. **Lake raw** — the private lake \`${config.names.lakeAccount}\`, file system \`${config.fileSystems.raw}\` (${lakeRaw}), copied from landing by the workspace identity right after extraction. ` +
+      `**Deleted after ${config.rawRetentionDays} days** (lifecycle policy on \`${config.fileSystems.raw}/${config.rawM365Folder}/\`).`,
+    `3. **Curated** — ${curated}: silver \`interactions\` (one row per seller↔external-contact touch: addresses, times, counts; ` +
+      `subjects ${config.keepSubjects ? "**kept** (relmesh:keepSubjects is true)" : "dropped at ingestion (relmesh:keepSubjects is false)"}), ` +
+      "`quarantine` (rejected raw records, body fields removed), and gold scores. No lifecycle policy: kept until deleted.",
+    "",
+    "| dataset | landing path (day = window start) | lake path |",
+    "| --- | --- | --- |",
+    ...rows,
+    "",
+    `CRM files: the CRM export job drops them in \`${config.fileSystems.raw}/${DEFAULT_CRM_DROP_FOLDER}/\` (pipeline parameter \`crmDropFolder\`); ` +
+      `\`${PIPELINES.copyCrm}\` copies them to \`${config.fileSystems.raw}/${RAW_CRM_FOLDER}/\`.`,
+    "",
+  ];
+}
+
+function accessSection(inputs: ArtifactInputs): string[] {
+  const { config } = inputs;
+  const grants = plannedRoleGrants(config).map((g) => `| ${GRANTEES[g.grantee] ?? g.grantee} | ${g.role} | ${g.scope} | ${g.reason} |`);
+  const synapse = plannedSynapseRbac().map(
+    (g) => `| ${g.principal === "adminGroup" ? `admin group \`${config.adminGroupName}\` (${config.adminGroupObjectId})` : "the deploying identity"} | ${g.role} (Synapse RBAC) | workspace \`${config.names.synapseWorkspace}\` | ${g.reason} |`,
+  );
+  return [
+    "## 5. Who can read it",
+    "",
+    "| who | role | scope | why |",
+    "| --- | --- | --- | --- |",
+    ...grants,
+    ...synapse,
+    "",
+    "Synapse administrators can run notebooks and pipelines as the workspace identity, so they can read everything the workspace identity can. " +
+      `The MGDC client secret stays in Key Vault \`${config.names.keyVault}\` as \`${config.mgdcSecretName}\`; artifacts reference it by name only.`,
+    "",
+  ];
+}
+
+/** The whole report, Markdown, deterministic. */
+export function dataAccessReport(inputs: ArtifactInputs): string {
+  const { config } = inputs;
+  const header = [
+    `# Data access — Relationship Mesh, stack \`${config.stack}\``,
+    "",
+    `Generated by \`relmesh synth\` from \`Pulumi.${config.stack}.yaml\`; regenerate rather than edit. Read this first.`,
+    "",
+  ];
+  if (!config.mgdcEnabled) {
+    return [...header, "Microsoft 365 extraction is **off** (relmesh:mgdcEnabled is false): no mailbox or calendar data is read. Only CRM files are processed.", "", ...accessSection(inputs)].join("\n");
+  }
+  return [...header, ...datasetsSection(), ...scopeSection(inputs), ...windowSection(inputs), ...pathsSection(inputs), ...accessSection(inputs)].join("\n");
+}

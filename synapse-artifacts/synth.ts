@@ -1,0 +1,72 @@
+/**
+ * The files `relmesh synth` writes, as a path → content map: every artifact's wire JSON, the SQL
+ * scripts, the data-access report and a manifest. Deterministic: sorted keys, no timestamps, stable
+ * order, so two runs are byte-identical and a diff shows only real change.
+ */
+import { createHash } from "node:crypto";
+import type { ArtifactInputs } from "./inputs";
+import { PUBLISH_ORDER, type Artifact, type SqlScript } from "./model";
+import { dataAccessReport } from "./report";
+import { toWire } from "./wire";
+
+/** JSON with keys sorted at every level, two-space indent, final newline. */
+export function stableJson(value: unknown): string {
+  const sort = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sort);
+    if (v && typeof v === "object" && !(v instanceof Date)) {
+      return Object.fromEntries(
+        Object.keys(v as Record<string, unknown>)
+          .sort()
+          .map((k) => [k, sort((v as Record<string, unknown>)[k])]),
+      );
+    }
+    return v;
+  };
+  return `${JSON.stringify(sort(value), null, 2)}\n`;
+}
+
+export const sha256 = (text: string): string => createHash("sha256").update(text, "utf8").digest("hex");
+
+/** `sql/NN-name.sql`: keeps an existing `NN-` prefix, otherwise numbers by execution order. */
+export function sqlFileName(script: SqlScript, index: number): string {
+  const base = script.name.replace(/\.sql$/i, "");
+  return `sql/${/^\d{2,}-/.test(base) ? base : `${String(index + 1).padStart(2, "0")}-${base}`}.sql`;
+}
+
+/** A script as one file: the batches separated by `GO`, as sqlcmd and Synapse Studio read them. */
+export function sqlFileContent(script: SqlScript): string {
+  const head = `-- ${script.name}: run against database [${script.database}], batches separated by GO (the publisher sends them one by one)\n`;
+  return `${head}${script.batches.map((b) => `${b.trim()}\nGO\n`).join("\n")}`;
+}
+
+/** Fingerprint of everything the artifacts derive from besides the notebook files (hashed per file). */
+export function configFingerprint(inputs: ArtifactInputs): string {
+  return sha256(stableJson({ config: inputs.config, ruleset: inputs.ruleset, crmMapping: inputs.crmMapping }));
+}
+
+export interface SynthResult {
+  /** Relative path → content. */
+  files: Record<string, string>;
+  counts: Record<string, number>;
+}
+
+export async function synthFiles(inputs: ArtifactInputs, artifacts: readonly Artifact[], sqlScripts: readonly SqlScript[]): Promise<SynthResult> {
+  const files: Record<string, string> = {};
+  for (const w of await toWire(artifacts)) files[`${w.artifact.kind}/${w.artifact.name}.json`] = stableJson(w.wire);
+  sqlScripts.forEach((s, i) => {
+    files[sqlFileName(s, i)] = sqlFileContent(s);
+  });
+  files["DATA-ACCESS.md"] = dataAccessReport(inputs);
+  const counts: Record<string, number> = Object.fromEntries(PUBLISH_ORDER.map((k) => [k, artifacts.filter((a) => a.kind === k).length]));
+  counts.sql = sqlScripts.length;
+  const paths = Object.keys(files).sort();
+  files["manifest.json"] = stableJson({
+    generatedBy: "relmesh synth",
+    stack: inputs.config.stack,
+    configFingerprint: configFingerprint(inputs),
+    counts,
+    publishOrder: [...PUBLISH_ORDER, "sql"],
+    files: paths.map((path) => ({ path, sha256: sha256(files[path]), bytes: Buffer.byteLength(files[path], "utf8") })),
+  });
+  return { files, counts };
+}
