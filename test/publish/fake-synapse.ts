@@ -39,7 +39,10 @@ export interface FakeSynapse {
   artifacts: Map<string, any>;
   triggerState: Map<string, "Started" | "Stopped">;
   roleAssignments: Map<string, any>;
+  /** Answered requests, in answer order. */
   requests: LoggedRequest[];
+  /** Every request as it arrives (a slow one appears here before it is answered). */
+  received: Array<{ method: string; path: string; at: number }>;
   faults: Fault[];
   close(): Promise<void>;
 }
@@ -64,6 +67,7 @@ export async function startFakeSynapse(tls: TestCert, opts: { lifetimeMs?: numbe
   const triggerState = new Map<string, "Started" | "Stopped">();
   const roleAssignments = new Map<string, any>();
   const requests: LoggedRequest[] = [];
+  const received: FakeSynapse["received"] = [];
   const faults: Fault[] = [];
   const ops = new Map<string, { polls: number; apply: () => void; resource?: string }>();
   const timers = new Set<NodeJS.Timeout>();
@@ -82,7 +86,7 @@ export async function startFakeSynapse(tls: TestCert, opts: { lifetimeMs?: numbe
   const accept = (res: ServerResponse, req: IncomingMessage, apply: () => void, asyncStyle: boolean, resource?: string) => {
     const id = `op${++opSeq}`;
     ops.set(id, { polls: opts.pollsBeforeDone ?? 1, apply, resource });
-    const header = asyncStyle ? { "azure-asyncoperation": `${base}/operationStatuses/${id}?api-version=2020-12-01` } : { location: `${base}/operationResults/${id}?api-version=2020-12-01` };
+    const header: Record<string, string> = asyncStyle ? { "azure-asyncoperation": `${base}/operationStatuses/${id}?api-version=2020-12-01` } : { location: `${base}/operationResults/${id}?api-version=2020-12-01` };
     send(res, req, 202, undefined, header);
   };
 
@@ -151,6 +155,7 @@ export async function startFakeSynapse(tls: TestCert, opts: { lifetimeMs?: numbe
     req.on("end", () => {
       if (requests.length >= (opts.maxRequests ?? 2000)) return error(res, req, 503, "TooManyRequestsInTest", "request budget of the fake server exhausted");
       const path = req.url!.split("?")[0];
+      received.push({ method: req.method!, path, at: Date.now() });
       const fault = faults.find((f) => f.times > 0 && f.method === req.method && f.path.test(path));
       if (fault) fault.times--;
       if (fault?.status) return send(res, req, fault.status, { error: { code: "Injected", message: `injected ${fault.status}` } }, fault.retryAfter ? { "retry-after": fault.retryAfter } : {});
@@ -173,5 +178,5 @@ export async function startFakeSynapse(tls: TestCert, opts: { lifetimeMs?: numbe
     });
   const lifetime = setTimeout(() => void close(), opts.lifetimeMs ?? 40000);
   lifetime.unref();
-  return { url: base, artifacts, triggerState, roleAssignments, requests, faults, close };
+  return { url: base, artifacts, triggerState, roleAssignments, requests, received, faults, close };
 }
