@@ -168,3 +168,62 @@ def run_pipeline(spark, tenant: Tenant, out: Path, ruleset: dict, window: tuple,
 
 def read_table(spark, out: Path, zone: str, name: str):
     return spark.read.format("delta").load(str(out / zone / name))
+
+
+# ---- in-memory inputs for transform-level tests (no Delta, fast) ----------------------------------
+
+import datetime as _dt  # noqa: E402
+
+
+def ts(text: str) -> _dt.datetime:
+    return _dt.datetime.fromisoformat(text)
+
+
+def interactions_df(spark, lib, rows: list):
+    """Silver interactions from short dicts; unspecified columns get neutral defaults."""
+    defaults = {"source": "email", "direction": "outbound", "seller_id": "s1", "contact_id": "c1", "account_id": "a1",
+                "duration_min": None, "participants": 2, "modality": "n/a", "response": "n/a", "subject": None,
+                "weight": 1.0, "window_date": None, "load_id": "t", "row_hash": None}
+    full = []
+    for i, r in enumerate(rows):
+        row = {**defaults, "interaction_id": f"i{i}", "source_key": f"k{i}", **r}
+        row["occurred_at"] = ts(row["occurred_at"]) if isinstance(row["occurred_at"], str) else row["occurred_at"]
+        full.append(tuple(row[f.name] for f in lib.INTERACTION_SCHEMA.fields))
+    return spark.createDataFrame(full, lib.INTERACTION_SCHEMA)
+
+
+def dims(spark, lib, tenant: Tenant) -> dict:
+    """The tenant's CRM as silver dimension DataFrames, without going through Delta."""
+    s = lib.DIM_SCHEMAS
+    accounts = [(i, n, [d], int(t), "Retail", "s1", "t", None) for i, n, d, t in tenant.accounts]
+    contacts = [(i, a, e.lower(), n, j, o == "true", "t", None) for i, a, e, n, j, o in tenant.contacts]
+    sellers = [(i, e, n, "AE", None, "t", None) for i, e, n in tenant.sellers]
+    opps = [(i, a, float(v), {"0": "open", "1": "won", "2": "lost"}[st], None, "t", None) for i, a, v, st, _ in tenant.opportunities]
+    return {"accounts": spark.createDataFrame(accounts, s["accounts"]), "contacts": spark.createDataFrame(contacts, s["contacts"]),
+            "sellers": spark.createDataFrame(sellers, s["sellers"]), "opportunities": spark.createDataFrame(opps, s["opportunities"])}
+
+
+def lines_df(spark, lines: list, source_file: str = "/data/m365/x/2026/11/01/f.json"):
+    return spark.createDataFrame([(l if isinstance(l, str) else json.dumps(l), source_file) for l in lines], "value string, source_file string")
+
+
+def ingest_in_memory(spark, lib, ruleset: dict, tenant: Tenant, messages=(), events=(), keep_subjects=False):
+    """Messages and events (dicts or raw lines) → (interactions, message outcomes, event outcomes) as lists of Rows."""
+    d = dims(spark, lib, tenant)
+    lookup = lib.directory(d["sellers"], d["contacts"], d["accounts"], [])
+    out = {"interactions": [], "messages": {}, "events": {}}
+    if messages:
+        parsed = lib.parse_messages(lib.split_records(lines_df(spark, list(messages)), lib.MESSAGE_DATASET))
+        good = lib.dedupe_copies(parsed.filter("reason IS NULL"), "internet_message_id", ["copy_id"])
+        rows, outcomes = lib.message_interactions(good, lookup, ruleset, keep_subjects, "t")
+        out["interactions"] += rows.collect()
+        out["messages"] = {r["internet_message_id"]: r["outcome"] for r in outcomes.collect()}
+    if events:
+        parsed = lib.parse_events(lib.split_records(lines_df(spark, list(events)), lib.EVENT_DATASET))
+        good = parsed.filter("reason IS NULL").withColumn(
+            "event_key", lib.F.concat_ws("|", "ical_uid", lib.F.date_format("start_at", "yyyy-MM-dd'T'HH:mm:ss")))
+        good = lib.dedupe_copies(good, "event_key", [lib.F.desc("is_organizer"), "copy_id"])
+        rows, outcomes = lib.meeting_interactions(good, lookup, ruleset, keep_subjects, "t")
+        out["interactions"] += rows.collect()
+        out["events"] = {r["event_key"].split("|")[0]: r["outcome"] for r in outcomes.collect()}
+    return out
