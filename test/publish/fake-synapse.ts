@@ -108,6 +108,7 @@ export async function startFakeSynapse(tls: TestCert, opts: { lifetimeMs?: numbe
     m = /^\/roleAssignments\/([0-9a-f-]{36})$/.exec(path);
     if (m) {
       if (req.method === "GET") return roleAssignments.has(m[1]) ? send(res, req, 200, roleAssignments.get(m[1])) : error(res, req, 404, "NotFound", "no assignment");
+      if (req.method === "DELETE") return roleAssignments.delete(m[1]) ? send(res, req, 200) : send(res, req, 204);
       if (req.method === "PUT") {
         const dup = [...roleAssignments.values()].find((a) => a.id !== m![1] && a.roleDefinitionId === body.roleId && a.principalId === body.principalId && a.scope === body.scope);
         if (roleAssignments.has(m[1]) || dup) return error(res, req, 409, "Conflict", "role assignment already exists");

@@ -1,0 +1,118 @@
+/**
+ * Synapse RBAC (data plane, FACTS §3.5): which principal gets which Synapse role, and an idempotent
+ * apply over `AccessControlClient`. No ARM resource type exists for these, hence a dynamic resource.
+ */
+import type { AccessControlClient } from "@azure/synapse-access-control";
+import { roleAssignmentName } from "../roles";
+import { statusOf, withRetries, type RetryOptions } from "./retry";
+
+/** Role ids from the service's own role-definition listing (FACTS §3.5). */
+export const SYNAPSE_ROLES = {
+  "Synapse Administrator": "6e4bf58a-b8e1-4cc3-bbf9-d73143322b78",
+  "Synapse Credential User": "5eb298b4-692c-4241-9cf0-f58a3b42bb25",
+  "Synapse Artifact Publisher": "05930f57-09a3-4c0d-9fa9-6d1eb91c178b",
+  "Synapse Compute Operator": "e3844cc7-4670-42cb-9349-9bdac1ee7881",
+} as const;
+export type SynapseRole = keyof typeof SYNAPSE_ROLES;
+export type PrincipalType = "User" | "Group" | "ServicePrincipal";
+
+export interface SynapseRoleAssignment {
+  /** Deterministic (UUID v5 of scope, principal, role): re-running never creates a second one. */
+  id: string;
+  role: SynapseRole;
+  roleId: string;
+  principalId: string;
+  /** Omitted when unknown; the service then resolves it. */
+  principalType?: PrincipalType;
+  /** `workspaces/<name>` */
+  scope: string;
+  reason: string;
+}
+
+export interface RbacPrincipals {
+  workspaceName: string;
+  /** Object id of the identity running `pulumi up`. */
+  deployerObjectId: string;
+  /** User on a laptop, ServicePrincipal in CI; undefined lets the service resolve it. */
+  deployerType?: PrincipalType;
+  adminGroupObjectId: string;
+  /** Object id of the workspace's system-assigned identity. */
+  workspaceIdentityObjectId: string;
+}
+
+/** Every Synapse role assignment the program makes, least privilege per principal. Pure. */
+export function synapseRoleAssignments(p: RbacPrincipals): SynapseRoleAssignment[] {
+  const scope = `workspaces/${p.workspaceName}`;
+  const make = (role: SynapseRole, principalId: string, principalType: PrincipalType | undefined, reason: string): SynapseRoleAssignment => ({
+    id: roleAssignmentName(scope, principalId, SYNAPSE_ROLES[role]),
+    role,
+    roleId: SYNAPSE_ROLES[role],
+    principalId,
+    ...(principalType ? { principalType } : {}),
+    scope,
+    reason,
+  });
+  return [
+    // Administrator, not Artifact Publisher: the deployer also assigns these roles (only Synapse
+    // Administrators may) and runs the serving DDL (serverless grants Administrators every permission, FACTS §5.4).
+    make("Synapse Administrator", p.deployerObjectId, p.deployerType, "publishes artifacts, assigns Synapse roles and runs the serving-layer DDL"),
+    make("Synapse Administrator", p.adminGroupObjectId, "Group", "humans administer the workspace through a group, not as individuals"),
+    // Triggered pipelines run as the workspace identity; Synapse Contributor explicitly lacks
+    // "use credentials and run pipelines", Credential User grants exactly that (FACTS §3.5).
+    make("Synapse Credential User", p.workspaceIdentityObjectId, "ServicePrincipal", "scheduled pipelines run as the workspace identity and use its credential"),
+  ];
+}
+
+/** Principal type of the caller, read from its access token's claims (`idtyp`, `scp`). Pure; undefined when unclear. */
+export function principalTypeFromToken(token: string): PrincipalType | undefined {
+  try {
+    const claims = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")) as { idtyp?: string; scp?: string };
+    if (claims.idtyp === "app") return "ServicePrincipal";
+    if (claims.idtyp === "user" || claims.scp) return "User";
+    return undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+type RoleApi = Pick<AccessControlClient["roleAssignments"], "createRoleAssignment" | "deleteRoleAssignmentById">;
+
+/**
+ * Creates each assignment. 409 means it exists already (ours from an earlier run, or an equal one
+ * made by hand or by workspace creation): success, but then it is not ours to delete.
+ * Returns the ids this call created.
+ */
+export async function assignSynapseRoles(api: RoleApi, assignments: SynapseRoleAssignment[], retry?: RetryOptions, log?: (l: string) => void): Promise<string[]> {
+  const created: string[] = [];
+  for (const a of assignments) {
+    const existed = await withRetries(
+      `assign ${a.role} to ${a.principalId}`,
+      async () => {
+        try {
+          await api.createRoleAssignment(a.id, a.roleId, a.principalId, a.scope, a.principalType ? { principalType: a.principalType } : {});
+          return false;
+        } catch (err) {
+          if (statusOf(err) === 409) return true;
+          throw err;
+        }
+      },
+      retry,
+      log,
+    );
+    if (!existed) created.push(a.id);
+  }
+  return created;
+}
+
+/** Deletes the assignments this program created; a missing one is fine. */
+export async function removeSynapseRoles(api: RoleApi, assignments: SynapseRoleAssignment[], retry?: RetryOptions): Promise<void> {
+  for (const a of assignments) {
+    await withRetries(`remove ${a.role} from ${a.principalId}`, async () => {
+      try {
+        await api.deleteRoleAssignmentById(a.id, { scope: a.scope });
+      } catch (err) {
+        if (statusOf(err) !== 404) throw err;
+      }
+    }, retry);
+  }
+}
