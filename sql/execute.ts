@@ -1,0 +1,147 @@
+/**
+ * Runs the serving-layer scripts on the serverless SQL endpoint, batch by batch. The publisher calls
+ * `executeSqlScripts` from a Pulumi dynamic resource; tests inject a fake `SqlConnectionFactory`.
+ * Every batch is idempotent by construction (sql/index.ts), so retrying a batch that failed on a
+ * transient error is safe, and a batch that succeeded is never sent again.
+ */
+import type { TokenCredential } from "@azure/identity";
+import type { SqlScript } from "../synapse-artifacts/model";
+
+/** One open connection to one database. */
+export interface SqlConnection {
+  execBatch(sql: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Opens a connection to `database` ("master" or the serving database). */
+export type SqlConnectionFactory = (database: string) => Promise<SqlConnection>;
+
+export interface ExecuteOptions {
+  /** `<workspace>-ondemand.sql.azuresynapse.net` (FACTS §5.1). */
+  server: string;
+  /** Entra credential for the real factory. @default - `new DefaultAzureCredential()` */
+  credential?: TokenCredential;
+  /** @default - `tediousConnectionFactory(server, credential)` */
+  factory?: SqlConnectionFactory;
+  /** Tries per batch, the first included. @default - 6 */
+  attempts?: number;
+  /** First backoff; it doubles per retry, with jitter, up to `maxDelayMs`. @default - 2000 */
+  baseDelayMs?: number;
+  /** @default - 60000 */
+  maxDelayMs?: number;
+  /** @default - setTimeout */
+  sleep?: (ms: number) => Promise<void>;
+  /** Progress lines (never SQL text with values: the scripts hold none, but keep logs short). @default - none */
+  log?: (line: string) => void;
+}
+
+export interface ExecutionReport {
+  /** Batches that succeeded, in order. */
+  batches: number;
+  /** Transient failures retried. */
+  retries: number;
+  /** Connections opened. */
+  connections: number;
+}
+
+/**
+ * SQL error numbers worth retrying: the serverless pool or its database is busy, moving or waking up.
+ * 4060 is included because a database created a moment ago may not accept logins yet.
+ */
+export const TRANSIENT_SQL_ERRORS: ReadonlySet<number> = new Set([
+  233, 4060, 4221, 10053, 10054, 10060, 10928, 10929, 40143, 40197, 40501, 40540, 40613, 42108, 42109, 49918, 49919, 49920,
+]);
+const TRANSIENT_CODES: ReadonlySet<string> = new Set(["ESOCKET", "ETIMEOUT", "ECONNRESET", "ECONNREFUSED", "ECLOSE", "EPIPE"]);
+
+/** Whether an error from tedious (or a fake) is worth a retry on a fresh connection. */
+export function isTransientSqlError(error: unknown): boolean {
+  if (!error || typeof error !== "object") return false;
+  const e = error as { number?: unknown; code?: unknown; isTransient?: unknown; errors?: unknown };
+  if (typeof e.number === "number" && TRANSIENT_SQL_ERRORS.has(e.number)) return true;
+  if (typeof e.code === "string" && TRANSIENT_CODES.has(e.code)) return true;
+  if (e.isTransient === true) return true;
+  return Array.isArray(e.errors) && e.errors.some(isTransientSqlError);
+}
+
+export class SqlScriptError extends Error {
+  constructor(message: string, readonly script: string, readonly batch: number, readonly cause?: unknown) {
+    super(message);
+    this.name = "SqlScriptError";
+  }
+}
+
+/** Runs every batch of every script in order, one connection per run of scripts on the same database. */
+export async function executeSqlScripts(scripts: readonly SqlScript[], options: ExecuteOptions): Promise<ExecutionReport> {
+  const factory = options.factory ?? (await defaultFactory(options));
+  const attempts = options.attempts ?? 6;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const log = options.log ?? (() => undefined);
+  const report: ExecutionReport = { batches: 0, retries: 0, connections: 0 };
+  let open: { database: string; connection: SqlConnection } | undefined;
+  const closeOpen = async () => {
+    const current = open;
+    open = undefined;
+    // A connection that already failed may also fail to close; the next step reconnects either way.
+    if (current) await current.connection.close().catch(() => undefined);
+  };
+  try {
+    for (const script of scripts) {
+      for (const [index, sql] of script.batches.entries()) {
+        const where = `SQL script ${script.name} batch ${index + 1}/${script.batches.length} on database ${script.database}`;
+        for (let attempt = 1; ; attempt += 1) {
+          try {
+            if (open?.database !== script.database) {
+              await closeOpen();
+              open = { database: script.database, connection: await factory(script.database) };
+              report.connections += 1;
+            }
+            await open.connection.execBatch(sql);
+            report.batches += 1;
+            break;
+          } catch (error) {
+            await closeOpen();
+            const reason = describe(error);
+            if (!isTransientSqlError(error)) {
+              throw new SqlScriptError(`${where} failed: ${reason}. Batch starts: ${firstStatement(sql)}`, script.name, index + 1, error);
+            }
+            if (attempt >= attempts) {
+              throw new SqlScriptError(`${where} failed after ${attempts} attempts on transient errors, last: ${reason}`, script.name, index + 1, error);
+            }
+            const delay = backoff(attempt, options.baseDelayMs ?? 2000, options.maxDelayMs ?? 60000);
+            log(`${where}: transient error (${reason}); retry ${attempt}/${attempts - 1} in ${Math.round(delay / 1000)} s`);
+            report.retries += 1;
+            await sleep(delay);
+          }
+        }
+      }
+      log(`${script.name}: ${script.batches.length} batches done on ${script.database}`);
+    }
+  } finally {
+    await closeOpen();
+  }
+  return report;
+}
+
+function backoff(attempt: number, base: number, max: number): number {
+  const exp = Math.min(max, base * 2 ** (attempt - 1));
+  return Math.round(exp / 2 + Math.random() * (exp / 2));
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const e = error as Error & { number?: number; code?: string };
+  const tag = e.number !== undefined ? `error ${e.number}` : e.code !== undefined ? e.code : e.name;
+  return `${tag}: ${e.message}`;
+}
+
+/** First non-comment line of a batch, so a failure names the statement without dumping the script. */
+function firstStatement(sql: string): string {
+  const line = sql.split("\n").map((l) => l.trim()).find((l) => l.length > 0 && !l.startsWith("--")) ?? "";
+  return line.length > 120 ? `${line.slice(0, 117)}...` : line;
+}
+
+async function defaultFactory(options: ExecuteOptions): Promise<SqlConnectionFactory> {
+  const credential = options.credential ?? new (await import("@azure/identity")).DefaultAzureCredential();
+  const { tediousConnectionFactory } = await import("./tedious");
+  return tediousConnectionFactory(options.server, credential);
+}
