@@ -1,0 +1,192 @@
+"""Bad input either parses correctly or lands in quarantine with a reason (REL-11, REL-12), never dropped.
+Includes Microsoft's published MGDC sample rows, in camelCase and in the PascalCase of older exports."""
+import json
+
+import pytest
+
+from conftest import SAMPLES, Tenant, attendee, event, lines_df, message
+
+MESSAGES = "BasicDataSet_v0.Message_v1"
+EVENTS = "BasicDataSet_v0.CalendarView_v0"
+
+
+def parse_messages(spark, lib, lines):
+    return lib.parse_messages(lib.split_records(lines_df(spark, lines), MESSAGES)).drop("rec").collect()
+
+
+def parse_events(spark, lib, lines):
+    return lib.parse_events(lib.split_records(lines_df(spark, lines), EVENTS)).drop("rec").collect()
+
+
+def pascal(value):
+    """Older MGDC exports: PascalCase keys at every level (system columns keep their names)."""
+    if isinstance(value, dict):
+        return {(k if k.startswith("p") and k in ("puser", "ptenant", "pAdditionalInfo") else k[:1].upper() + k[1:]): pascal(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [pascal(v) for v in value]
+    return value
+
+
+def test_microsofts_sample_messages_all_parse(spark, lib):
+    lines = (SAMPLES / f"{MESSAGES}.jsonl").read_text().splitlines()
+    rows = parse_messages(spark, lib, lines)
+    assert len(rows) == len(lines) == 10
+    assert [r["reason"] for r in rows] == [None] * 10
+    first = rows[0]
+    assert first["sender"] == "noreply@email.teams.microsoft.com"
+    assert first["recipients"] == ["pattif@m365x723843.onmicrosoft.com"]
+    assert first["occurred_at"].isoformat() == "2021-02-03T00:37:41"
+
+
+def test_microsofts_sample_events_all_parse_with_responses_and_seven_digit_times(spark, lib):
+    lines = (SAMPLES / f"{EVENTS}.jsonl").read_text().splitlines()
+    rows = parse_events(spark, lib, lines)
+    assert [r["reason"] for r in rows] == [None] * 10
+    first = rows[0]
+    assert first["start_at"].isoformat() == "2020-01-07T22:00:00"
+    assert first["organizer"] == "lidiah@m365x723843.onmicrosoft.com"
+    assert [(a["email"], a["response"]) for a in first["attendees"]][:2] == [
+        ("meganb@m365x723843.onmicrosoft.com", "accepted"), ("lynner@m365x723843.onmicrosoft.com", "none")]
+    assert first["location"] == "Umi Sake House (2230 1st Ave, Seattle, WA 98121 US)"
+
+
+def test_pascal_case_exports_parse_the_same_as_camel_case(spark, lib):
+    for dataset, parse in ((MESSAGES, parse_messages), (EVENTS, parse_events)):
+        lines = (SAMPLES / f"{dataset}.jsonl").read_text().splitlines()
+        camel = parse(spark, lib, lines)
+        pascal_rows = parse(spark, lib, [json.dumps(pascal(json.loads(l))) for l in lines])
+        strip = lambda rows: [{k: v for k, v in r.asDict().items() if k not in ("raw",)} for r in rows]
+        assert strip(pascal_rows) == strip(camel)
+
+
+def test_mixed_key_casing_in_one_file_parses(spark, lib):
+    camel = message("ann@contoso.com", ["carl@fabrikam.com"], "2026-11-10T10:00:00Z", imid="<a@x>")
+    mixed = message("ann@contoso.com", ["carl@fabrikam.com"], "2026-11-10T10:00:00Z", imid="<b@x>")
+    mixed["sender"] = {"EmailAddress": {"Name": "Ann", "Address": "Ann@Contoso.com"}}
+    mixed["ToRecipients"] = mixed.pop("toRecipients")
+    mixed["ToRecipients"][0] = {"EmailAddress": {"Address": "CARL@fabrikam.com"}}
+    rows = parse_messages(spark, lib, [camel, mixed])
+    assert [(r["reason"], r["sender"], r["recipients"]) for r in rows] == [
+        (None, "ann@contoso.com", ["carl@fabrikam.com"]), (None, "ann@contoso.com", ["carl@fabrikam.com"])]
+
+
+def test_malformed_json_is_quarantined_with_its_text(spark, lib):
+    rows = parse_messages(spark, lib, ['{"id": "truncated", "sender": {"emailAdd'])
+    assert [(r["reason"], r["raw"]) for r in rows] == [("malformed_json", '{"id": "truncated", "sender": {"emailAdd')]
+
+
+def test_a_json_array_file_yields_one_row_per_element(spark, lib):
+    a = message("ann@contoso.com", ["carl@fabrikam.com"], "2026-11-10T10:00:00Z", imid="<1@x>")
+    b = message("carl@fabrikam.com", ["ann@contoso.com"], "2026-11-10T11:00:00Z", imid="<2@x>")
+    rows = parse_messages(spark, lib, [json.dumps([a, b])])
+    assert sorted((r["internet_message_id"], r["reason"]) for r in rows) == [("<1@x>", None), ("<2@x>", None)]
+
+
+def test_date_only_timestamps_parse_as_midnight_utc(spark, lib):
+    m = message("ann@contoso.com", ["carl@fabrikam.com"], "2026-09-01", imid="<d@x>")
+    (row,) = parse_messages(spark, lib, [m])
+    assert (row["reason"], row["occurred_at"].isoformat()) == (None, "2026-09-01T00:00:00")
+
+
+@pytest.mark.parametrize("change, reason", [
+    (lambda m: m.update(sender=None, **{"from": None}), "missing_sender"),
+    (lambda m: m.update(toRecipients=[], ccRecipients=[], bccRecipients=[]), "missing_recipients"),
+    (lambda m: m.pop("internetMessageId"), "missing_internet_message_id"),
+    (lambda m: m.update(sentDateTime="yesterday", receivedDateTime=None, createdDateTime=None), "unparseable_timestamp"),
+])
+def test_unusable_messages_are_quarantined_with_a_reason(spark, lib, change, reason):
+    m = message("ann@contoso.com", ["carl@fabrikam.com"], "2026-11-10T10:00:00Z")
+    change(m)
+    assert [r["reason"] for r in parse_messages(spark, lib, [m])] == [reason]
+
+
+@pytest.mark.parametrize("spelling, expected", [
+    ("microsoft.graph.responseType'accepted'", "accepted"),
+    ("Accepted", "accepted"),
+    ("microsoft.graph.responseType'tentativelyaccepted'", "tentative"),
+    ("microsoft.graph.responseType'notResponded'", "none"),
+    ("DECLINED", "declined"),
+])
+def test_response_enum_spellings_are_normalised(spark, lib, spelling, expected):
+    e = event("ann@contoso.com", [attendee("carl@fabrikam.com", spelling)], "2026-11-10T09:00:00.0000000", "2026-11-10T10:00:00.0000000")
+    (row,) = parse_events(spark, lib, [e])
+    assert row["reason"] is None
+    assert row["attendees"][0]["response"] == expected
+
+
+def test_an_unknown_response_value_quarantines_the_event_rather_than_guessing(spark, lib):
+    e = event("ann@contoso.com", [attendee("carl@fabrikam.com", "microsoft.graph.responseType'maybe'")],
+              "2026-11-10T09:00:00.0000000", "2026-11-10T10:00:00.0000000")
+    assert [r["reason"] for r in parse_events(spark, lib, [e])] == ["unknown_response_value"]
+
+
+def test_an_unknown_time_zone_is_quarantined(spark, lib):
+    e = event("ann@contoso.com", [attendee("carl@fabrikam.com")], "2026-11-10T09:00:00.0000000", "2026-11-10T10:00:00.0000000",
+              tz="Mars Standard Time")
+    assert [r["reason"] for r in parse_events(spark, lib, [e])] == ["unknown_time_zone"]
+
+
+def test_iana_time_zones_are_accepted_too(spark, lib):
+    e = event("ann@contoso.com", [attendee("carl@fabrikam.com")], "2026-07-10T09:00:00.0000000", "2026-07-10T10:00:00.0000000",
+              tz="Europe/Paris")
+    (row,) = parse_events(spark, lib, [e])
+    assert row["start_at"].isoformat() == "2026-07-10T07:00:00"
+
+
+def test_duplicate_copies_across_files_collapse_to_one(spark, lib):
+    m = message("carl@fabrikam.com", ["ann@contoso.com"], "2026-11-10T10:00:00Z", imid="<dup@x>")
+    df = (lines_df(spark, [m], "/d/m365/x/2026/11/10/a.json").unionByName(lines_df(spark, [m], "/d/m365/x/2026/11/10/b.json")))
+    parsed = lib.parse_messages(lib.split_records(df, MESSAGES))
+    kept = lib.dedupe_copies(parsed.filter("reason IS NULL"), "internet_message_id", ["copy_id", "source_file"]).collect()
+    assert [(r["internet_message_id"], r["copies"]) for r in kept] == [("<dup@x>", 2)]
+
+
+def test_message_bodies_are_never_kept_even_in_quarantine(spark, lib):
+    good = message("ann@contoso.com", ["carl@fabrikam.com"], "2026-11-10T10:00:00Z")
+    records = lib.split_records(lines_df(spark, [good]), MESSAGES).collect()
+    assert not {"body", "bodypreview", "uniquebody"} & set(records[0]["rec"].keys())
+    broken = json.dumps(good)[:-40]  # truncated: quarantined as text
+    bad = lib.quarantine_rows(lib.split_records(lines_df(spark, [broken]), MESSAGES), "t").collect()
+    assert "secret body text" not in bad[0]["raw"] and '"bodyPreview": "[redacted]"' in bad[0]["raw"]
+
+
+def test_window_date_comes_from_the_extraction_folder(spark, lib):
+    (row,) = lib.split_records(lines_df(spark, ["{}"], "abfss://raw@lake.dfs.core.windows.net/m365/X/2026/03/09/f.json"), MESSAGES).collect()
+    assert row["window_date"].isoformat() == "2026-03-09"
+
+
+# ---- CRM ------------------------------------------------------------------------------------------
+
+def read_crm(spark, path, header):
+    from pyspark.sql import types as T
+    schema = T.StructType([T.StructField(c, T.StringType()) for c in header] + [T.StructField("_corrupt_record", T.StringType())])
+    return (spark.read.option("header", True).option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", "_corrupt_record")
+            .schema(schema).csv(str(path)))
+
+
+def test_crm_rows_with_missing_ids_bad_emails_or_duplicate_ids_are_quarantined(spark, lib, tmp_path):
+    tenant = Tenant(tmp_path)
+    tenant.contacts = [("c1", "a1", "carl@fabrikam.com", "Carl", "CEO", "false"),
+                       ("", "a1", "nobody@fabrikam.com", "No Id", "", "false"),
+                       ("c2", "a1", "not-an-email", "Bad", "", "false"),
+                       ("c1", "a1", "carl.again@fabrikam.com", "Carl 2", "", "false"),
+                       ("c3", "a1", "Dora@Fabrikam.COM", "Dora", "", "yes")]
+    tenant.write_crm()
+    header = ["contactid", "parentcustomerid", "emailaddress1", "fullname", "jobtitle", "donotemail"]
+    typed = lib.apply_mapping(read_crm(spark, tmp_path / "crm" / "contacts.csv", header), "contacts", Tenant.MAPPING)
+    reasons = sorted(r["reason"] or "ok" for r in typed.collect())
+    assert reasons == ["duplicate_id", "invalid_email", "missing_contact_id", "ok", "ok"]
+    good = {r["contact_id"]: r for r in lib.dimension_rows(typed, "contacts", "t").collect()}
+    assert good["c3"]["email"] == "dora@fabrikam.com" and good["c3"]["opted_out"] is True
+    assert good["c1"]["email"] in ("carl@fabrikam.com", "carl.again@fabrikam.com")
+    quarantined = lib.crm_quarantine(typed, "contacts", "contacts.csv", "t").collect()
+    assert len(quarantined) == 3 and all(q["raw"] for q in quarantined)
+
+
+def test_a_mapping_that_names_a_missing_column_fails_naming_the_key_and_the_fix(spark, lib, tmp_path):
+    Tenant(tmp_path).write_crm()
+    header = ["contactid", "parentcustomerid", "emailaddress1", "fullname", "jobtitle", "donotemail"]
+    mapping = json.loads(json.dumps(Tenant.MAPPING))
+    mapping["tables"]["contacts"]["columns"]["email"] = "email_address"
+    with pytest.raises(lib.MappingError, match=r"tables.contacts.columns names columns not in contacts.csv \(email: email_address\).*fix crm/column-mapping.yaml"):
+        lib.apply_mapping(read_crm(spark, tmp_path / "crm" / "contacts.csv", header), "contacts", mapping)
