@@ -1,7 +1,8 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { loadStackConfig, type RelmeshConfig } from "../config/stack";
-import { readArtifactInputs, synapseArtifacts, type SqlScript } from "../synapse-artifacts";
+import { loadStackConfig } from "../config/stack";
+import { sqlScripts } from "../sql";
+import { readArtifactInputs, synapseArtifacts } from "../synapse-artifacts";
 import { PUBLISH_ORDER } from "../synapse-artifacts/model";
 import { synthFiles, type SynthResult } from "../synapse-artifacts/synth";
 import { helpText, OptionSpec, parseArgs, UsageError } from "./args";
@@ -13,16 +14,6 @@ const SPEC: OptionSpec = {
   },
   flags: { help: "show this help" },
 };
-
-/**
- * The serving-layer SQL, in execution order.
- * TODO(sql): sql/index.ts (`sqlScripts(config)`, owned by the SQL engineer) does not exist yet;
- * import it here once it does. Until then synth writes no sql/ files and says so.
- */
-function serverlessSql(config: RelmeshConfig): SqlScript[] {
-  void config;
-  return [];
-}
 
 /** Writes the synth result under `out`, replacing only what synth generates. Returns the paths written. */
 export function writeSynth(out: string, result: SynthResult): string[] {
@@ -47,7 +38,7 @@ export async function synthCommand(argv: string[]): Promise<number> {
   const config = loadStackConfig(args.values.stack ?? "dev");
   const inputs = readArtifactInputs(config);
   const artifacts = synapseArtifacts(inputs);
-  const sql = serverlessSql(config);
+  const sql = sqlScripts(config);
   const result = await synthFiles(inputs, artifacts, sql);
   const paths = writeSynth(out, result);
   const counts = Object.entries(result.counts)
@@ -57,7 +48,6 @@ export async function synthCommand(argv: string[]): Promise<number> {
     [
       `relmesh synth: stack ${config.stack} → ${out}`,
       `  ${counts}; ${paths.length} files`,
-      ...(sql.length ? [] : ["  no SQL scripts: the serving-layer SQL module (sql/index.ts) is not there yet"]),
       `  read first: ${join(out, "DATA-ACCESS.md")}`,
       `  checksums:  ${join(out, "manifest.json")}`,
       "  placeholders <tenantId>, <mgdcAppClientId> and a created group's id are filled in at pulumi up",

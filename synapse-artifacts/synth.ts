@@ -4,6 +4,7 @@
  * order, so two runs are byte-identical and a diff shows only real change.
  */
 import { createHash } from "node:crypto";
+import { renderSqlFile } from "../sql/batches";
 import type { ArtifactInputs } from "./inputs";
 import { PUBLISH_ORDER, type Artifact, type SqlScript } from "./model";
 import { dataAccessReport } from "./report";
@@ -33,12 +34,6 @@ export function sqlFileName(script: SqlScript, index: number): string {
   return `sql/${/^\d{2,}-/.test(base) ? base : `${String(index + 1).padStart(2, "0")}-${base}`}.sql`;
 }
 
-/** A script as one file: the batches separated by `GO`, as sqlcmd and Synapse Studio read them. */
-export function sqlFileContent(script: SqlScript): string {
-  const head = `-- ${script.name}: run against database [${script.database}], batches separated by GO (the publisher sends them one by one)\n`;
-  return `${head}${script.batches.map((b) => `${b.trim()}\nGO\n`).join("\n")}`;
-}
-
 /** Fingerprint of everything the artifacts derive from besides the notebook files (hashed per file). */
 export function configFingerprint(inputs: ArtifactInputs): string {
   return sha256(stableJson({ config: inputs.config, ruleset: inputs.ruleset, crmMapping: inputs.crmMapping }));
@@ -54,7 +49,7 @@ export async function synthFiles(inputs: ArtifactInputs, artifacts: readonly Art
   const files: Record<string, string> = {};
   for (const w of await toWire(artifacts)) files[`${w.artifact.kind}/${w.artifact.name}.json`] = stableJson(w.wire);
   sqlScripts.forEach((s, i) => {
-    files[sqlFileName(s, i)] = sqlFileContent(s);
+    files[sqlFileName(s, i)] = renderSqlFile(s);
   });
   files["DATA-ACCESS.md"] = dataAccessReport(inputs);
   const counts: Record<string, number> = Object.fromEntries(PUBLISH_ORDER.map((k) => [k, artifacts.filter((a) => a.kind === k).length]));

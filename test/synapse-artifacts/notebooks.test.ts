@@ -1,0 +1,82 @@
+/**
+ * The notebook converter reads percent-format sources exactly as notebooks/local/notebook_source.py
+ * does (the reader the local runner executes), and writes the notebook Synapse stores.
+ */
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { jupyterLines, notebookParameters, notebookResource, readCells, runTarget } from "../../synapse-artifacts/notebooks";
+import { devConfig, inputsFor, ROOT } from "./helpers";
+
+const config = devConfig();
+const sources = inputsFor(config).notebooks;
+
+const EDGE_CASES: Record<string, string> = {
+  "text before the first marker": "x = 1\n\n# %%\ny = 2\n",
+  "blank header cell is kept": "# %%\n\n# %% [markdown]\n# Title\n#\n## not a heading prefix\n",
+  "tags and run": '# %% tags=["parameters", "other"]\na = "s"\n# %%\n  # %run rm_common  \n\n# %%\n# %run a\nx = 1\n',
+  "CRLF and form feed": "# %%\r\na = 1\r\n\fb = 2\r\n",
+  "trailing blank lines": "# %%\n\n\na = 1\n\n\n",
+};
+
+/** The Python reader's view of each source: kind, source, tags, run target. */
+function pythonCells(texts: Record<string, string>): Record<string, unknown> {
+  const script = [
+    "import json, sys, tempfile, pathlib",
+    `sys.path.insert(0, ${JSON.stringify(join(ROOT, "notebooks", "local"))})`,
+    "from notebook_source import read_cells",
+    "out = {}",
+    "for name, text in json.load(sys.stdin).items():",
+    "    p = pathlib.Path(tempfile.mkdtemp()) / 'n.py'",
+    "    p.write_bytes(text.encode('utf-8'))",
+    "    out[name] = [{'kind': c.kind, 'source': c.source, 'tags': list(c.tags), 'run': c.run_target} for c in read_cells(p)]",
+    "print(json.dumps(out))",
+  ].join("\n");
+  const r = spawnSync("python3", ["-c", script], { input: JSON.stringify(texts), encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`python3 failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+const tsCells = (text: string) => readCells(text).map((c) => ({ kind: c.kind, source: c.source, tags: c.tags, run: runTarget(c) ?? null }));
+
+test("the TypeScript reader yields the same cells as notebook_source.py for every notebook and the edge cases", () => {
+  const texts = { ...sources, ...EDGE_CASES };
+  const expected = pythonCells(texts);
+  for (const [name, text] of Object.entries(texts)) expect({ name, cells: tsCells(text) }).toEqual({ name, cells: expected[name] });
+});
+
+test("every notebook source becomes a Synapse notebook with the PySpark kernel, the pool and the session sizes of the config", () => {
+  const nb = notebookResource("03_score", sources["03_score"], config);
+  expect(nb.name).toBe("03_score");
+  expect(nb.properties).toMatchObject({
+    nbformat: 4,
+    nbformatMinor: 2,
+    bigDataPool: { type: "BigDataPoolReference", referenceName: config.sparkPool.name },
+    sessionProperties: { ...config.sparkSession },
+    metadata: { kernelspec: { name: "synapse_pyspark", displayName: "Synapse PySpark" }, languageInfo: { name: "python" } },
+  });
+});
+
+test("the parameters cell is tagged, a '# %run x' cell becomes the %run magic, markdown stays markdown", () => {
+  const cells = notebookResource("02_ingest_m365", sources["02_ingest_m365"], config).properties.cells;
+  expect(cells[0].cellType).toBe("markdown");
+  expect(cells[0].source[0]).toBe("# 02 · Ingest Microsoft 365 (MGDC) → silver `interactions`\n");
+  const parameters = cells.filter((c) => c.metadata.tags?.includes("parameters"));
+  expect(parameters).toHaveLength(1);
+  expect(parameters[0].source).toContain('window_start = "2026-07-01"\n');
+  expect(cells.filter((c) => c.source[0]?.startsWith("%run")).map((c) => c.source)).toEqual([["%run rm_common"], ["%run rm_ingest_m365"], ["%run rm_interactions"]]);
+});
+
+test("cell text is stored the Jupyter way: every line ends in a newline except the last", () => {
+  expect(jupyterLines("a\nb\n\nc")).toEqual(["a\n", "b\n", "\n", "c"]);
+  expect(jupyterLines("")).toEqual([]);
+  for (const name of Object.keys(sources)) {
+    for (const cell of notebookResource(name, sources[name], config).properties.cells) {
+      cell.source.forEach((line, i) => expect(line.endsWith("\n")).toBe(i < cell.source.length - 1));
+    }
+  }
+});
+
+test("the parameters of a notebook are the names assigned in its parameters cell", () => {
+  expect(notebookParameters(sources["03_score"])).toEqual(["curated_root", "as_of", "ruleset_json", "load_id"]);
+  expect(notebookParameters(sources["rm_common"])).toEqual([]);
+});
