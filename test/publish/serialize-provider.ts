@@ -1,0 +1,34 @@
+/**
+ * Run by serialize.test.ts in a child process under tsx (as `pulumi up` runs the program): serializes
+ * each dynamic provider the way `pulumi.dynamic.Resource` does, loads the text the way Pulumi's
+ * dynamic-provider host does (require-from-string, then `.handler()`), and calls `diff` on it.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { artifactsProvider, rbacProvider, sqlLayerProvider } from "../../stacks/publish/providers";
+import { publishedState } from "../../stacks/publish/planner";
+import { fullSet, trigger } from "./fixtures";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const requireFromString = require("require-from-string") as (code: string) => { handler(): any };
+
+async function main() {
+  const out: Record<string, unknown> = {};
+  for (const [name, provider] of Object.entries({ artifactsProvider, sqlLayerProvider, rbacProvider })) {
+    const sf = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+    const loaded = requireFromString(sf.text).handler();
+    out[name] = { requires: [...new Set(sf.text.match(/require\("[^"]*"\)/g) ?? [])].sort(), methods: ["create", "diff", "update", "delete"].filter((m) => typeof loaded[m] === "function") };
+    if (name === "artifactsProvider") {
+      const json = JSON.parse(JSON.stringify(fullSet()));
+      const olds = { endpoint: "https://ws.dev.azuresynapse.net", artifacts: json, published: publishedState(json) };
+      out.unchanged = await loaded.diff("id", olds, { endpoint: olds.endpoint, artifacts: json });
+      const changed = [...json.filter((a: any) => a.kind !== "trigger"), JSON.parse(JSON.stringify(trigger("tr_daily", "pl_daily", 6)))];
+      out.changed = await loaded.diff("id", olds, { endpoint: olds.endpoint, artifacts: changed });
+    }
+  }
+  process.stdout.write(JSON.stringify(out));
+}
+
+main().catch((e) => {
+  process.stderr.write(String(e?.stack ?? e));
+  process.exit(1);
+});

@@ -1,0 +1,26 @@
+/**
+ * Dynamic providers are serialized into the Pulumi state and run by Pulumi's provider host, away
+ * from this module tree. Serialize them as `pulumi up` does (tsx), load them like the host, call them.
+ */
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+
+let result: Record<string, any>;
+beforeAll(() => {
+  const script = join(__dirname, "serialize-provider.ts");
+  result = JSON.parse(execFileSync(process.execPath, ["--import", "tsx", script], { cwd: join(__dirname, "..", ".."), encoding: "utf8", timeout: 60000 }));
+});
+
+test("each provider serializes and loads with create, diff, update and delete", () => {
+  for (const p of ["artifactsProvider", "sqlLayerProvider", "rbacProvider"]) expect(result[p].methods).toEqual(["create", "diff", "update", "delete"]);
+});
+
+test("the serialized providers require only npm packages and built-ins, never a relative path", () => {
+  for (const p of ["artifactsProvider", "sqlLayerProvider", "rbacProvider"]) for (const r of result[p].requires) expect(r).toMatch(/^require\("(@azure\/|tedious|crypto)/);
+  expect(result.sqlLayerProvider.requires).toContain('require("tedious/lib/tedious.js")');
+});
+
+test("the loaded artifacts provider reports no change for equal hashes and a change for a changed trigger", () => {
+  expect(result.unchanged).toEqual({ changes: false });
+  expect(result.changed).toEqual({ changes: true });
+});
