@@ -1,0 +1,186 @@
+import { EventEmitter } from "node:events";
+import type { TokenCredential } from "@azure/identity";
+import type { SqlScript } from "../../synapse-artifacts/model";
+import { defaultConfig } from "../../config/stack";
+import { executeSqlScripts, isTransientSqlError, sqlScripts, type SqlConnectionFactory } from "../../sql";
+import { tediousConfig, tediousConnectionFactory, type ConnectionLike } from "../../sql/tedious";
+
+const scripts: SqlScript[] = [
+  { name: "01-database.sql", database: "master", batches: ["M1"] },
+  { name: "02-lake-access.sql", database: "db", batches: ["A1", "A2"] },
+  { name: "03-views.sql", database: "db", batches: ["V1", "V2", "V3"] },
+];
+
+const sqlError = (number: number, message = `error ${number}`) => Object.assign(new Error(message), { number });
+
+/** A fake server: records every batch per connection and fails the n-th try of chosen batches. */
+function fakeServer(failures: Record<string, Error[]> = {}, connectFailures: Error[] = []) {
+  const log: Array<{ connection: number; database: string; sql: string }> = [];
+  const opened: string[] = [];
+  const closed: number[] = [];
+  const factory: SqlConnectionFactory = async (database) => {
+    const failure = connectFailures.shift();
+    if (failure) throw failure;
+    const id = opened.push(database);
+    return {
+      execBatch: async (sql) => {
+        log.push({ connection: id, database, sql });
+        const error = failures[sql]?.shift();
+        if (error) throw error;
+      },
+      close: async () => {
+        closed.push(id);
+      },
+    };
+  };
+  return { factory, log, opened, closed };
+}
+
+const quiet = { server: "ws-ondemand.sql.azuresynapse.net", sleep: async () => undefined };
+
+describe("executeSqlScripts", () => {
+  test("runs every batch once, in order, on one connection per database run", async () => {
+    const server = fakeServer();
+    const report = await executeSqlScripts(scripts, { ...quiet, factory: server.factory });
+    expect(server.log.map((e) => `${e.database}:${e.sql}`)).toEqual(["master:M1", "db:A1", "db:A2", "db:V1", "db:V2", "db:V3"]);
+    expect(server.opened).toEqual(["master", "db"]);
+    expect(server.closed).toEqual([1, 2]);
+    expect(report).toEqual({ batches: 6, retries: 0, connections: 2 });
+  });
+
+  test("retries a batch after a transient error on a fresh connection, then goes on", async () => {
+    const server = fakeServer({ V2: [sqlError(40613, "Database 'db' is not currently available")] });
+    const sleeps: number[] = [];
+    const lines: string[] = [];
+    const report = await executeSqlScripts(scripts, {
+      ...quiet, factory: server.factory, baseDelayMs: 1000, sleep: async (ms) => void sleeps.push(ms), log: (l) => lines.push(l),
+    });
+    expect(server.log.map((e) => e.sql)).toEqual(["M1", "A1", "A2", "V1", "V2", "V2", "V3"]);
+    expect(server.log.filter((e) => e.sql === "V2").map((e) => e.connection)).toEqual([2, 3]);
+    expect(server.closed).toEqual([1, 2, 3]);
+    expect(report).toEqual({ batches: 6, retries: 1, connections: 3 });
+    expect(sleeps).toHaveLength(1);
+    expect(sleeps[0]).toBeGreaterThanOrEqual(500);
+    expect(sleeps[0]).toBeLessThanOrEqual(1000);
+    expect(lines.some((l) => l.includes("03-views.sql batch 2/3") && l.includes("error 40613"))).toBe(true);
+  });
+
+  test.each([40197, 40501, 49918, 49919, 49920, 4060])("retries SQL error %i", async (number) => {
+    const server = fakeServer({ A1: [sqlError(number), sqlError(number)] });
+    const report = await executeSqlScripts(scripts, { ...quiet, factory: server.factory });
+    expect(report.retries).toBe(2);
+    expect(server.log.filter((e) => e.sql === "A1")).toHaveLength(3);
+  });
+
+  test("retries a connection that fails to open or is reset", async () => {
+    const reset = Object.assign(new Error("read ECONNRESET"), { code: "ESOCKET" });
+    const server = fakeServer({ M1: [Object.assign(new Error("socket hang up"), { code: "ECONNRESET" })] }, [reset]);
+    const report = await executeSqlScripts(scripts, { ...quiet, factory: server.factory });
+    expect(report).toEqual({ batches: 6, retries: 2, connections: 3 });
+    expect(server.log.map((e) => e.sql)).toEqual(["M1", "M1", "A1", "A2", "V1", "V2", "V3"]);
+  });
+
+  test("backs off exponentially, capped", async () => {
+    const server = fakeServer({ A1: [1, 2, 3, 4].map(() => sqlError(40501)) });
+    const sleeps: number[] = [];
+    const realRandom = Math.random;
+    Math.random = () => 1;
+    try {
+      await executeSqlScripts(scripts, { ...quiet, factory: server.factory, baseDelayMs: 1000, maxDelayMs: 5000, sleep: async (ms) => void sleeps.push(ms) });
+    } finally {
+      Math.random = realRandom;
+    }
+    expect(sleeps).toEqual([1000, 2000, 4000, 5000]);
+  });
+
+  test("fails fast on a non-transient error, naming script, batch, database and statement", async () => {
+    const server = fakeServer({ V2: [sqlError(102, "Incorrect syntax near 'WITH'.")] });
+    const run = executeSqlScripts(scripts, { ...quiet, factory: server.factory });
+    await expect(run).rejects.toThrow("SQL script 03-views.sql batch 2/3 on database db failed: error 102: Incorrect syntax near 'WITH'.. Batch starts: V2");
+    expect(server.log.map((e) => e.sql)).toEqual(["M1", "A1", "A2", "V1", "V2"]);
+    expect(server.closed).toEqual([1, 2]);
+  });
+
+  test("gives up after the configured attempts on a transient error that does not clear", async () => {
+    const server = fakeServer({ A2: [1, 2, 3].map(() => sqlError(40613)) });
+    await expect(executeSqlScripts(scripts, { ...quiet, factory: server.factory, attempts: 3 })).rejects.toThrow(
+      "SQL script 02-lake-access.sql batch 2/2 on database db failed after 3 attempts on transient errors, last: error 40613: error 40613",
+    );
+    expect(server.log.filter((e) => e.sql === "A2")).toHaveLength(3);
+    expect(server.log.map((e) => e.sql)).not.toContain("V1");
+  });
+
+  test("runs the generated scripts: master for the database, the serving database for the rest", async () => {
+    const server = fakeServer();
+    const generated = sqlScripts(defaultConfig());
+    await executeSqlScripts(generated, { ...quiet, factory: server.factory });
+    expect(server.opened).toEqual(["master", "relmesh_serving"]);
+    expect(server.log.map((e) => e.sql)).toEqual(generated.flatMap((s) => s.batches));
+  });
+});
+
+describe("isTransientSqlError", () => {
+  test.each([
+    [sqlError(40613), true], [sqlError(102), false], [sqlError(15247), false],
+    [Object.assign(new Error("x"), { code: "ETIMEOUT" }), true], [Object.assign(new Error("x"), { code: "ELOGIN" }), false],
+    [Object.assign(new Error("x"), { code: "ELOGIN", isTransient: true }), true],
+    [Object.assign(new Error("x"), { code: "EFEDAUTH" }), false], [new AggregateError([sqlError(40501)]), true], ["text", false],
+  ])("%p → %p", (error, expected) => {
+    expect(isTransientSqlError(error)).toBe(expected);
+  });
+});
+
+describe("the tedious connection factory", () => {
+  const credential: TokenCredential = { getToken: async () => ({ token: "t", expiresOnTimestamp: 0 }) };
+
+  test("connects with the Entra token credential, encrypted, with the 300 s connect timeout", () => {
+    const config = tediousConfig("ws-ondemand.sql.azuresynapse.net", "relmesh_serving", credential);
+    expect(config.server).toBe("ws-ondemand.sql.azuresynapse.net");
+    expect(config.authentication).toEqual({ type: "token-credential", options: { credential } });
+    expect(config.options).toMatchObject({ database: "relmesh_serving", encrypt: true, port: 1433, connectTimeout: 300000 });
+  });
+
+  /** Just enough of tedious' Connection for the adapter. */
+  class FakeConnection extends EventEmitter {
+    batches: string[] = [];
+    constructor(private readonly loginError?: { number: number; message: string }, private readonly fail?: Error) {
+      super();
+    }
+    connect(callback: (error?: Error) => void) {
+      if (this.loginError) {
+        this.emit("errorMessage", { number: this.loginError.number });
+        return callback(Object.assign(new Error(this.loginError.message), { code: "ELOGIN" }));
+      }
+      callback();
+    }
+    execSqlBatch(request: { sqlTextOrProcedure: string; callback: (error?: Error) => void }) {
+      this.batches.push(request.sqlTextOrProcedure);
+      setImmediate(() => request.callback(this.fail));
+    }
+    close() {
+      setImmediate(() => this.emit("end"));
+    }
+  }
+
+  test("sends each batch with execSqlBatch and closes on request", async () => {
+    const fake = new FakeConnection();
+    const factory = tediousConnectionFactory("s", credential, () => fake as unknown as ConnectionLike);
+    const connection = await factory("master");
+    await connection.execBatch("SELECT 1");
+    await connection.close();
+    expect(fake.batches).toEqual(["SELECT 1"]);
+  });
+
+  test("keeps the server's error number of a failed login, so 40613 is retried", async () => {
+    const factory = tediousConnectionFactory("s", credential, () => new FakeConnection({ number: 40613, message: "not available" }) as unknown as ConnectionLike);
+    const error = await factory("db").catch((e: unknown) => e);
+    expect(error).toMatchObject({ number: 40613, code: "ELOGIN" });
+    expect(isTransientSqlError(error)).toBe(true);
+  });
+
+  test("passes a request error through", async () => {
+    const fake = new FakeConnection(undefined, sqlError(102));
+    const connection = await tediousConnectionFactory("s", credential, () => fake as unknown as ConnectionLike)("db");
+    await expect(connection.execBatch("SELEC 1")).rejects.toMatchObject({ number: 102 });
+  });
+});
