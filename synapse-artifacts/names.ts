@@ -37,7 +37,8 @@ export const PIPELINES = {
   extractM365: "pl_rm_extract_m365",
   copyCrm: "pl_rm_copy_crm",
   process: "pl_rm_process",
-  daily: "pl_rm_daily",
+  // Sorts after the pipelines it runs: the publisher orders within a kind by name (stacks/publish/planner.ts).
+  runWindow: "pl_rm_run_window",
 } as const;
 
 export const TRIGGERS = { daily: "tr_rm_daily" } as const;

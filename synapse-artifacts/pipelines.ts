@@ -166,13 +166,13 @@ function runPipeline(name: string, target: string, parameters: Record<string, un
 }
 
 /** (d) One window end to end: extract M365 → copy CRM → process. The trigger runs this. */
-export function dailyPipeline(inputs: ArtifactInputs): Artifact {
+export function runWindowPipeline(inputs: ArtifactInputs): Artifact {
   const window = { windowStart: expr(`@${windowStart}`), windowEnd: expr(`@${windowEnd}`) };
   const steps: ExecutePipelineActivity[] = [];
   if (inputs.config.mgdcEnabled) steps.push(runPipeline("Extract M365", PIPELINES.extractM365, window, undefined));
   steps.push(runPipeline("Copy CRM", PIPELINES.copyCrm, {}, steps.at(-1)?.name));
   steps.push(runPipeline("Process", PIPELINES.process, window, steps.at(-1)?.name));
-  return pipeline(PIPELINES.daily, {
+  return pipeline(PIPELINES.runWindow, {
     description: "One daily window end to end. The tumbling-window trigger passes the window; run it by hand with windowStart/windowEnd to reload a day.",
     parameters: { ...WINDOW_PARAMETERS },
     concurrency: 1,
@@ -183,5 +183,5 @@ export function dailyPipeline(inputs: ArtifactInputs): Artifact {
 /** Every pipeline, callees before callers. */
 export function pipelines(inputs: ArtifactInputs): Artifact[] {
   const extract = inputs.config.mgdcEnabled ? [extractM365Pipeline(inputs)] : [];
-  return [...extract, copyCrmPipeline(), processPipeline(inputs), dailyPipeline(inputs)];
+  return [...extract, copyCrmPipeline(), processPipeline(inputs), runWindowPipeline(inputs)];
 }

@@ -11,9 +11,9 @@ import { PIPELINES, TRIGGERS } from "./names";
 export function dailyTrigger(inputs: ArtifactInputs): Artifact {
   const properties: TumblingWindowTrigger = {
     type: "TumblingWindowTrigger",
-    description: `Runs ${PIPELINES.daily} once per UTC day from ${inputs.config.pipelineStartDate} (backfilling missed days), one window at a time, in order.`,
+    description: `Runs ${PIPELINES.runWindow} once per UTC day from ${inputs.config.pipelineStartDate} (backfilling missed days), one window at a time, in order.`,
     pipeline: {
-      pipelineReference: { type: "PipelineReference", referenceName: PIPELINES.daily },
+      pipelineReference: { type: "PipelineReference", referenceName: PIPELINES.runWindow },
       // The window, not the clock: a rerun of a window reloads exactly that window (REL-05).
       parameters: { windowStart: "@trigger().outputs.windowStartTime", windowEnd: "@trigger().outputs.windowEndTime" },
     },

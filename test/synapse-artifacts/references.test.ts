@@ -2,7 +2,7 @@
  * Every name an artifact uses resolves: linked services, datasets, pipelines, notebooks, the Spark
  * pool, pipeline and dataset parameters, and the notebook parameters a pipeline passes.
  */
-import type { Artifact } from "../../synapse-artifacts";
+import { PUBLISH_ORDER, type Artifact } from "../../synapse-artifacts";
 import { includedNotebooks, notebookParameters } from "../../synapse-artifacts/notebooks";
 import { activitiesOf, artifactsFor, byKind, devConfig, inputsFor, objects, strings } from "./helpers";
 
@@ -83,6 +83,19 @@ describe.each(variants)("%s", (_label, artifacts) => {
       const required = Object.keys(declared).filter((k) => declared[k].defaultValue === undefined);
       expect(Object.keys(passed).filter((k) => !(k in declared))).toEqual([]);
       expect(required.filter((k) => !(k in passed))).toEqual([]);
+    }
+  });
+
+  test("publishing in the publisher's order (kind, then name: stacks/publish/planner.ts) never meets a missing reference", () => {
+    const rank = (a: Artifact) => PUBLISH_ORDER.indexOf(a.kind);
+    const ordered = [...artifacts].sort((a, b) => rank(a) - rank(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const published = new Set<string>();
+    for (const a of ordered) {
+      for (const [, o] of objects(a.body)) {
+        const kind = REF_KIND[o.type];
+        if (kind) expect(`${a.name} → ${kind}:${o.referenceName} ${published.has(`${kind}:${o.referenceName}`) ? "published" : "missing"}`).toMatch(/published$/);
+      }
+      published.add(`${a.kind}:${a.name}`);
     }
   });
 

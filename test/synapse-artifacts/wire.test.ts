@@ -26,7 +26,7 @@ test("on the wire, flattened model fields sit under properties.typeProperties as
   const ls = wire.find((w) => w.artifact.name === "ls_rm_office365")!.wire as any;
   expect(Object.keys(ls.properties.typeProperties).sort()).toEqual(["office365TenantId", "servicePrincipalId", "servicePrincipalKey", "servicePrincipalTenantId"]);
   const trigger = wire.find((w) => w.artifact.kind === "trigger")!.wire as any;
-  expect(trigger.properties.pipeline.pipelineReference.referenceName).toBe("pl_rm_daily");
+  expect(trigger.properties.pipeline.pipelineReference.referenceName).toBe("pl_rm_run_window");
   expect(trigger.properties.typeProperties.frequency).toBe("Hour");
 });
 
