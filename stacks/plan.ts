@@ -55,6 +55,8 @@ export function isSecretInputName(key: string, type: string): boolean {
 /** Masks secrets and decodes Pulumi's special values in serialized inputs. Pure. */
 export function sanitizeInputs(value: unknown, type: string, key = ""): unknown {
   if (value === UNKNOWN) return "[unknown]";
+  // A dynamic resource's provider code, serialized by Pulumi: not a setting, and it changes with every code edit.
+  if (key === "__provider" && type.startsWith("pulumi-nodejs:dynamic")) return "[dynamic provider code]";
   if (Array.isArray(value)) return value.map((v) => sanitizeInputs(v, type, key));
   if (value && typeof value === "object") {
     const o = value as Record<string, unknown>;

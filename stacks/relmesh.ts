@@ -15,6 +15,8 @@ import { LOGICAL } from "./logical-names";
 import { consentChecklist, type ConsentChecklist } from "./mgdc-consent";
 import { MgdcIdentity } from "./mgdc-identity";
 import { Monitoring } from "./monitoring";
+import { SynapsePublish } from "./publish/component";
+import { publishedArtifacts, servingSql } from "./publish/content";
 import { plannedSynapseRbac, type Grantee, type GrantScope } from "./roles";
 import { SynapseWorkspace, synapseWorkspaceId } from "./synapse";
 
@@ -63,6 +65,8 @@ export interface RelmeshParts {
   /** Data-plane work (publishing, first pipeline run) should `dependsOn` these: RBAC takes time to apply (REL-17). */
   access: AccessControl;
   monitoring: Monitoring;
+  /** Synapse RBAC, artifacts and serving SQL, published through the data plane. */
+  publish: SynapsePublish;
 }
 
 /** Declares every resource for a validated config. Call only after `validateConfig`. */
@@ -144,7 +148,26 @@ export function declareRelmesh(config: RelmeshConfig, opts: CreateOptions = {}):
       : undefined;
 
   const endpoint = (key: string) => syn.endpoints.apply((e) => e[key] ?? "");
-  const parts: RelmeshParts = { resourceGroup: rg, keyVault: kv, lake, ...(landing ? { landing } : {}), synapse: syn, ...(mgdc ? { mgdc } : {}), access, monitoring };
+
+  // Data-plane publishing waits for the whole Synapse component (workspace, firewall rules that
+  // admit the deployer, pools the notebooks name) and for every ARM role assignment (REL-17).
+  const publish = new SynapsePublish("synapse-publish", {
+    workspaceName: names.synapseWorkspace,
+    devEndpoint: endpoint("dev"),
+    sqlServerlessEndpoint: endpoint("sqlOnDemand"),
+    deployerObjectId: client.objectId,
+    adminGroupObjectId: config.adminGroupObjectId,
+    workspaceIdentityObjectId: syn.principalId,
+    artifacts: publishedArtifacts(config, {
+      tenantId: client.tenantId,
+      mgdcAppClientId: mgdc ? mgdc.application.clientId : "",
+      allowedGroupObjectIds: mgdc ? mgdc.allowedGroupObjectIds : [...config.allowedGroupObjectIds],
+    }),
+    sqlScripts: servingSql(config),
+    after: [syn, ...access.assignments],
+  });
+
+  const parts: RelmeshParts = { resourceGroup: rg, keyVault: kv, lake, ...(landing ? { landing } : {}), synapse: syn, ...(mgdc ? { mgdc } : {}), access, monitoring, publish };
   const outputs: RelmeshOutputs = {
     resourceGroupName: rg.name,
     synapseWorkspaceName: names.synapseWorkspace,

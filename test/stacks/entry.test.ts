@@ -14,6 +14,10 @@ beforeAll(async () => {
   await pulumi.runtime.setMocks({ newResource: (a) => (registered.push(a.name), mocks.newResource(a)), call: (a) => mocks.call(a) }, "relmesh", "dev", false);
 });
 
+// Dynamic resources serialize their provider code asynchronously; let every registration finish
+// before jest tears the module system down.
+afterAll(() => pulumi.runtime.disconnect());
+
 test("the program entry validates the engine's config and exports what a user needs next", async () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const outputs = (await require("../../stacks/index")) as Record<string, unknown>;
