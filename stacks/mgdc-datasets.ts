@@ -80,6 +80,8 @@ export const MGDC_DATASETS: readonly MgdcDataset[] = [
       c("showAs", "free/tentative/busy"),
       c("location", "modality hint; only the display name is used (MGDC returns the whole struct)"),
       c("responseStatus", "the mailbox owner's own response"),
+      c("isOrganizer", "picks the organizer's copy, which carries every attendee's response"),
+      c("lastModifiedDateTime", "picks the newest copy of a meeting when the organizer's is missing"),
     ],
   },
 ];

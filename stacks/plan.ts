@@ -7,6 +7,7 @@
  * URNs, per-property dependencies) together with the serialized inputs, where Pulumi secrets are
  * still marked at their exact position.
  */
+import { contentHash } from "./publish/hash";
 import * as pulumi from "@pulumi/pulumi";
 import type { RelmeshConfig } from "../config/stack";
 import { relmeshMocks } from "./plan-mocks";
@@ -53,10 +54,21 @@ export function isSecretInputName(key: string, type: string): boolean {
 }
 
 /** Masks secrets and decodes Pulumi's special values in serialized inputs. Pure. */
+function summariseContent(item: Record<string, unknown>): Record<string, unknown> {
+  const { body, batches, ...identity } = item;
+  const content = body ?? batches;
+  return { ...identity, ...(Array.isArray(batches) ? { batches: batches.length } : {}), sha256: contentHash(content).slice(0, 16) };
+}
+
 export function sanitizeInputs(value: unknown, type: string, key = ""): unknown {
   if (value === UNKNOWN) return "[unknown]";
   // A dynamic resource's provider code, serialized by Pulumi: not a setting, and it changes with every code edit.
   if (key === "__provider" && type.startsWith("pulumi-nodejs:dynamic")) return "[dynamic provider code]";
+  // Artifact bodies and SQL text are reviewed in `relmesh synth` output; the plan names each with its
+  // content hash, so it stays readable and still changes exactly when an artifact does.
+  if (type.startsWith("pulumi-nodejs:dynamic") && Array.isArray(value) && (key === "artifacts" || key === "scripts")) {
+    return value.map((item) => summariseContent(item as Record<string, unknown>));
+  }
   if (Array.isArray(value)) return value.map((v) => sanitizeInputs(v, type, key));
   if (value && typeof value === "object") {
     const o = value as Record<string, unknown>;
