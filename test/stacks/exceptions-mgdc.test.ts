@@ -81,7 +81,7 @@ describe("MGDC datasets", () => {
   test("the calendar columns are exactly those scoring needs, with no date filter column", () => {
     expect(MGDC_DATASET_COLUMNS[CALENDAR_DATASET]).toEqual([
       "puser", "id", "iCalUId", "subject", "organizer", "attendees", "start", "end", "isAllDay", "isCancelled", "isOnlineMeeting",
-      "onlineMeetingProvider", "type", "seriesMasterId", "showAs", "location", "responseStatus",
+      "onlineMeetingProvider", "type", "seriesMasterId", "showAs", "location", "responseStatus", "isOrganizer", "lastModifiedDateTime",
     ]);
     expect(MGDC_DATASETS[1].dateFilterColumn).toBeUndefined();
   });
