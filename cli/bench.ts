@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DEFAULT_RULESET_PATH, loadRuleset } from "../config/ruleset";
+import { loadRuleset } from "../config/ruleset";
+import { loadStackConfig } from "../config/stack";
 import { helpText, intOption, OptionSpec, parseArgs } from "./args";
 import { runStreaming } from "./proc";
 import { ensurePythonEnv, REPO_ROOT } from "./pyenv";
@@ -47,7 +48,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   }
   const tenant = JSON.parse(readFileSync(join(data, "tenant.json"), "utf8")) as { startDate: string; asOf: string };
   const mapping = readColumnMapping(data);
-  const ruleset = loadRuleset(join(REPO_ROOT, DEFAULT_RULESET_PATH));
+  const ruleset = loadRuleset(join(REPO_ROOT, loadStackConfig("dev").rulesetPath));
   const lastDay = addDays(tenant.asOf, -1);
   const request = (out: string, windowStart: string, windowEnd: string, steps?: RunRequest["steps"]): RunRequest =>
     ({ data, out, asOf: tenant.asOf, windowStart, windowEnd, ruleset, keepSubjects: false, steps });

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parse as parseYaml } from "yaml";
-import { ConfigError } from "../config/errors";
-import { DEFAULT_RULESET_PATH, loadRuleset, Ruleset } from "../config/ruleset";
+import { loadCrmMapping } from "../config/crm-mapping";
+import { loadRuleset, Ruleset } from "../config/ruleset";
+import { loadStackConfig, RelmeshConfig } from "../config/stack";
 import { helpText, OptionSpec, parseArgs, UsageError } from "./args";
 import { runStreaming } from "./proc";
 import { ensurePythonEnv, REPO_ROOT } from "./pyenv";
@@ -15,9 +15,10 @@ const SPEC: OptionSpec = {
     "as-of": "score as of this date, YYYY-MM-DD (default: the tenant's asOf, else the day after its last data day)",
     "window-start": "first day of M365 data to ingest (default: the first day present)",
     "window-end": "day after the last day to ingest (default: the as-of date)",
-    ruleset: `the ruleset YAML (default: ${DEFAULT_RULESET_PATH})`,
+    ruleset: "the ruleset YAML (default: relmesh:rulesetPath of the stack config)",
+    stack: "the Pulumi stack whose config to use (default: dev, i.e. Pulumi.dev.yaml)",
   },
-  flags: { "keep-subjects": "store email and meeting subjects in silver (off by default: privacy)", help: "show this help" },
+  flags: { "keep-subjects": "store email and meeting subjects in silver (default: relmesh:keepSubjects, false)", help: "show this help" },
 };
 
 /** What one local run needs; `relmesh start` and the benchmark build it too. */
@@ -68,15 +69,15 @@ function safeList(dir: string): string[] {
   }
 }
 
-/** Reads crm/column-mapping.yaml of a data folder; the notebook checks it against the CSV headers. */
-export function readColumnMapping(data: string): unknown {
-  const path = join(data, "crm", "column-mapping.yaml");
-  if (!existsSync(path)) throw new ConfigError(`${path} does not exist: every data folder needs crm/column-mapping.yaml (see \`relmesh sample\` for one)`);
-  const mapping = parseYaml(readFileSync(path, "utf8")) as { tables?: Record<string, unknown> };
-  if (!mapping || typeof mapping !== "object" || !mapping.tables) {
-    throw new ConfigError(`${path} has no 'tables' key: map accounts, contacts, opportunities and sellers (see docs in the file written by \`relmesh sample\`)`);
-  }
-  return mapping;
+/**
+ * The CRM column mapping for a data folder: its own crm/column-mapping.yaml when it has one (a CRM
+ * export carries the mapping of its columns), else the stack config's. The notebook then checks it
+ * against each CSV header.
+ */
+export function readColumnMapping(data: string, config?: RelmeshConfig): unknown {
+  const own = join(data, "crm", "column-mapping.yaml");
+  if (existsSync(own)) return loadCrmMapping(own);
+  return (config ?? loadStackConfig()).crmMapping;
 }
 
 export function resolveRequest(argv: string[]): RunRequest | undefined {
@@ -95,14 +96,15 @@ export function resolveRequest(argv: string[]): RunRequest | undefined {
   const manifestPath = join(data, "tenant.json");
   const manifestAsOf = existsSync(manifestPath) ? (JSON.parse(readFileSync(manifestPath, "utf8")) as { asOf?: string }).asOf : undefined;
   const asOf = isoDate("as-of", args.values["as-of"] ?? manifestAsOf ?? addDays(days[days.length - 1], 1));
+  const config = loadStackConfig(args.values.stack ?? "dev");
   return {
     data,
     out: resolve(args.values.out),
     asOf,
     windowStart: isoDate("window-start", args.values["window-start"] ?? days[0]),
     windowEnd: isoDate("window-end", args.values["window-end"] ?? asOf),
-    ruleset: loadRuleset(args.values.ruleset ?? join(REPO_ROOT, DEFAULT_RULESET_PATH)),
-    keepSubjects: args.flags.has("keep-subjects"),
+    ruleset: loadRuleset(args.values.ruleset ?? join(REPO_ROOT, config.rulesetPath)),
+    keepSubjects: args.flags.has("keep-subjects") || config.keepSubjects,
   };
 }
 

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DEFAULT_RULESET_PATH, loadRuleset } from "../config/ruleset";
+import { loadRuleset } from "../config/ruleset";
+import { loadStackConfig } from "../config/stack";
 import { helpText, OptionSpec, parseArgs } from "./args";
 import { REPO_ROOT } from "./pyenv";
 import { executeRun } from "./run";
@@ -40,14 +41,16 @@ export async function start(argv: string[]): Promise<number> {
     rmSync(out, { recursive: true, force: true });
   }
   const tenant = JSON.parse(readFileSync(manifest, "utf8")) as { startDate: string; asOf: string };
+  // The same validated config object Pulumi deploys from: its ruleset and privacy settings apply here too.
+  const config = loadStackConfig("dev");
   await executeRun({
     data,
     out,
     asOf: tenant.asOf,
     windowStart: tenant.startDate,
     windowEnd: tenant.asOf,
-    ruleset: loadRuleset(join(REPO_ROOT, DEFAULT_RULESET_PATH)),
-    keepSubjects: false,
+    ruleset: loadRuleset(join(REPO_ROOT, config.rulesetPath)),
+    keepSubjects: config.keepSubjects,
   });
   process.stdout.write(`\nNext: \`npx relmesh run --data ${data} --out ${out} --as-of <date>\` to rescore, \`npx relmesh plan\` to audit the Azure deployment.\n`);
   return 0;

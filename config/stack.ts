@@ -7,6 +7,7 @@
  * a bad value fails once, here, before any resource is declared — with the key, what was received
  * and the fix in the message.
  */
+import { CrmMapping, DEFAULT_CRM_MAPPING_PATH, loadCrmMapping } from "./crm-mapping";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
@@ -209,6 +210,15 @@ export interface RelmeshConfig {
   pipelineStartDate: string;
   /** Whether e-mail and meeting subjects are stored in silver. @default - false: subjects are dropped at ingestion */
   keepSubjects: boolean;
+  /** CRM column mapping YAML, relative to the repository root. @default - `config/crm-mapping.yaml` */
+  crmMappingPath: string;
+  /** The validated CRM column mapping the CRM notebook receives. */
+  crmMapping: CrmMapping;
+  /**
+   * Display name of the report readers group, for `CREATE USER … FROM EXTERNAL PROVIDER` in the
+   * serving database (used only with sqlReadersGroupObjectId). @default - `relmesh-readers`
+   */
+  sqlReadersGroupName: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -277,7 +287,7 @@ export const CONFIG_KEYS = [
   "adminGroupObjectId", "adminGroupName", "sqlReadersGroupObjectId", "deployerIpAddress", "firewallRules", "keyVaultAllowedCidrs",
   "managedVirtualNetwork", "sparkPool", "sparkSession", "dedicatedSqlPool",
   "logRetentionDays", "alertEmails", "budgetAmount", "budgetThresholds", "budgetStartDate", "budgetContactEmails", "lockResources",
-  "rulesetPath", "pipelineStartDate", "keepSubjects",
+  "rulesetPath", "pipelineStartDate", "keepSubjects", "crmMappingPath", "sqlReadersGroupName",
 ] as const;
 type ConfigKey = (typeof CONFIG_KEYS)[number];
 
@@ -758,6 +768,11 @@ export function validateConfig(raw: Record<string, unknown>, opts: ValidateOptio
   if (!existsSync(rulesetFile)) r.fail("rulesetPath", "a ruleset YAML file that exists", rulesetPath, `set relmesh:rulesetPath in ${file} to a path relative to the repository root (the default is config/ruleset.yaml)`);
   loadRuleset(rulesetFile);
   const keepSubjects = r.bool("keepSubjects", false);
+  const crmMappingPath = r.string("crmMappingPath", DEFAULT_CRM_MAPPING_PATH);
+  const crmMappingFile = isAbsolute(crmMappingPath) ? crmMappingPath : join(rootDir, crmMappingPath);
+  if (!existsSync(crmMappingFile)) r.fail("crmMappingPath", "a CRM column mapping YAML file that exists", crmMappingPath, `set relmesh:crmMappingPath in ${file} to a path relative to the repository root (the default is ${DEFAULT_CRM_MAPPING_PATH})`);
+  const crmMapping = loadCrmMapping(crmMappingFile);
+  const sqlReadersGroupName = r.string("sqlReadersGroupName", "relmesh-readers");
 
   return {
     stack,
@@ -800,6 +815,9 @@ export function validateConfig(raw: Record<string, unknown>, opts: ValidateOptio
     rulesetPath,
     pipelineStartDate,
     keepSubjects,
+    crmMappingPath,
+    crmMapping,
+    sqlReadersGroupName,
   };
 }
 

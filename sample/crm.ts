@@ -1,25 +1,12 @@
 /** The CRM export: Dynamics 365 style CSVs plus the column mapping the notebooks read. */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Rng } from "./rng";
 import { DirtyEntry, TenantSink, World } from "./model";
 import { addDays } from "./time";
 
-export const COLUMN_MAPPING_YAML = `# Maps the CRM export's columns to Relationship Mesh's canonical columns. Edit this file, not the notebooks.
-version: 1
-tables:
-  accounts:
-    file: accounts.csv
-    columns: { account_id: accountid, name: name, domains: rm_emaildomains, tier: rm_tier, industry: industrycode, owner_seller_id: ownerid }
-  contacts:
-    file: contacts.csv
-    columns: { contact_id: contactid, account_id: parentcustomerid, email: emailaddress1, full_name: fullname, job_title: jobtitle, opted_out: donotemail }
-  opportunities:
-    file: opportunities.csv
-    columns: { opportunity_id: opportunityid, account_id: parentaccountid, amount: estimatedvalue, status: statecode, close_date: estimatedclosedate }
-    values: { status: { "0": open, "1": won, "2": lost } }
-  sellers:
-    file: employees.csv
-    columns: { seller_id: systemuserid, email: internalemailaddress, full_name: fullname, title: title, user_object_id: azureactivedirectoryobjectid }
-`;
+/** The default CRM column mapping (config/crm-mapping.yaml): the CSVs below use exactly its column names. */
+export const COLUMN_MAPPING_YAML = readFileSync(join(__dirname, "..", "config", "crm-mapping.yaml"), "utf8");
 
 type Cell = string | number | boolean;
 

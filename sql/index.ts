@@ -46,7 +46,7 @@ export interface SqlScriptOptions {
   /**
    * Display name of the Entra group `sqlReadersGroupObjectId` names. `CREATE USER … FROM EXTERNAL
    * PROVIDER` resolves a group by display name; the script then checks the user's SID is that object id.
-   * @default - no reader grants are generated when it is missing (and `synth` says so in a comment)
+   * @default - `relmesh:sqlReadersGroupName` from the config (only used when sqlReadersGroupObjectId is set)
    */
   readersGroupName?: string;
 }
@@ -154,7 +154,7 @@ function viewBatch(n: ServingNames, table: ContractTable): string {
 
 function grantBatches(config: RelmeshConfig, n: ServingNames, options: SqlScriptOptions): string[] {
   const objectId = config.sqlReadersGroupObjectId;
-  const name = options.readersGroupName;
+  const name = options.readersGroupName ?? config.sqlReadersGroupName;
   if (objectId === undefined || name === undefined) return [];
   const user = quoteName(name);
   const sid = `CONVERT(VARBINARY(16), CONVERT(UNIQUEIDENTIFIER, ${literal(objectId)}))`;

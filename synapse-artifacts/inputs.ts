@@ -4,10 +4,8 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
-import { parse as parseYaml } from "yaml";
 import { loadRuleset, type Ruleset } from "../config/ruleset";
 import { REPO_ROOT, type RelmeshConfig } from "../config/stack";
-import { COLUMN_MAPPING_YAML } from "../sample/crm";
 
 /**
  * Values only known once Azure resources exist (or the deploying identity is known). `pulumi up`
@@ -63,7 +61,7 @@ export function readArtifactInputs(config: RelmeshConfig, rootDir = REPO_ROOT, d
   return {
     config,
     ruleset: loadRuleset(rulesetFile),
-    crmMapping: parseYaml(COLUMN_MAPPING_YAML),
+    crmMapping: config.crmMapping,
     notebooks: readNotebookSources(join(rootDir, "notebooks")),
     deployment: deployment ?? placeholderDeployment(config),
   };

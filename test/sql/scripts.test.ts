@@ -33,8 +33,9 @@ describe("sqlScripts", () => {
     expect(sqlScripts(base).map((s) => s.name)).toEqual(["01-database.sql", "02-lake-access.sql", "03-views.sql"]);
   });
 
-  test("has no grants script while the readers group's display name is unknown", () => {
-    expect(sqlScripts(withReaders).map((s) => s.name)).not.toContain("04-grants.sql");
+  test("grants the readers group by its configured display name (relmesh:sqlReadersGroupName)", () => {
+    const grants = sqlScripts(withReaders).find((s) => s.name === "04-grants.sql");
+    expect(grants?.batches.join("\n")).toContain(`[${withReaders.sqlReadersGroupName}] FROM EXTERNAL PROVIDER`);
   });
 
   test.each(everything.map((b) => [b.where, b.sql]))("%s is structurally valid T-SQL", (_where, sql) => {
