@@ -135,7 +135,6 @@ def parse_messages(records: DataFrame) -> DataFrame:
         r.getItem("puser").alias("puser"),
         r.getItem("id").alias("copy_id"),
         F.nullif(F.trim(r.getItem("internetmessageid")), F.lit("")).alias("internet_message_id"),
-        r.getItem("conversationid").alias("conversation_id"),
         r.getItem("subject").alias("subject"),
         sender.alias("sender"),
         recipients.alias("recipients"),

@@ -73,15 +73,15 @@ describe("MGDC datasets", () => {
 
   test("the message columns are exactly those scoring needs", () => {
     expect(MGDC_DATASET_COLUMNS[MESSAGE_DATASET]).toEqual([
-      "puser", "id", "internetMessageId", "conversationId", "subject", "sender", "from", "toRecipients", "ccRecipients", "bccRecipients",
-      "sentDateTime", "receivedDateTime", "createdDateTime", "isDraft", "inferenceClassification",
+      "puser", "id", "internetMessageId", "subject", "sender", "from", "toRecipients", "ccRecipients", "bccRecipients",
+      "sentDateTime", "receivedDateTime", "createdDateTime", "isDraft",
     ]);
   });
 
   test("the calendar columns are exactly those scoring needs, with no date filter column", () => {
     expect(MGDC_DATASET_COLUMNS[CALENDAR_DATASET]).toEqual([
       "puser", "id", "iCalUId", "subject", "organizer", "attendees", "start", "end", "isAllDay", "isCancelled", "isOnlineMeeting",
-      "onlineMeetingProvider", "type", "seriesMasterId", "showAs", "location", "responseStatus", "isOrganizer", "lastModifiedDateTime",
+      "onlineMeetingProvider", "location", "isOrganizer", "lastModifiedDateTime",
     ]);
     expect(MGDC_DATASETS[1].dateFilterColumn).toBeUndefined();
   });

@@ -18,6 +18,11 @@ describe("the extraction and the notebooks agree", () => {
     expect(read.filter((f) => !extracted.has(f))).toEqual([]);
   });
 
+  test.each([MESSAGE_DATASET, CALENDAR_DATASET])("every %s column extracted is read by the notebook (data minimisation)", (dataset) => {
+    const read = new Set(fieldsRead()[dataset]);
+    expect(MGDC_DATASET_COLUMNS[dataset].filter((c) => !read.has(c.toLowerCase()))).toEqual([]);
+  });
+
   test("the notebook reads no message content", () => {
     const forbidden = MGDC_FORBIDDEN_COLUMNS.map((c) => c.toLowerCase());
     const read = Object.values(fieldsRead()).flat();
