@@ -13,7 +13,9 @@ function ensureNodeModules() {
   if (existsSync(join(root, "node_modules", "tsx")) && existsSync(join(root, "node_modules", "@pulumi", "pulumi"))) return;
   process.stderr.write("relmesh: installing npm packages (first run only)...\n");
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-  const args = existsSync(join(root, "package-lock.json")) ? ["ci"] : ["install"];
+  // `install` honours package-lock.json; `ci` would reject it, since npm leaves other platforms'
+  // optional bindings out of the lock.
+  const args = ["install"];
   const result = spawnSync(npm, [...args, "--no-audit", "--no-fund", "--loglevel=error"], {
     cwd: root,
     stdio: ["ignore", process.stderr, process.stderr],
