@@ -14,6 +14,8 @@ export interface AccountRow {
   trend: number;
 }
 
+import type { DashboardData } from "./dashboard";
+
 export interface RunSummary {
   accounts: number;
   by_status: Record<string, number>;
@@ -25,6 +27,7 @@ export interface RunSummary {
   interactions: number;
   quarantine: Record<string, number>;
   outputs: Record<string, string>;
+  dashboard: DashboardData;
 }
 
 interface DatasetCounts {
@@ -128,7 +131,8 @@ export function renderSummary(s: RunSummary): void {
   out("");
   out("Summary");
   const status = ["good_standing", "needs_attention", "no_coverage"].map((k) => `${k} ${n(s.by_status[k])}`).join(", ");
-  out(`  ${n(s.accounts)} accounts: ${status}; ${n(s.high_priority_needing_attention)} high-priority (★) accounts need attention`);
+  const urgent = s.high_priority_needing_attention;
+  out(`  ${n(s.accounts)} accounts: ${status}; ${n(urgent)} high-priority (★) account${urgent === 1 ? " needs" : "s need"} attention`);
   out(`  ${n(s.interactions)} interactions, ${n(s.pairs)} seller↔contact pairs; quarantined rows: ${Object.entries(s.quarantine).map(([k, v]) => `${k} ${n(v)}`).join(", ") || "none"}`);
   out("  Best covered:");
   table(s.top).forEach((l) => out(l));

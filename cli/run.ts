@@ -6,6 +6,7 @@ import { loadStackConfig, RelmeshConfig } from "../config/stack";
 import { helpText, OptionSpec, parseArgs, UsageError } from "./args";
 import { runStreaming } from "./proc";
 import { ensurePythonEnv, REPO_ROOT } from "./pyenv";
+import { writeDashboard } from "./dashboard";
 import { renderEvent, RunSummary } from "./render";
 
 const SPEC: OptionSpec = {
@@ -163,6 +164,9 @@ export async function executeRun(request: RunRequest): Promise<{ summary?: RunSu
     },
   });
   if (code !== 0 || failure) throw new Error(`the notebooks failed: ${failure ?? `python exited with ${code}`} (RELMESH_DEBUG=1 shows Spark's log)`);
+  if (summary?.dashboard && !request.quiet) {
+    process.stdout.write(`  Dashboard:   ${writeDashboard(request.out, summary.dashboard)}\n`);
+  }
   return { summary, results, seconds: seconds || (Date.now() - started) / 1000 };
 }
 

@@ -25,4 +25,26 @@ def summarise(spark, plan: dict) -> dict:
         "interactions": read("silver", "interactions").count(),
         "quarantine": {r["dataset"]: r["count"] for r in read("silver", "quarantine").groupBy("dataset").count().collect()},
         "outputs": {zone: f"{root}/{zone}" for zone in ("silver", "gold")},
+        "dashboard": dashboard_data(spark, read, accounts),
     }
+
+
+def dashboard_data(spark, read, accounts, limit: int = 1000) -> dict:
+    """What the static dashboard shows: every account (up to `limit`), its checklist and top touchpoints."""
+    items = read("gold", "checklist").select("account_id", "item", "description", "satisfied", "evidence_at")
+    touch = (read("gold", "touchpoints").filter(F.col("rank") <= 3)
+             .select("account_id", "rank", "source", "direction", "occurred_at", "share"))
+    by_account = lambda df: {k: sorted(v, key=lambda r: (r.get("rank", 0), r.get("item", ""))) for k, v in _group(df).items()}
+    return {
+        "as_of": str(accounts.select(F.max("as_of")).collect()[0][0]),
+        "accounts": _rows(accounts.drop("load_id", "row_hash").orderBy(F.desc("is_high_priority"), "connectivity_score", "account_id"), limit),
+        "checklist": by_account(items),
+        "touchpoints": by_account(touch),
+    }
+
+
+def _group(df) -> dict:
+    out = {}
+    for row in _rows(df, 100000):
+        out.setdefault(row.pop("account_id"), []).append(row)
+    return out
