@@ -1,0 +1,208 @@
+/** The shape of the validated configuration (see config/stack.ts for how each key is read and checked). */
+import type { CrmMapping } from "./crm-mapping";
+
+// ---------------------------------------------------------------------------------------------
+// Types
+// ---------------------------------------------------------------------------------------------
+
+/** Storage redundancy of the private lake (`sku.name` of the account). */
+export type LakeSku = "Standard_LRS" | "Standard_ZRS" | "Standard_GRS" | "Standard_RAGRS" | "Standard_GZRS" | "Standard_RAGZRS";
+/** Synapse Spark node sizes (azure-native `NodeSize`, without `None`). */
+export type SparkNodeSize = "Small" | "Medium" | "Large" | "XLarge" | "XXLarge" | "XXXLarge";
+
+/** One Synapse workspace IP firewall rule (IPv4, inclusive range). */
+export interface FirewallRule {
+  name: string;
+  startIpAddress: string;
+  endIpAddress: string;
+}
+
+/** The Spark pool the notebooks run on (`relmesh:sparkPool`). */
+export interface SparkPoolConfig {
+  /** Pool name: letters and digits, starting with a letter, at most 15. @default - `spark35` */
+  name: string;
+  /** Node size. @default - `Small` (4 vCores, 32 GB per node) */
+  nodeSize: SparkNodeSize;
+  /** Autoscale floor; Synapse needs at least 3 nodes (1 head + 2 workers). @default - 3 */
+  minNodes: number;
+  /** Autoscale ceiling, at most 200. @default - 6 */
+  maxNodes: number;
+  /** Idle minutes before the pool pauses and stops billing (5..10080). @default - 15 */
+  autoPauseMinutes: number;
+}
+
+/** Spark session sizes the notebooks request (`relmesh:sparkSession`); must fit the node size. */
+export interface SparkSessionConfig {
+  /** @default - `28g` */
+  driverMemory: string;
+  /** @default - 4 */
+  driverCores: number;
+  /** @default - `28g` */
+  executorMemory: string;
+  /** @default - 4 */
+  executorCores: number;
+  /** @default - 2 */
+  numExecutors: number;
+}
+
+/** An optional dedicated SQL pool (`relmesh:dedicatedSqlPool`). */
+export interface DedicatedSqlPoolConfig {
+  /** Pool name: letters, digits and underscores, at most 60. */
+  name: string;
+  /** Performance level, `DW100c` .. `DW30000c`. */
+  sku: string;
+}
+
+/** Every physical name the program gives a resource, derived once from prefix, stack and suffix. */
+export interface ResourceNames {
+  resourceGroup: string;
+  /** Private ADLS Gen2 lake (global name, 3–24 lowercase alphanumerics). */
+  lakeAccount: string;
+  /** MGDC landing account (global name, 3–24 lowercase alphanumerics). */
+  landingAccount: string;
+  /** Key Vault (global name, 3–24 alphanumerics and hyphens). */
+  keyVault: string;
+  /** Synapse workspace (global name, 1–50 lowercase alphanumerics and hyphens). */
+  synapseWorkspace: string;
+  logAnalytics: string;
+  actionGroup: string;
+  /** Action group short name shown in SMS/e-mail (at most 12 characters). */
+  actionGroupShort: string;
+  budget: string;
+  mgdcApplication: string;
+}
+
+export interface RelmeshConfig {
+  /** Pulumi stack name the config belongs to (names and messages use it). */
+  stack: string;
+  /**
+   * Azure region of every resource, canonical form (`westeurope`). With MGDC extraction on it must
+   * be a region MGDC serves (FACTS §1.5), matching the Office region of the mailboxes.
+   * @default - `westeurope`
+   */
+  location: string;
+  /** Prefix of every resource name: 2–10 lowercase letters/digits, starting with a letter. @default - `relmesh` */
+  namePrefix: string;
+  /**
+   * Suffix that makes the global names (storage, Key Vault, Synapse) unique. Set it only when a
+   * derived name is taken.
+   * @default - 6 characters derived from a SHA-256 of subscription id, stack and prefix: stable across runs
+   */
+  nameSuffix: string;
+  /** Derived physical names. */
+  names: ResourceNames;
+  /** Tags put on every Azure resource that takes tags. @default - `{ app: "relmesh", stack: <stack> }` only */
+  tags: Record<string, string>;
+
+  /**
+   * Redundancy of the private lake. Anything but GZRS/RAGZRS/GRS/RAGRS is listed as a SEC-08 exception.
+   * @default - `Standard_GZRS` (zone- and geo-redundant)
+   */
+  lakeSku: LakeSku;
+  /** Days raw M365 data stays in the lake `raw` file system before the lifecycle policy deletes it (1..3650). @default - 30 */
+  rawRetentionDays: number;
+  /** Days deleted blobs and containers stay recoverable (soft delete, 7..365). @default - 14 */
+  softDeleteRetentionDays: number;
+  /** Days MGDC output stays in the landing account before deletion (1..30): it is copied to the lake at once. @default - 7 */
+  landingRetentionDays: number;
+  /** File systems (containers) of the private lake. Fixed names, listed here for the later stages. */
+  fileSystems: { raw: string; curated: string; workspace: string };
+  /** Folder in `raw` for M365 data (`raw/m365/...`), the path the lifecycle policy expires. */
+  rawM365Folder: string;
+  /** Container of the landing account MGDC writes into. */
+  landingContainer: string;
+
+  /**
+   * Whether the program provisions Graph Data Connect extraction (landing account, Entra app and
+   * secret, consent checklist). Off means CRM-only and allows the managed VNet.
+   * @default - true
+   */
+  mgdcEnabled: boolean;
+  /** Owners of the MGDC Entra app: licensed, non-guest users with a mailbox (FACTS §1.4). Required when MGDC is on. */
+  mgdcAppOwnerObjectIds: string[];
+  /**
+   * Entra groups whose mailboxes MGDC may read (at most 10, FACTS §2.5).
+   * @default - empty: the program creates one security group (`allowedGroupName`) and scopes MGDC to it
+   */
+  allowedGroupObjectIds: string[];
+  /** Display name of the group the program creates when `allowedGroupObjectIds` is empty. @default - `<prefix>-mgdc-allowed-users` */
+  allowedGroupName: string;
+  /** Lifetime of the MGDC client secret in days (7..180); it rotates halfway through. @default - 90 */
+  mgdcSecretLifetimeDays: number;
+  /**
+   * Fingerprint of the MGDC values the Global Admin approved (printed by the consent checklist).
+   * @default - unset: the checklist reports "not yet approved"
+   */
+  mgdcApprovedFingerprint?: string;
+  /** Key Vault secret holding the MGDC client secret (the linked service references it by name). */
+  mgdcSecretName: string;
+
+  /** Object id of the Entra group that administers Synapse (workspace and SQL Entra admin). Required. */
+  adminGroupObjectId: string;
+  /** Display name of that group (the admin `login`). @default - `relmesh-admins` */
+  adminGroupName: string;
+  /**
+   * Entra group of report readers; it gets Storage Blob Data Reader on the `curated` file system so
+   * serverless SQL can read lake tables with their identity.
+   * @default - unset: no reader role assignment
+   */
+  sqlReadersGroupObjectId?: string;
+  /** Public IPv4 address of the machine or agent that runs `pulumi up` and publishes artifacts. Required. */
+  deployerIpAddress: string;
+  /**
+   * Synapse IP firewall rules (strings `a.b.c.d`, `a.b.c.d/nn`, `a.b.c.d-e.f.g.h`, or objects
+   * `{ name, cidr }` / `{ name, startIpAddress, endIpAddress }`). Never allow-all; at most a /16 each;
+   * the deployer address must be inside one of them.
+   * @default - one rule admitting only `deployerIpAddress`
+   */
+  firewallRules: FirewallRule[];
+  /** Extra IPv4 CIDRs admitted by the Key Vault firewall (default action stays Deny). @default - none */
+  keyVaultAllowedCidrs: string[];
+  /**
+   * Synapse managed virtual network (creation-only). Not allowed while MGDC is on: MGDC's copy
+   * activity does not run on a managed-VNet integration runtime (FACTS §1.5).
+   * @default - false
+   */
+  managedVirtualNetwork: boolean;
+  /** The Spark 3.5 pool. @default - see {@link SparkPoolConfig} */
+  sparkPool: SparkPoolConfig;
+  /** Spark session sizes for the notebooks. @default - see {@link SparkSessionConfig} */
+  sparkSession: SparkSessionConfig;
+  /** A dedicated SQL pool. @default - none: serverless SQL is the serving endpoint */
+  dedicatedSqlPool?: DedicatedSqlPoolConfig;
+
+  /** Log Analytics retention in days (30..730). @default - 90 */
+  logRetentionDays: number;
+  /** E-mail receivers of the failed-pipeline alert (1..10). Required. */
+  alertEmails: string[];
+  /** Monthly budget of the resource group, in the billing currency (> 0). @default - 500 */
+  budgetAmount: number;
+  /** Budget notification thresholds, percent of the amount, increasing, 1..5 of them. @default - [50, 80, 100] */
+  budgetThresholds: number[];
+  /** First day of the budget (`YYYY-MM-01`). @default - the first of the month of `pipelineStartDate` */
+  budgetStartDate: string;
+  /** Who the budget notifies. @default - `alertEmails` */
+  budgetContactEmails: string[];
+  /**
+   * CanNotDelete locks on the lake, landing account and Key Vault (SEC-11). Dev stacks may turn this
+   * off to allow teardown; the exceptions list then names it.
+   * @default - true
+   */
+  lockResources: boolean;
+
+  /** Scoring ruleset YAML, relative to the repository root. @default - `config/ruleset.yaml` */
+  rulesetPath: string;
+  /** First day the tumbling-window trigger backfills (`YYYY-MM-DD`). @default - `2026-01-01` */
+  pipelineStartDate: string;
+  /** Whether e-mail and meeting subjects are stored in silver. @default - false: subjects are dropped at ingestion */
+  keepSubjects: boolean;
+  /** CRM column mapping YAML, relative to the repository root. @default - `config/crm-mapping.yaml` */
+  crmMappingPath: string;
+  /** The validated CRM column mapping the CRM notebook receives. */
+  crmMapping: CrmMapping;
+  /**
+   * Display name of the report readers group, for `CREATE USER … FROM EXTERNAL PROVIDER` in the
+   * serving database (used only with sqlReadersGroupObjectId). @default - `relmesh-readers`
+   */
+  sqlReadersGroupName: string;
+}
