@@ -61,9 +61,10 @@ async function fetchDeltaJars(): Promise<string[]> {
   }
   for (const artifact of deltaJarCoordinates()) {
     log(`fetching ${artifact} with Maven`);
-    const code = await runStreaming("mvn", ["-q", "-B", "dependency:copy", `-Dartifact=${artifact}`, `-DoutputDirectory=${dir}`], {
+    const code = await runStreaming("mvn", ["-q", "-B", "-Dstyle.color=never", "dependency:copy", `-Dartifact=${artifact}`, `-DoutputDirectory=${dir}`], {
       cwd: REPO_ROOT,
-      onLine: (line) => line.trim() && log(`  mvn: ${line}`),
+      // eslint-disable-next-line no-control-regex
+      onLine: (line) => line.replace(/\x1b\[[0-9;]*m/g, "").trim() && log(`  mvn: ${line}`),
     });
     if (code !== 0) {
       log(`Maven could not fetch ${artifact} (exit ${code}): Spark will download the Delta jars itself`);
