@@ -70,7 +70,7 @@ def apply_mapping(raw: DataFrame, table: str, mapping: dict) -> DataFrame:
         c = F.nullif(F.trim(F.col(f"`{columns[name]}`")), F.lit(""))
         if name in values:
             lookup = F.create_map(*[F.lit(str(x)) for kv in values[name].items() for x in kv])
-            c = F.coalesce(lookup.getItem(c), c)
+            c = F.coalesce(F.element_at(lookup, c), c)
         return c
     key = DIM_KEYS[table]
     out = raw.select(*[col(f.name).alias(f.name) for f in DIM_SCHEMAS[table].fields if f.name not in ("load_id", "row_hash")],
