@@ -61,7 +61,9 @@ for dataset, parse, key, prefer, build in (
     parsed = parse(split_records(lines, dataset)).drop("rec").persist()
     bad = parsed.filter(F.col("reason").isNotNull())
     good = parsed.filter(F.col("reason").isNull())
-    if dataset == EVENT_DATASET:
+    if dataset == MESSAGE_DATASET:
+        good = union_recipients(good)
+    else:
         good = good.withColumn("event_key", F.concat_ws("|", "ical_uid", F.date_format("start_at", "yyyy-MM-dd'T'HH:mm:ss")))
     distinct = dedupe_copies(good, key, prefer).persist()
     rows, outcomes = build(distinct, lookup, ruleset, keep_subjects, load_id)

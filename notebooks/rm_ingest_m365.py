@@ -153,6 +153,14 @@ def parse_messages(records: DataFrame) -> DataFrame:
     return typed.withColumn("reason", reason).drop("occurred_raw")
 
 
+def union_recipients(messages: DataFrame) -> DataFrame:
+    """Every copy of a message gets the recipients of all its copies: only the sender's copy lists
+    Bcc recipients, so whichever copy is kept, nobody the seller wrote to is lost."""
+    from pyspark.sql.window import Window
+    everyone = F.array_distinct(F.flatten(F.collect_list("recipients").over(Window.partitionBy("internet_message_id"))))
+    return messages.withColumn("recipients", F.array_sort(everyone))
+
+
 def dedupe_copies(parsed: DataFrame, key: str, prefer: list) -> DataFrame:
     """MGDC returns one copy per mailbox: keep one row per key (deterministically), count the copies."""
     from pyspark.sql.window import Window

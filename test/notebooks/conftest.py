@@ -214,7 +214,7 @@ def ingest_in_memory(spark, lib, ruleset: dict, tenant: Tenant, messages=(), eve
     out = {"interactions": [], "messages": {}, "events": {}}
     if messages:
         parsed = lib.parse_messages(lib.split_records(lines_df(spark, list(messages)), lib.MESSAGE_DATASET))
-        good = lib.dedupe_copies(parsed.filter("reason IS NULL"), "internet_message_id", ["copy_id"])
+        good = lib.dedupe_copies(lib.union_recipients(parsed.filter("reason IS NULL")), "internet_message_id", ["copy_id"])
         rows, outcomes = lib.message_interactions(good, lookup, ruleset, keep_subjects, "t")
         out["interactions"] += rows.collect()
         out["messages"] = {r["internet_message_id"]: r["outcome"] for r in outcomes.collect()}

@@ -180,6 +180,17 @@ def test_one_email_counts_once_whichever_mailboxes_hold_a_copy(spark, lib, rules
     assert sorted(r["seller_id"] for r in out["interactions"]) == ["s1", "s2"]  # one inbound row per seller, not two
 
 
+def test_bcc_recipients_count_whichever_copy_is_kept(spark, lib, ruleset):
+    # Ann's sent copy lists Dora in Bcc; Bob's inbox copy (kept: its id sorts first) does not.
+    sent = message("ann@contoso.com", ["carl@fabrikam.com", "bob@contoso.com"], "2026-11-10T10:00:00Z", imid="<b@x>",
+                   bcc=["dora@fabrikam.com"], copy_id="z-ann")
+    inbox = {**sent, "id": "a-bob", "bccRecipients": []}
+    out = ingest_in_memory(spark, lib, ruleset, Tenant("/unused"), messages=[inbox, sent])
+    assert sorted(r["contact_id"] for r in out["interactions"]) == ["c1", "c2"]
+    # participants: Ann, Carl, Bob and Dora
+    assert {r["participants"] for r in out["interactions"]} == {4}
+
+
 def test_contacts_outside_crm_count_for_their_domains_account(spark, lib, ruleset):
     out = ingest_in_memory(spark, lib, ruleset, Tenant("/unused"),
                            messages=[message("ann@contoso.com", ["newperson@fabrikam.com"], "2026-11-10T10:00:00Z", imid="<n@x>")])
