@@ -64,7 +64,7 @@ for dataset, parse, key, prefer, build in (
     if dataset == MESSAGE_DATASET:
         good = union_recipients(good)
     else:
-        good = good.withColumn("event_key", F.concat_ws("|", "ical_uid", F.date_format("start_at", "yyyy-MM-dd'T'HH:mm:ss")))
+        good = with_event_key(good)
     distinct = dedupe_copies(good, key, prefer).persist()
     rows, outcomes = build(distinct, lookup, ruleset, keep_subjects, load_id)
     outcome_counts = {r["outcome"]: r["count"] for r in outcomes.groupBy("outcome").count().collect()}

@@ -161,6 +161,11 @@ def union_recipients(messages: DataFrame) -> DataFrame:
     return messages.withColumn("recipients", F.array_sort(everyone))
 
 
+def with_event_key(events: DataFrame) -> DataFrame:
+    """One meeting is one iCalUId at one start: occurrences of a series share the iCalUId."""
+    return events.withColumn("event_key", F.concat_ws("|", "ical_uid", F.date_format("start_at", "yyyy-MM-dd'T'HH:mm:ss")))
+
+
 def dedupe_copies(parsed: DataFrame, key: str, prefer: list) -> DataFrame:
     """MGDC returns one copy per mailbox: keep one row per key (deterministically), count the copies."""
     from pyspark.sql.window import Window

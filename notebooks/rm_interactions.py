@@ -151,10 +151,11 @@ def message_interactions(messages: DataFrame, lookup: dict, ruleset: dict, keep_
 
 
 def meeting_interactions(events: DataFrame, lookup: dict, ruleset: dict, keep_subjects: bool, load_id: str):
-    """Deduplicated events → (interactions, outcomes). Every seller who attends (did not decline) is
-    paired with every external attendee; the contact's response, modality and length set the weight."""
+    """Deduplicated events, keyed by `with_event_key` → (interactions, outcomes). Every seller who attends
+    (did not decline) is paired with every external attendee; the contact's response, modality and
+    length set the weight."""
     ex = ruleset["exclusions"]
-    e = events.withColumn("event_key", F.concat_ws("|", "ical_uid", F.date_format("start_at", "yyyy-MM-dd'T'HH:mm:ss")))
+    e = events
     parties = F.array_union(
         F.array(F.struct(F.col("organizer").alias("email"), F.lit("organizer").alias("response"))),
         F.col("attendees"))

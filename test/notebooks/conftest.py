@@ -220,8 +220,7 @@ def ingest_in_memory(spark, lib, ruleset: dict, tenant: Tenant, messages=(), eve
         out["messages"] = {r["internet_message_id"]: r["outcome"] for r in outcomes.collect()}
     if events:
         parsed = lib.parse_events(lib.split_records(lines_df(spark, list(events)), lib.EVENT_DATASET))
-        good = parsed.filter("reason IS NULL").withColumn(
-            "event_key", lib.F.concat_ws("|", "ical_uid", lib.F.date_format("start_at", "yyyy-MM-dd'T'HH:mm:ss")))
+        good = lib.with_event_key(parsed.filter("reason IS NULL"))
         good = lib.dedupe_copies(good, "event_key", [lib.F.desc("is_organizer"), "copy_id"])
         rows, outcomes = lib.meeting_interactions(good, lookup, ruleset, keep_subjects, "t")
         out["interactions"] += rows.collect()
