@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadRuleset } from "../config/ruleset";
 import { loadStackConfig } from "../config/stack";
+import { addDays } from "../sample/time";
 import { helpText, intOption, OptionSpec, parseArgs } from "./args";
 import { runStreaming } from "./proc";
 import { ensurePythonEnv, REPO_ROOT } from "./pyenv";
@@ -18,9 +19,6 @@ const SPEC: OptionSpec = {
   flags: { help: "show this help" },
 };
 
-function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
 
 /**
  * `npm run bench`: generates (or reuses) a large tenant, then reports from one Spark session the full

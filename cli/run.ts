@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { loadCrmMapping } from "../config/crm-mapping";
 import { loadRuleset, Ruleset } from "../config/ruleset";
 import { loadStackConfig, RelmeshConfig } from "../config/stack";
+import { addDays } from "../sample/time";
 import { helpText, OptionSpec, parseArgs, UsageError } from "./args";
 import { runStreaming } from "./proc";
 import { ensurePythonEnv, REPO_ROOT } from "./pyenv";
@@ -45,9 +46,6 @@ function isoDate(name: string, value: string): string {
   return value;
 }
 
-function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
 
 /** The M365 day folders present under DATA, as ISO dates, sorted. */
 export function dataDays(data: string): string[] {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { loadRuleset } from "../config/ruleset";
 import { loadStackConfig } from "../config/stack";
@@ -37,7 +37,6 @@ export async function start(argv: string[]): Promise<number> {
     if (code !== 0) return code;
   }
   if (args.flags.has("fresh") || !reusable) {
-    const { rmSync } = await import("node:fs");
     rmSync(out, { recursive: true, force: true });
   }
   const tenant = JSON.parse(readFileSync(manifest, "utf8")) as { startDate: string; asOf: string };
