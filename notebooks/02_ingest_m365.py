@@ -88,17 +88,11 @@ if interactions:
     all_rows = interactions[0] if len(interactions) == 1 else interactions[0].unionByName(interactions[1])
     all_rows = all_rows.dropDuplicates(["interaction_id"]).persist()
     in_window = f"t.window_date >= DATE'{window_start}' AND t.window_date < DATE'{window_end}'"
-    table = ensure_table(spark, table_path(silver, "interactions"), INTERACTION_SCHEMA)
-    update_columns = {f.name: F.col(f"s.`{f.name}`") for f in INTERACTION_SCHEMA.fields if f.name not in ("load_id", "window_date")}
-    (table.alias("t").merge(all_rows.alias("s"), "t.interaction_id = s.interaction_id")
-        .whenMatchedUpdate(condition="t.row_hash <> s.row_hash", set=update_columns)
-        .whenNotMatchedInsertAll()
-        # Rows of this window that the new computation no longer produces (e.g. a contact opted out) go.
-        .whenNotMatchedBySourceDelete(condition=in_window)
-        .execute())
-    metrics = table.history(1).select("operationMetrics").collect()[0][0] or {}
-    result["interactions"] = {"rows": all_rows.count(), "inserted": int(metrics.get("numTargetRowsInserted", 0)),
-                              "updated": int(metrics.get("numTargetRowsUpdated", 0)), "deleted": int(metrics.get("numTargetRowsDeleted", 0))}
+    # Rows of this window that the new computation no longer produces (e.g. a contact opted out) go;
+    # a message seen again in a later window keeps the window it was first stored under.
+    merged = merge_rows(spark, table_path(silver, "interactions"), all_rows, ["interaction_id"], INTERACTION_SCHEMA,
+                        delete_missing=True, delete_where=in_window, keep_on_update=("load_id", "window_date"))
+    result["interactions"] = {"rows": all_rows.count(), **merged}
     log_step("interactions", **result["interactions"])
     q = quarantined[0] if len(quarantined) == 1 else quarantined[0].unionByName(quarantined[1])
     result["quarantine"] = merge_rows(spark, table_path(silver, "quarantine"), q.dropDuplicates(["quarantine_id"]), ["quarantine_id"], QUARANTINE_SCHEMA)

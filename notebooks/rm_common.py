@@ -4,7 +4,6 @@
 # Everything Synapse-specific (`mssparkutils`) sits here and nowhere else.
 
 # %%
-import hashlib
 import json
 import time
 
@@ -20,11 +19,10 @@ except ImportError:  # local runner and tests
 
 # Properties every Delta table gets: the Synapse serverless SQL pool reads Delta reader version 1
 # only (FACTS.md §5.2), so deletion vectors and column mapping stay off, explicitly.
+# New tables get reader v1 / writer v2 by default in Delta 3.2; these keep features that raise it off.
 SERVERLESS_SAFE_TABLE_PROPERTIES = {
     "delta.enableDeletionVectors": "false",
     "delta.columnMapping.mode": "none",
-    "delta.minReaderVersion": "1",
-    "delta.minWriterVersion": "2",
 }
 
 # Rejected raw records, kept with the reason and the (body-redacted) raw text; never silently dropped.
@@ -93,26 +91,28 @@ def ensure_table(spark: SparkSession, path: str, schema: T.StructType, partition
     if partition_by:
         builder = builder.partitionedBy(*partition_by)
     for key, value in SERVERLESS_SAFE_TABLE_PROPERTIES.items():
-        if key not in ("delta.minReaderVersion", "delta.minWriterVersion"):
-            builder = builder.property(key, value)
+        builder = builder.property(key, value)
     return builder.execute()
 
 
 def merge_rows(spark: SparkSession, path: str, rows: DataFrame, keys: list, schema: T.StructType,
-               delete_missing: bool = False, partition_by: tuple = ()) -> dict:
-    """Idempotent upsert (REL-07): insert new keys, update a row only when its row_hash changed,
-    and, for snapshot tables, delete keys the new computation no longer has. Never a plain append."""
+               delete_missing: bool = False, delete_where: str = None, keep_on_update: tuple = ("load_id",),
+               partition_by: tuple = ()) -> dict:
+    """Idempotent upsert (REL-07): insert new keys, update a row only when its row_hash changed
+    (leaving `keep_on_update` columns as first written), and, with `delete_missing`, delete target
+    rows the new computation no longer has — all of them for snapshot tables, or only those
+    matching `delete_where` (a condition on `t.`) for a slice such as one window. Never a plain append."""
     table = ensure_table(spark, path, schema, partition_by)
     source = rows.select(*[F.col(f.name) for f in schema.fields])
     condition = " AND ".join(f"t.`{k}` <=> s.`{k}`" for k in keys)
-    update_columns = {f.name: F.col(f"s.`{f.name}`") for f in schema.fields if f.name != "load_id"}
+    update_columns = {f.name: F.col(f"s.`{f.name}`") for f in schema.fields if f.name not in keep_on_update}
     merge = (
         table.alias("t").merge(source.alias("s"), condition)
         .whenMatchedUpdate(condition="t.row_hash <> s.row_hash", set=update_columns)
         .whenNotMatchedInsertAll()
     )
     if delete_missing:
-        merge = merge.whenNotMatchedBySourceDelete()
+        merge = merge.whenNotMatchedBySourceDelete(condition=delete_where)
     merge.execute()
     metrics = table.history(1).select("operationMetrics").collect()[0][0] or {}
     return {
@@ -124,7 +124,3 @@ def merge_rows(spark: SparkSession, path: str, rows: DataFrame, keys: list, sche
 
 def table_path(root: str, name: str) -> str:
     return root.rstrip("/") + "/" + name
-
-
-def fingerprint(value) -> str:
-    return hashlib.sha256(json.dumps(value, sort_keys=True).encode("utf-8")).hexdigest()[:16]
