@@ -13,9 +13,9 @@ function ensureNodeModules() {
   if (existsSync(join(root, "node_modules", "tsx")) && existsSync(join(root, "node_modules", "@pulumi", "pulumi"))) return;
   process.stderr.write("relmesh: installing npm packages (first run only)...\n");
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-  // `install` honours package-lock.json; `ci` would reject it, since npm leaves other platforms'
-  // optional bindings out of the lock.
-  const args = ["install"];
+  // `ci` installs exactly the lock and never rewrites it, so a fresh clone stays clean. The lock lists
+  // every platform's optional bindings (written by `npm install` on npm 11), so `ci` accepts it.
+  const args = ["ci"];
   const result = spawnSync(npm, [...args, "--no-audit", "--no-fund", "--loglevel=error"], {
     cwd: root,
     stdio: ["ignore", process.stderr, process.stderr],
