@@ -14,7 +14,7 @@ async function stage(title: string, command: string, args: string[], env?: NodeJ
 /** The notebook tests: pytest on local Spark, in the project's pinned Python environment. */
 export async function pytestOnly(argv: string[]): Promise<number> {
   const python = await ensurePythonEnv();
-  return (await stage("pytest (notebooks on local Spark)", python.python, ["-m", "pytest", "test/notebooks", "-q", "-p", "no:cacheprovider", ...argv], python.env)) ? 0 : 1;
+  return (await stage("pytest (notebooks on local Spark)", python.python, ["-m", "pytest", "test/notebooks", "-q", "-rs", "-p", "no:cacheprovider", ...argv], python.env)) ? 0 : 1;
 }
 
 /** `npm test`: type-check, jest, pytest. Every stage runs, so one failure does not hide another. */

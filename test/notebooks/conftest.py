@@ -2,6 +2,7 @@
 `%run` loads them (into one namespace), and builders for MGDC rows and CRM files."""
 import csv
 import json
+import os
 import sys
 import types
 import uuid
@@ -19,9 +20,10 @@ from run_notebooks import execute_notebook, run_step  # noqa: E402
 from spark_session import local_spark  # noqa: E402
 
 LIBRARIES = ["rm_common", "rm_ingest_m365", "rm_interactions", "rm_ingest_crm", "rm_scoring"]
-SAMPLES = ROOT.parent / "shared" / "mgdc-samples"
-if not SAMPLES.exists():
-    SAMPLES = ROOT / ".." / "shared" / "mgdc-samples"
+# Our MGDC rows in Microsoft's shape (test/fixtures/README.md). Microsoft's own samples are optional:
+# the conformance tests find them through RELMESH_MGDC_SAMPLES or beside the clone, and skip without them.
+FIXTURES = ROOT / "test" / "fixtures" / "mgdc"
+MICROSOFT_SAMPLES = Path(os.environ.get("RELMESH_MGDC_SAMPLES") or ROOT.parent / "shared" / "mgdc-samples").resolve()
 
 
 @pytest.fixture(scope="session")

@@ -1,10 +1,11 @@
 """Bad input either parses correctly or lands in quarantine with a reason (REL-11, REL-12), never dropped.
-Includes Microsoft's published MGDC sample rows, in camelCase and in the PascalCase of older exports."""
+Includes our fixture rows in the shape of Microsoft's published MGDC samples, in camelCase and in the
+PascalCase of older exports (test_conformance_mgdc_samples.py runs the same on Microsoft's own rows)."""
 import json
 
 import pytest
 
-from conftest import SAMPLES, Tenant, attendee, event, lines_df, message
+from conftest import FIXTURES, Tenant, attendee, event, lines_df, message
 
 MESSAGES = "BasicDataSet_v0.Message_v1"
 EVENTS = "BasicDataSet_v0.CalendarView_v0"
@@ -27,32 +28,38 @@ def pascal(value):
     return value
 
 
-def test_microsofts_sample_messages_all_parse(spark, lib):
-    lines = (SAMPLES / f"{MESSAGES}.jsonl").read_text().splitlines()
+def fixture_lines(dataset):
+    return (FIXTURES / f"{dataset}.jsonl").read_text().splitlines()
+
+
+def test_fixture_messages_in_microsofts_shape_all_parse(spark, lib):
+    lines = fixture_lines(MESSAGES)
     rows = parse_messages(spark, lib, lines)
-    assert len(rows) == len(lines) == 10
-    assert [r["reason"] for r in rows] == [None] * 10
-    first = rows[0]
-    assert first["sender"] == "noreply@email.teams.microsoft.com"
-    assert first["recipients"] == ["pattif@m365x723843.onmicrosoft.com"]
-    assert first["occurred_at"].isoformat() == "2021-02-03T00:37:41"
+    assert len(rows) == len(lines) == 6
+    assert [r["reason"] for r in rows] == [None] * 6
+    first, third = rows[0], rows[2]
+    assert first["sender"] == "ann.avery@contoso.com"
+    assert first["recipients"] == ["carl.diaz@fabrikam.com"]
+    assert first["occurred_at"].isoformat() == "2026-10-05T09:15:00"
+    # To, Cc and Bcc all count as recipients (Bcc is only in the sender's copy).
+    assert sorted(third["recipients"]) == ["bo.chen@contoso.com", "carl.diaz@fabrikam.com", "dana.ek@fabrikam.com", "eve.fox@northwind.example"]
 
 
-def test_microsofts_sample_events_all_parse_with_responses_and_seven_digit_times(spark, lib):
-    lines = (SAMPLES / f"{EVENTS}.jsonl").read_text().splitlines()
+def test_fixture_events_in_microsofts_shape_all_parse_with_responses_and_seven_digit_times(spark, lib):
+    lines = fixture_lines(EVENTS)
     rows = parse_events(spark, lib, lines)
-    assert [r["reason"] for r in rows] == [None] * 10
+    assert [r["reason"] for r in rows] == [None] * 6
     first = rows[0]
-    assert first["start_at"].isoformat() == "2020-01-07T22:00:00"
-    assert first["organizer"] == "lidiah@m365x723843.onmicrosoft.com"
-    assert [(a["email"], a["response"]) for a in first["attendees"]][:2] == [
-        ("meganb@m365x723843.onmicrosoft.com", "accepted"), ("lynner@m365x723843.onmicrosoft.com", "none")]
-    assert first["location"] == "Umi Sake House (2230 1st Ave, Seattle, WA 98121 US)"
+    assert first["start_at"].isoformat() == "2026-10-12T15:00:00"
+    assert first["organizer"] == "ann.avery@contoso.com"
+    assert [(a["email"], a["response"]) for a in first["attendees"]][1:] == [
+        ("carl.diaz@fabrikam.com", "accepted"), ("dana.ek@fabrikam.com", "tentative")]
+    assert first["location"] == "Conference Room - Harbor"
 
 
 def test_pascal_case_exports_parse_the_same_as_camel_case(spark, lib):
     for dataset, parse in ((MESSAGES, parse_messages), (EVENTS, parse_events)):
-        lines = (SAMPLES / f"{dataset}.jsonl").read_text().splitlines()
+        lines = fixture_lines(dataset)
         camel = parse(spark, lib, lines)
         pascal_rows = parse(spark, lib, [json.dumps(pascal(json.loads(l))) for l in lines])
         strip = lambda rows: [{k: v for k, v in r.asDict().items() if k not in ("raw",)} for r in rows]
