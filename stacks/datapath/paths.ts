@@ -1,0 +1,120 @@
+/**
+ * Every path the solution uses at run time: who calls (compute), as whom (identity), what it
+ * reaches, and the role it needs there. The list follows from the config; the check
+ * (check.ts) proves each one open against the plan, and that nothing else is.
+ */
+import type { RelmeshConfig } from "../../config/stack";
+import { LINKED } from "../../synapse-artifacts/names";
+import { LOGICAL } from "../logical-names";
+import type { AzureRole, Grantee, GrantScope } from "../roles";
+
+export type Caller =
+  /** A pipeline activity through a linked service: it runs on that linked service's integration runtime. */
+  | { kind: "linked-service"; name: string; office365?: boolean }
+  | { kind: "spark" }
+  | { kind: "serverless-sql" }
+  /** The machine that runs `pulumi up` (publisher and SQL executor), from relmesh:deployerIpAddress. */
+  | { kind: "deployer" }
+  /** Power BI Desktop or a data gateway refreshing the report, from a firewall-listed address. */
+  | { kind: "report-client" };
+
+export type Target = { kind: "storage"; logical: string } | { kind: "key-vault" } | { kind: "workspace"; endpoint: "dev" | "serverless SQL" };
+
+export interface DataPath {
+  id: string;
+  title: string;
+  caller: Caller;
+  target: Target;
+  identity: Grantee | "deployer" | "report reader";
+  /** The ARM role the identity needs on the target; absent where the role is not an ARM assignment. */
+  role?: { role: AzureRole; scope: GrantScope };
+  /** Where the permission comes from when it is not an ARM role assignment. */
+  permission?: string;
+}
+
+/** The run-time paths of this config. Pure. */
+export function runtimePaths(config: RelmeshConfig): DataPath[] {
+  const lake = { kind: "storage", logical: LOGICAL.lake } as const;
+  const paths: DataPath[] = [];
+  if (config.mgdcEnabled) {
+    paths.push(
+      {
+        id: "mgdc-copy-to-landing",
+        title: "MGDC copy → landing account",
+        caller: { kind: "linked-service", name: LINKED.landingSink, office365: true },
+        target: { kind: "storage", logical: LOGICAL.landing },
+        identity: "mgdcServicePrincipal",
+        role: { role: "Storage Blob Data Contributor", scope: "landingContainer" },
+      },
+      {
+        id: "mgdc-secret-lookup",
+        title: "MGDC linked services → Key Vault secret",
+        caller: { kind: "linked-service", name: LINKED.keyVault },
+        target: { kind: "key-vault" },
+        identity: "synapseWorkspaceIdentity",
+        role: { role: "Key Vault Secrets User", scope: "keyVault" },
+      },
+      {
+        id: "landing-to-lake-read",
+        title: "landing → lake copy (read landing)",
+        caller: { kind: "linked-service", name: LINKED.landingReader },
+        target: { kind: "storage", logical: LOGICAL.landing },
+        identity: "synapseWorkspaceIdentity",
+        role: { role: "Storage Blob Data Reader", scope: "landingContainer" },
+      },
+    );
+  }
+  paths.push(
+    {
+      id: "pipeline-write-lake",
+      title: "landing and CRM copies → lake raw",
+      caller: { kind: "linked-service", name: LINKED.lake },
+      target: lake,
+      identity: "synapseWorkspaceIdentity",
+      role: { role: "Storage Blob Data Contributor", scope: "lakeAccount" },
+    },
+    {
+      id: "spark-lake",
+      title: "Spark notebooks ↔ lake (read raw, write curated)",
+      caller: { kind: "spark" },
+      target: lake,
+      identity: "synapseWorkspaceIdentity",
+      role: { role: "Storage Blob Data Contributor", scope: "lakeAccount" },
+    },
+    {
+      id: "serverless-lake",
+      title: "serverless SQL views → lake curated",
+      caller: { kind: "serverless-sql" },
+      target: lake,
+      identity: "synapseWorkspaceIdentity",
+      role: { role: "Storage Blob Data Reader", scope: "curatedFileSystem" },
+    },
+    {
+      id: "publisher-dev-endpoint",
+      title: "publisher → Synapse dev endpoint",
+      caller: { kind: "deployer" },
+      target: { kind: "workspace", endpoint: "dev" },
+      identity: "deployer",
+      permission: "Synapse Administrator (workspace creator; assigned explicitly by the publisher)",
+    },
+    {
+      id: "sql-executor-serverless",
+      title: "SQL executor → serverless SQL endpoint",
+      caller: { kind: "deployer" },
+      target: { kind: "workspace", endpoint: "serverless SQL" },
+      identity: "deployer",
+      permission: "member of relmesh:adminGroupObjectId, the workspace's Entra SQL admin (checked by relmesh preflight)",
+    },
+    {
+      id: "power-bi-serverless",
+      title: "Power BI → serverless SQL views",
+      caller: { kind: "report-client" },
+      target: { kind: "workspace", endpoint: "serverless SQL" },
+      identity: "report reader",
+      permission: config.sqlReadersGroupObjectId
+        ? `SELECT on the views through the readers group ${config.sqlReadersGroupName} (database user from external provider)`
+        : "SELECT on the views: set relmesh:sqlReadersGroupObjectId to grant it to a group",
+    },
+  );
+  return paths;
+}
