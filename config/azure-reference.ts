@@ -69,7 +69,7 @@ export const CONFIG_KEYS = [
   "adminGroupObjectId", "adminGroupName", "sqlReadersGroupObjectId", "deployerIpAddress", "firewallRules", "keyVaultAllowedCidrs",
   "managedVirtualNetwork", "sparkPool", "sparkSession", "dedicatedSqlPool",
   "logRetentionDays", "alertEmails", "budgetAmount", "budgetThresholds", "budgetStartDate", "budgetContactEmails", "lockResources",
-  "rulesetPath", "pipelineStartDate", "keepSubjects", "crmMappingPath", "sqlReadersGroupName",
+  "rulesetPath", "pipelineStartDate", "initialLoadDays", "calendarOverlapHours", "keepSubjects", "crmMappingPath", "sqlReadersGroupName",
 ] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
@@ -82,6 +82,13 @@ export const REPO_ROOT = resolve(__dirname, "..");
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/**
+ * "The maximum input date range supported for this dataset for an extraction cannot exceed 1825
+ * days" (Graph Data Connect, BasicDataSet_v0.CalendarView_v0 dataset page,
+ * microsoftgraph/dataconnect-solutions): the longest initial load one MGDC run can take.
+ */
+export const CALENDAR_VIEW_MAX_DAYS = 1825;
+
 export const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 export function isGuid(value: string): boolean {

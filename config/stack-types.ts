@@ -159,9 +159,11 @@ export interface RelmeshConfig {
   /** Extra IPv4 CIDRs admitted by the Key Vault firewall (default action stays Deny). @default - none */
   keyVaultAllowedCidrs: string[];
   /**
-   * Synapse managed virtual network (creation-only). Not allowed while MGDC is on: MGDC's copy
-   * activity does not run on a managed-VNet integration runtime (FACTS §1.5).
-   * @default - false
+   * Synapse managed virtual network (creation-only): Spark and the pipelines reach the lake, the
+   * landing account and Key Vault only through managed private endpoints the stack approves. The
+   * MGDC copy runs on its own Azure IR outside it (docs/network-design.md). False is the fallback
+   * for workspaces created without one: the lake must then accept public networks (listed exception).
+   * @default - true
    */
   managedVirtualNetwork: boolean;
   /** The Spark 3.5 pool. @default - see {@link SparkPoolConfig} */
@@ -179,8 +181,12 @@ export interface RelmeshConfig {
   budgetAmount: number;
   /** Budget notification thresholds, percent of the amount, increasing, 1..5 of them. @default - [50, 80, 100] */
   budgetThresholds: number[];
-  /** First day of the budget (`YYYY-MM-01`). @default - the first of the month of `pipelineStartDate` */
-  budgetStartDate: string;
+  /**
+   * First day of the budget (`YYYY-MM-01`), not in a past month (Azure rejects a start outside the
+   * current time grain).
+   * @default - unset: the month of the first deployment, kept across later updates
+   */
+  budgetStartDate?: string;
   /** Who the budget notifies. @default - `alertEmails` */
   budgetContactEmails: string[];
   /**
@@ -192,8 +198,26 @@ export interface RelmeshConfig {
 
   /** Scoring ruleset YAML, relative to the repository root. @default - `config/ruleset.yaml` */
   rulesetPath: string;
-  /** First day the tumbling-window trigger backfills (`YYYY-MM-DD`). @default - `2026-01-01` */
-  pipelineStartDate: string;
+  /**
+   * The first daily window (`YYYY-MM-DD`), normally the day after the Global Admin approved MGDC.
+   * History before it comes from the one-off initial load ({@link initialLoadDays}), not from a
+   * tumbling-window backfill.
+   * @default - unset: no trigger is published and nothing runs until it is set
+   */
+  pipelineStartDate?: string;
+  /**
+   * Days of history the one-off initial load extracts in one MGDC run per dataset, ending where the
+   * daily windows start (0..1825, CalendarView_v0's limit per extraction). 0 means no history.
+   * @default - 90
+   */
+  initialLoadDays: number;
+  /**
+   * Hours each calendar window reaches back before its start, so a meeting that crosses the window
+   * boundary is extracted (CalendarView_v0 returns only events that start and end inside the
+   * window). The overlap is deduplicated by iCalUId. 0..48.
+   * @default - 12
+   */
+  calendarOverlapHours: number;
   /** Whether e-mail and meeting subjects are stored in silver. @default - false: subjects are dropped at ingestion */
   keepSubjects: boolean;
   /** CRM column mapping YAML, relative to the repository root. @default - `config/crm-mapping.yaml` */

@@ -14,7 +14,7 @@ import { parse as parseYaml } from "yaml";
 import { ConfigError } from "./errors";
 import { loadRuleset } from "./ruleset";
 import type { LakeSku, SparkNodeSize, FirewallRule, SparkPoolConfig, SparkSessionConfig, DedicatedSqlPoolConfig, RelmeshConfig } from "./stack-types";
-import { MGDC_AZURE_REGIONS, AZURE_REGIONS, SPARK_NODE_SIZES, LAKE_FILE_SYSTEMS, RAW_M365_FOLDER, LANDING_CONTAINER, MGDC_SECRET_NAME, CONFIG_KEYS, REPO_ROOT, isGuid, canonicalRegion, parseIpv4, formatIpv4, parseCidr, MAX_FIREWALL_RANGE, deriveNameSuffix, deriveNames, checkNames, LAKE_SKUS, DW_SKUS, EMAIL, ISO_DATE, isPrivateIpv4 } from "./azure-reference";
+import { CALENDAR_VIEW_MAX_DAYS, MGDC_AZURE_REGIONS, AZURE_REGIONS, SPARK_NODE_SIZES, LAKE_FILE_SYSTEMS, RAW_M365_FOLDER, LANDING_CONTAINER, MGDC_SECRET_NAME, CONFIG_KEYS, REPO_ROOT, isGuid, canonicalRegion, parseIpv4, formatIpv4, parseCidr, MAX_FIREWALL_RANGE, deriveNameSuffix, deriveNames, checkNames, LAKE_SKUS, DW_SKUS, EMAIL, ISO_DATE, isPrivateIpv4 } from "./azure-reference";
 import type { ConfigKey } from "./azure-reference";
 
 // One import site for every stage: the types and reference tables live in their own files.
@@ -36,6 +36,8 @@ export interface ValidateOptions {
    * @default - `azure-native:subscriptionId` from the stack config, else none (offline tools)
    */
   subscriptionId?: string;
+  /** The clock rules about "now" use (a budget may not start in a past month). @default - the current time */
+  now?: Date;
 }
 
 function show(value: unknown): string {
@@ -154,6 +156,11 @@ function editDistance(a: string, b: string): number {
     }
   }
   return d[a.length][b.length];
+}
+
+/** `YYYY-MM-01` of a date, in UTC. Pure. */
+export function firstOfMonth(d: Date): string {
+  return `${d.toISOString().slice(0, 7)}-01`;
 }
 
 function isoDate(r: Reader, key: ConfigKey, value: string): string {
@@ -363,10 +370,9 @@ export function validateConfig(raw: Record<string, unknown>, opts: ValidateOptio
     return c;
   });
 
-  const managedVirtualNetwork = r.bool("managedVirtualNetwork", false);
-  if (managedVirtualNetwork && mgdcEnabled) {
-    r.fail("managedVirtualNetwork", "false while relmesh:mgdcEnabled is true: MGDC's copy activity does not run on a managed-VNet integration runtime (FACTS §1.5)", true, `set relmesh:managedVirtualNetwork to false, or relmesh:mgdcEnabled to false, in ${file}`);
-  }
+  // MGDC's copy runs on its own Azure IR outside the managed VNet (docs/network-design.md), so the
+  // managed VNet and MGDC no longer exclude each other.
+  const managedVirtualNetwork = r.bool("managedVirtualNetwork", true);
   const pool = sparkPool(r);
   const session = sparkSession(r, pool);
   const dedicatedSqlPool = dedicatedPool(r);
@@ -383,9 +389,20 @@ export function validateConfig(raw: Record<string, unknown>, opts: ValidateOptio
     if (typeof n !== "number" || !Number.isFinite(n) || n <= 0 || n > 1000) r.fail(`budgetThresholds[${i}]`, "a percentage greater than 0 and at most 1000", t);
     if (i > 0 && (n as number) <= Number(budgetThresholds[i - 1])) r.fail("budgetThresholds", "a strictly increasing list", budgetThresholds);
   });
-  const pipelineStartDate = isoDate(r, "pipelineStartDate", r.string("pipelineStartDate", "2026-01-01"));
-  const budgetStartDate = isoDate(r, "budgetStartDate", r.string("budgetStartDate", `${pipelineStartDate.slice(0, 7)}-01`));
-  if (!budgetStartDate.endsWith("-01") || budgetStartDate < "2017-06-01") r.fail("budgetStartDate", "the first day of a month, on or after 2017-06-01", budgetStartDate);
+  const pipelineStartRaw = r.optionalString("pipelineStartDate");
+  const pipelineStartDate = pipelineStartRaw === undefined ? undefined : isoDate(r, "pipelineStartDate", pipelineStartRaw);
+  const initialLoadDays = r.int("initialLoadDays", 90, 0, CALENDAR_VIEW_MAX_DAYS);
+  const calendarOverlapHours = r.int("calendarOverlapHours", 12, 0, 48);
+  const budgetStartRaw = r.optionalString("budgetStartDate");
+  const budgetStartDate = budgetStartRaw === undefined ? undefined : isoDate(r, "budgetStartDate", budgetStartRaw);
+  if (budgetStartDate !== undefined) {
+    if (!budgetStartDate.endsWith("-01") || budgetStartDate < "2017-06-01") r.fail("budgetStartDate", "the first day of a month, on or after 2017-06-01", budgetStartDate);
+    // Azure rejects a start "not within the time grain period": a month before the current one.
+    const thisMonth = firstOfMonth(opts.now ?? new Date());
+    if (budgetStartDate < thisMonth) {
+      r.fail("budgetStartDate", `the first day of the current month (${thisMonth}) or later: Azure rejects a budget that starts in a past month`, budgetStartDate, `remove relmesh:budgetStartDate from ${file}: the program then uses the month of the first deployment and keeps it`);
+    }
+  }
   const budgetContactEmails = r.has("budgetContactEmails") ? emails(r, "budgetContactEmails", r.stringList("budgetContactEmails")) : alertEmails;
   const lockResources = r.bool("lockResources", true);
 
@@ -435,11 +452,13 @@ export function validateConfig(raw: Record<string, unknown>, opts: ValidateOptio
     alertEmails,
     budgetAmount,
     budgetThresholds: budgetThresholds.map(Number),
-    budgetStartDate,
+    ...(budgetStartDate !== undefined ? { budgetStartDate } : {}),
     budgetContactEmails,
     lockResources,
     rulesetPath,
-    pipelineStartDate,
+    ...(pipelineStartDate !== undefined ? { pipelineStartDate } : {}),
+    initialLoadDays,
+    calendarOverlapHours,
     keepSubjects,
     crmMappingPath,
     crmMapping,

@@ -39,8 +39,9 @@ export const SECURITY_EXCEPTIONS: readonly SecurityException[] = [
     control: "SEC-05",
     resource: LOGICAL.lake,
     reason:
-      "No virtual network or private endpoint in this reference architecture. The public endpoint stays enabled but its firewall denies by default and " +
-      "admits only the Synapse workspace (resource instance rule) and trusted Azure services; Entra-only auth (no shared keys).",
+      "The public endpoint stays enabled because serverless SQL runs outside the managed VNet and reaches the lake only through the workspace's " +
+      "resource-instance rule (docs/network-design.md). The firewall denies every other network; Spark and pipelines use the managed private endpoint; " +
+      "Entra-only auth (no shared keys).",
   },
   {
     control: "SEC-21",
@@ -76,13 +77,23 @@ export const SECURITY_EXCEPTIONS: readonly SecurityException[] = [
 /** The exceptions that apply to this config: the architectural ones for resources it creates, plus config-driven ones. */
 export function securityExceptions(config: RelmeshConfig): SecurityException[] {
   const list = SECURITY_EXCEPTIONS.filter((e) => config.mgdcEnabled || e.resource !== LOGICAL.landing);
+  if (config.mgdcEnabled) {
+    list.push({
+      control: "SEC-15",
+      resource: LOGICAL.keyVault,
+      reason:
+        "The vault accepts public networks: the MGDC linked services read the MGDC client secret from the MGDC copy's Azure IR, which must run outside " +
+        "any VNet (Office 365 connector) and whose changing regional addresses no IP rule admits; Key Vault's trusted services cover Synapse only for " +
+        "customer-managed keys (docs/network-design.md). Contained: RBAC only (Key Vault Secrets User for the workspace identity alone), one short-lived " +
+        "rotating secret, purge protection, every access in the AuditEvent log.",
+    });
+  }
   if (!config.managedVirtualNetwork) {
-    const why = config.mgdcEnabled
-      ? "MGDC's copy activity does not run on a managed-VNet integration runtime (FACTS §1.5), so the workspace has no managed VNet"
-      : "relmesh:managedVirtualNetwork is false";
+    const why = "relmesh:managedVirtualNetwork is false (a workspace created without one; it cannot be added later)";
     list.push(
-      { control: "SEC-19", resource: LOGICAL.synapse, reason: `${why}; it cannot be added after creation.` },
+      { control: "SEC-19", resource: LOGICAL.synapse, reason: `${why}.` },
       { control: "SEC-20", resource: LOGICAL.synapse, reason: `Data-exfiltration protection needs the managed VNet (SEC-19): ${why}.` },
+      { control: "SEC-06", resource: LOGICAL.lake, reason: `The lake accepts every network, because Spark outside a managed VNet is admitted by no firewall rule: ${why}. Entra-only auth still applies.` },
     );
   }
   if (!["Standard_GZRS", "Standard_RAGZRS", "Standard_GRS", "Standard_RAGRS"].includes(config.lakeSku)) {

@@ -26,12 +26,15 @@ export function vaultProperties(config: RelmeshConfig, tenantId: pulumi.Input<st
     enabledForDeployment: false,
     enabledForDiskEncryption: false,
     enabledForTemplateDeployment: false,
-    // SEC-15 at its minimum without a VNet: the endpoint exists but the firewall denies by default;
-    // trusted Azure services (the bypass) and relmesh:keyVaultAllowedCidrs only. The program writes
-    // secrets through ARM, which the firewall does not block.
+    // The program writes the secret through ARM, which the firewall does not block. Without MGDC
+    // the vault denies every network and Synapse reaches it through its managed private endpoint.
+    // EXCEPTION SEC-15 with MGDC (stacks/exceptions.ts): the MGDC linked services read the secret
+    // from the MGDC copy's Azure IR outside any VNet, whose changing regional addresses no IP rule
+    // admits, and Key Vault's trusted services cover Synapse only for customer-managed keys
+    // (docs/network-design.md). RBAC still limits reading to the workspace identity.
     publicNetworkAccess: "Enabled",
     networkAcls: {
-      defaultAction: "Deny",
+      defaultAction: config.mgdcEnabled ? "Allow" : "Deny",
       bypass: "AzureServices",
       ipRules: config.keyVaultAllowedCidrs.map((value) => ({ value })),
       virtualNetworkRules: [],

@@ -81,12 +81,13 @@ export class DataLake extends pulumi.ComponentResource {
         location: config.location,
         sku: { name: config.lakeSku },
         ...hardenedAccountSettings(),
-        // Kept "Enabled" so the resource-instance rule below can admit the workspace: without a
-        // VNet there is no private endpoint to fall back on (listed exception SEC-05). The firewall
-        // still denies every network by default.
+        // Kept "Enabled" for the resource-instance rule below: serverless SQL runs outside the
+        // managed VNet and reaches the lake only that way (listed exception SEC-05). Spark and the
+        // pipelines come through the managed private endpoint (stacks/network.ts). Without a
+        // managed VNet Spark has no other way in, so the fallback accepts every network (SEC-06).
         publicNetworkAccess: "Enabled",
         networkRuleSet: {
-          defaultAction: "Deny",
+          defaultAction: config.managedVirtualNetwork ? "Deny" : "Allow",
           bypass: "AzureServices",
           ipRules: [],
           virtualNetworkRules: [],

@@ -63,6 +63,8 @@ export interface MonitoringArgs {
   lakeAccountId: pulumi.Input<string>;
   landingAccountId?: pulumi.Input<string>;
   keyVaultId: pulumi.Input<string>;
+  /** The budget's first month (`YYYY-MM-01`): relmesh:budgetStartDate, or the month of the first deployment. */
+  budgetStartDate: string;
 }
 
 /** Log Analytics, diagnostic settings, the failed-pipeline alert and the budget. */
@@ -152,10 +154,12 @@ export class Monitoring extends pulumi.ComponentResource {
         amount: config.budgetAmount,
         category: "Cost",
         timeGrain: "Monthly",
-        timePeriod: { startDate: `${config.budgetStartDate}T00:00:00Z` },
+        timePeriod: { startDate: `${args.budgetStartDate}T00:00:00Z` },
         notifications: budgetNotifications(config),
       },
-      parent,
+      // A derived start (the month of the first deployment) must not move every month: Azure rejects
+      // a start in a past time grain, and the budget's history belongs to its first month.
+      config.budgetStartDate === undefined ? { ...parent, ignoreChanges: ["timePeriod.startDate"] } : parent,
     );
 
     this.registerOutputs({ logAnalyticsId: this.logAnalytics.id });

@@ -5,17 +5,23 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
-import type { RelmeshConfig } from "../config/stack";
+import { firstOfMonth, type RelmeshConfig } from "../config/stack";
 import { AccessControl } from "./access";
 import { securityExceptions, type SecurityException } from "./exceptions";
 import { RelmeshKeyVault } from "./key-vault";
 import { DataLake } from "./lake";
 import { MgdcLanding } from "./landing";
 import { LOGICAL } from "./logical-names";
+import { PIPELINES } from "../synapse-artifacts/names";
+import { firstRunPlan, type FirstRunPlan, type InitialLoad } from "./first-run";
+import type { PipelineRunRequest } from "./publish/planner";
 import { consentChecklist, type ConsentChecklist } from "./mgdc-consent";
 import { MgdcIdentity } from "./mgdc-identity";
 import { Monitoring } from "./monitoring";
 import { SynapsePublish } from "./publish/component";
+import { SynapseManagedPrivateEndpoints } from "./publish/private-endpoint-provider";
+import { managedPrivateEndpointSpecs } from "./network";
+import { MANAGED_PRIVATE_ENDPOINTS_NAME } from "./datapath/facts";
 import { publishedArtifacts, servingSql } from "./publish/content";
 import { plannedSynapseRbac, type Grantee, type GrantScope } from "./roles";
 import { SynapseWorkspace, synapseWorkspaceId } from "./synapse";
@@ -43,6 +49,8 @@ export interface RelmeshOutputs {
   mgdcApplicationClientId: pulumi.Output<string> | undefined;
   mgdcSecretName: string | undefined;
   mgdcConsentChecklist: pulumi.Output<ConsentChecklist> | undefined;
+  /** Whether the daily schedule runs yet, the initial load, and what is awaited (stacks/first-run.ts). */
+  firstRun: pulumi.Output<FirstRunPlan>;
   roleAssignments: Array<{ name: string; grantee: Grantee; role: string; scope: GrantScope }>;
   /** Synapse RBAC roles the publisher assigns through the data plane (no ARM resource exists). */
   synapseRbacToAssign: pulumi.Output<Array<{ role: string; roleId: string; principalId: string; principalType: string; scope: string; reason: string }>>;
@@ -67,6 +75,11 @@ export interface RelmeshParts {
   monitoring: Monitoring;
   /** Synapse RBAC, artifacts and serving SQL, published through the data plane. */
   publish: SynapsePublish;
+}
+
+/** The initial load as a one-off run of the window pipeline over the whole history window. Pure. */
+export function initialLoadRun(load: InitialLoad): PipelineRunRequest {
+  return { key: `initial-load ${load.windowStart}..${load.windowEnd}`, pipeline: PIPELINES.runWindow, parameters: { windowStart: load.windowStart, windowEnd: load.windowEnd } };
 }
 
 /** Declares every resource for a validated config. Call only after `validateConfig`. */
@@ -94,6 +107,15 @@ export function declareRelmesh(config: RelmeshConfig, opts: CreateOptions = {}):
     lakeAccountId: lake.account.id,
     workspaceFileSystem: lake.fileSystems.workspace.name,
   });
+  // Spark and the managed-VNet runtime reach the lake, landing and vault only through these.
+  const specs = config.managedVirtualNetwork
+    ? pulumi
+        .all([lake.account.id, landing ? landing.account.id : pulumi.output(""), kv.vault.id])
+        .apply(([lakeAccountId, landingAccountId, keyVaultId]) => managedPrivateEndpointSpecs(config, { lakeAccountId, keyVaultId, ...(landingAccountId ? { landingAccountId } : {}) }))
+    : undefined;
+  const privateEndpoints = specs
+    ? new SynapseManagedPrivateEndpoints(MANAGED_PRIVATE_ENDPOINTS_NAME, { devEndpoint: syn.endpoints.apply((e) => e.dev ?? ""), endpoints: specs }, { parent: syn, dependsOn: [syn.workspace, syn.sparkPool] })
+    : undefined;
   const mgdc = config.mgdcEnabled ? new MgdcIdentity("mgdc-identity", { config, resourceGroupName: rg.name, vaultName: kv.vault.name, now }) : undefined;
 
   const access = new AccessControl("access", {
@@ -102,7 +124,6 @@ export function declareRelmesh(config: RelmeshConfig, opts: CreateOptions = {}):
     principals: {
       synapseWorkspaceIdentity: syn.principalId,
       ...(mgdc ? { mgdcServicePrincipal: mgdc.servicePrincipal.objectId } : {}),
-      ...(config.sqlReadersGroupObjectId ? { sqlReadersGroup: config.sqlReadersGroupObjectId } : {}),
     },
     scopes: {
       lakeAccount: lake.account.id,
@@ -122,6 +143,7 @@ export function declareRelmesh(config: RelmeshConfig, opts: CreateOptions = {}):
     lakeAccountId: lake.account.id,
     ...(landing ? { landingAccountId: landing.account.id } : {}),
     keyVaultId: kv.vault.id,
+    budgetStartDate: config.budgetStartDate ?? firstOfMonth(now),
   });
 
   const checklist =
@@ -149,6 +171,13 @@ export function declareRelmesh(config: RelmeshConfig, opts: CreateOptions = {}):
 
   const endpoint = (key: string) => syn.endpoints.apply((e) => e[key] ?? "");
 
+  // Nothing is scheduled before MGDC consent can exist; history comes from one initial load.
+  const firstRun = checklist ? checklist.apply((c) => firstRunPlan(config, c.status, now)) : pulumi.output(firstRunPlan(config, undefined, now));
+  const schedule = firstRun.apply((f) => ({
+    triggersStarted: f.triggerStarted,
+    runs: f.triggerStarted && f.initialLoad ? [initialLoadRun(f.initialLoad)] : [],
+  }));
+
   // Data-plane publishing waits for the whole Synapse component (workspace, firewall rules that
   // admit the deployer, pools the notebooks name) and for every ARM role assignment (REL-17).
   const publish = new SynapsePublish("synapse-publish", {
@@ -163,8 +192,9 @@ export function declareRelmesh(config: RelmeshConfig, opts: CreateOptions = {}):
       mgdcAppClientId: mgdc ? mgdc.application.clientId : "",
       allowedGroupObjectIds: mgdc ? mgdc.allowedGroupObjectIds : [...config.allowedGroupObjectIds],
     }),
+    schedule,
     sqlScripts: servingSql(config),
-    after: [syn, ...access.assignments],
+    after: [syn, ...access.assignments, ...(privateEndpoints ? [privateEndpoints] : [])],
   });
 
   const parts: RelmeshParts = { resourceGroup: rg, keyVault: kv, lake, ...(landing ? { landing } : {}), synapse: syn, ...(mgdc ? { mgdc } : {}), access, monitoring, publish };
@@ -187,6 +217,7 @@ export function declareRelmesh(config: RelmeshConfig, opts: CreateOptions = {}):
     mgdcApplicationClientId: mgdc?.application.clientId,
     mgdcSecretName: mgdc?.secretName,
     mgdcConsentChecklist: checklist,
+    firstRun,
     roleAssignments: access.grants.map((g) => ({ name: g.logicalName, grantee: g.grantee, role: g.role, scope: g.scope })),
     synapseRbacToAssign: client.objectId.apply((deployer) =>
       plannedSynapseRbac().map((g) => ({

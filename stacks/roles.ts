@@ -42,7 +42,11 @@ export function roleAssignmentName(scope: string, principalId: string, roleGuid:
 }
 
 /** Identities the program grants roles to. */
-export type Grantee = "synapseWorkspaceIdentity" | "mgdcServicePrincipal" | "sqlReadersGroup";
+/**
+ * Identities the program grants ARM roles to. Report readers hold none: the views read the lake
+ * through the workspace's credential, so readers never need the files themselves.
+ */
+export type Grantee = "synapseWorkspaceIdentity" | "mgdcServicePrincipal";
 /** Scopes the program grants roles on (narrowest that works). */
 export type GrantScope = "lakeAccount" | "curatedFileSystem" | "landingContainer" | "keyVault";
 
@@ -68,17 +72,18 @@ export function plannedRoleGrants(config: RelmeshConfig): RoleGrant[] {
       scope: "lakeAccount",
       reason: "Spark and pipelines read raw and write curated and workspace data with the workspace identity",
     },
-    {
-      logicalName: "synapse-key-vault-secrets-user",
-      grantee: "synapseWorkspaceIdentity",
-      principalType: "ServicePrincipal",
-      role: "Key Vault Secrets User",
-      scope: "keyVault",
-      reason: "the Key Vault linked service reads the MGDC client secret",
-    },
   ];
   if (config.mgdcEnabled) {
     grants.push(
+      {
+        logicalName: "synapse-key-vault-secrets-user",
+        grantee: "synapseWorkspaceIdentity",
+        principalType: "ServicePrincipal",
+        role: "Key Vault Secrets User",
+        scope: "keyVault",
+        // Only MGDC keeps a secret in the vault; without it nothing reads the vault at run time.
+        reason: "the Key Vault linked service reads the MGDC client secret",
+      },
       {
         logicalName: "mgdc-landing-writer",
         grantee: "mgdcServicePrincipal",
@@ -96,16 +101,6 @@ export function plannedRoleGrants(config: RelmeshConfig): RoleGrant[] {
         reason: "the pipeline copies MGDC output from landing into the private lake; the lifecycle policy deletes it",
       },
     );
-  }
-  if (config.sqlReadersGroupObjectId) {
-    grants.push({
-      logicalName: "sql-readers-curated-reader",
-      grantee: "sqlReadersGroup",
-      principalType: "Group",
-      role: "Storage Blob Data Reader",
-      scope: "curatedFileSystem",
-      reason: "serverless SQL reads lake tables with the caller's Entra identity",
-    });
   }
   return grants;
 }

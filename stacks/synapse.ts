@@ -2,7 +2,29 @@ import * as pulumi from "@pulumi/pulumi";
 import * as synapse from "@pulumi/azure-native/synapse";
 import type { RelmeshConfig } from "../config/stack";
 import { SYNAPSE_RUNTIME } from "../config/runtime";
+import { RUNTIMES } from "../synapse-artifacts/names";
 import { LOGICAL } from "./logical-names";
+
+/** The Azure IR the MGDC copy runs on (docs/network-design.md). */
+export const MGDC_RUNTIME = RUNTIMES.mgdc;
+
+/**
+ * The MGDC copy's integration runtime: an Azure IR outside the managed VNet ("Please use Azure
+ * integration runtime in both source and sink linked services. The self-hosted integration runtime
+ * and the managed virtual network integration runtime are not supported", Office 365 connector
+ * page), pinned to the workspace's region, which config validation keeps inside the Office region
+ * MGDC serves (the IR region must map to the mailboxes' region). A Managed IR without a
+ * `managedVirtualNetwork` reference runs outside it: the reference is per runtime (ARM schema
+ * Microsoft.Synapse/workspaces/integrationRuntimes; Data Factory, "Enable managed virtual network
+ * in integration runtime"). Pure.
+ */
+export function mgdcRuntimeProperties(config: RelmeshConfig): synapse.IntegrationRuntimeArgs["properties"] {
+  return {
+    type: "Managed",
+    description: "Relationship Mesh: the MGDC (Office 365) copy only. Outside the managed VNet, which MGDC does not support.",
+    computeProperties: { location: config.location },
+  };
+}
 
 export interface SynapseWorkspaceArgs {
   config: RelmeshConfig;
@@ -33,8 +55,9 @@ export function workspaceNetworking(
     // and runs DDL through the dev and SQL endpoints, and there is no VNet for private endpoints
     // (listed exception SEC-21). The SDK default is also Enabled; it is stated here on purpose.
     publicNetworkAccess: "Enabled",
-    // Lets trusted Azure services (e.g. Key Vault, storage) reach the workspace despite the firewall.
-    trustedServiceBypassEnabled: true,
+    // This bypass admits Azure Synapse Link for Azure SQL through the workspace firewall; nothing
+    // here uses Synapse Link, so it stays closed (data-path model: "workspace-trusted-bypass").
+    trustedServiceBypassEnabled: false,
     ...(config.managedVirtualNetwork
       ? {
           managedVirtualNetwork: "default",
@@ -71,7 +94,9 @@ export class SynapseWorkspace extends pulumi.ComponentResource {
           accountUrl: `https://${config.names.lakeAccount}.dfs.core.windows.net`,
           filesystem: args.workspaceFileSystem,
           resourceId: args.lakeAccountId,
-          createManagedPrivateEndpoint: config.managedVirtualNetwork,
+          // The stack declares and approves its own managed private endpoint to the lake
+          // (stacks/network.ts); an automatic one would sit pending with a generated name.
+          createManagedPrivateEndpoint: false,
         },
         // Entra-only SQL: no SQL login and no password exists at all (SEC-23).
         azureADOnlyAuthentication: true,
@@ -91,6 +116,14 @@ export class SynapseWorkspace extends pulumi.ComponentResource {
       new synapse.IpFirewallRule(
         firewallRuleLogicalName(rule.name),
         { resourceGroupName: args.resourceGroupName, workspaceName: this.workspace.name, ruleName: rule.name, startIpAddress: rule.startIpAddress, endIpAddress: rule.endIpAddress },
+        parent,
+      );
+    }
+
+    if (config.mgdcEnabled) {
+      new synapse.IntegrationRuntime(
+        MGDC_RUNTIME,
+        { resourceGroupName: args.resourceGroupName, workspaceName: this.workspace.name, integrationRuntimeName: MGDC_RUNTIME, properties: mgdcRuntimeProperties(config) },
         parent,
       );
     }

@@ -12,7 +12,10 @@ import type {
 } from "@azure/synapse-artifacts";
 import type { Artifact } from "./model";
 import type { ArtifactInputs } from "./inputs";
-import { dfsUrl, keyVaultUrl, LINKED } from "./names";
+import { dfsUrl, keyVaultUrl, LINKED, RUNTIMES } from "./names";
+
+/** The Azure IR outside the managed VNet that stacks/synapse.ts creates for the MGDC copy. */
+const mgdcRuntime = { type: "IntegrationRuntimeReference", referenceName: RUNTIMES.mgdc } as const;
 
 const linkedService = (name: string, properties: LinkedServiceResource["properties"]): Artifact => ({
   kind: "linkedService",
@@ -59,6 +62,7 @@ export function landingSinkLinkedService(inputs: ArtifactInputs): Artifact {
     type: "AzureBlobFS",
     description: "MGDC landing account, written by the MGDC copy only. Service-principal auth because MGDC accepts nothing else on its sink.",
     url: dfsUrl(inputs.config.names.landingAccount),
+    connectVia: mgdcRuntime,
     // MGDC rejects managed identity and account keys on the sink: service principal it is.
     servicePrincipalId: deployment.mgdcAppClientId,
     servicePrincipalKey: mgdcSecretReference(inputs),
@@ -78,9 +82,9 @@ export function landingReaderLinkedService(inputs: ArtifactInputs): Artifact {
 }
 
 /**
- * Microsoft 365 through Graph Data Connect. No `connectVia`: MGDC runs only on the Azure
- * integration runtime, not self-hosted or managed-VNet ones (FACTS §1.5), which is what the
- * default AutoResolve runtime is in a workspace without a managed VNet (config enforces that).
+ * Microsoft 365 through Graph Data Connect, on the MGDC runtime: MGDC runs only on an Azure
+ * integration runtime, not self-hosted or managed-VNet ones (FACTS §1.5), and the workspace's
+ * AutoResolve runtime sits in its managed VNet. Source and sink both name it.
  */
 export function office365LinkedService(inputs: ArtifactInputs): Artifact {
   const { deployment } = inputs;
@@ -90,6 +94,7 @@ export function office365LinkedService(inputs: ArtifactInputs): Artifact {
     office365TenantId: deployment.tenantId,
     // Single-tenant app: it lives in the M365 tenant itself (MGDC does not read across tenants).
     servicePrincipalTenantId: deployment.tenantId,
+    connectVia: mgdcRuntime,
     servicePrincipalId: deployment.mgdcAppClientId,
     servicePrincipalKey: mgdcSecretReference(inputs),
   };

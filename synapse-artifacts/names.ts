@@ -15,6 +15,12 @@ export const LINKED = {
   office365: "ls_rm_office365",
 } as const;
 
+/** Integration runtimes the linked services name (the stack creates them). */
+export const RUNTIMES = {
+  /** Azure IR outside the managed VNet, in the workspace's region: the MGDC copy only. */
+  mgdc: "ir-rm-mgdc",
+} as const;
+
 export const DATASETS = {
   landingSink: "ds_rm_landing_m365_sink",
   landingRead: "ds_rm_landing_m365_read",

@@ -45,9 +45,12 @@ const utc = (parameter: string) => expr(`@formatDateTime(${parameter}, 'yyyy-MM-
 
 /**
  * Office365Source for one table. CalendarView_v0 takes start/end times but no `dateFilterColumn`
- * (FACTS §2.5), which the dataset list encodes by leaving it out.
+ * (FACTS §2.5), which the dataset list encodes by leaving it out. It also returns only events
+ * that start and end inside the window, so its window reaches `overlapHours` back: a meeting that
+ * crosses the window's start is extracted by this window, and one seen by both windows is
+ * deduplicated by iCalUId in the notebooks (test_pipeline.py proves it on overlapping windows).
  */
-export function office365Source(table: MgdcDataset, allowedGroups: string[]): Office365Source {
+export function office365Source(table: MgdcDataset, allowedGroups: string[], overlapHours = 0): Office365Source {
   if (allowedGroups.length < 1 || allowedGroups.length > 10) {
     throw new Error(`MGDC scope needs 1..10 allowed groups (FACTS §2.5), got ${allowedGroups.length}: set relmesh:allowedGroupObjectIds, or leave it empty to use the group the program creates`);
   }
@@ -55,7 +58,7 @@ export function office365Source(table: MgdcDataset, allowedGroups: string[]): Of
     type: "Office365Source",
     allowedGroups: [...allowedGroups],
     ...(table.dateFilterColumn ? { dateFilterColumn: table.dateFilterColumn } : {}),
-    startTime: utc(windowStart),
+    startTime: table.dateFilterColumn || overlapHours === 0 ? utc(windowStart) : expr(`@formatDateTime(addHours(${windowStart}, -${overlapHours}), 'yyyy-MM-ddTHH:mm:ssZ')`),
     endTime: utc(windowEnd),
     outputColumns: table.columns.map((c) => ({ name: outputColumnName(c.name) })),
   };
@@ -71,7 +74,7 @@ function extractActivities(inputs: ArtifactInputs, table: MgdcDataset): Array<Co
     policy: policy(POLICIES.mgdcExtract),
     inputs: [datasetRef(office365DatasetName(table.name))],
     outputs: [datasetRef(DATASETS.landingSink, folder)],
-    source: office365Source(table, inputs.deployment.allowedGroupObjectIds),
+    source: office365Source(table, inputs.deployment.allowedGroupObjectIds, inputs.config.calendarOverlapHours),
     sink: { type: "BinarySink", storeSettings: { type: "AzureBlobFSWriteSettings" } },
     // Fail fast: MGDC output is never partially skipped; the notebooks quarantine bad records (REL-13).
     enableSkipIncompatibleRow: false,

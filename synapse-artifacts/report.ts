@@ -54,8 +54,14 @@ function windowSection(inputs: ArtifactInputs): string[] {
   return [
     "## 3. Which time windows",
     "",
-    `- One window per UTC day, \`[windowStart, windowEnd)\`, from **${config.pipelineStartDate}** on (trigger \`${TRIGGERS.daily}\`, Hour × 24).`,
-    `- When first started, the trigger **backfills** every day from ${config.pipelineStartDate} to today, one window at a time and in order (each waits for the previous day).`,
+    "- Nothing is extracted before a Global Admin has approved the MGDC app and the approval fingerprint is set: until then the trigger stays stopped.",
+    config.pipelineStartDate === undefined
+      ? "- **No schedule yet**: relmesh:pipelineStartDate is unset, so no trigger is published."
+      : `- One window per UTC day, \`[windowStart, windowEnd)\`, from **${config.pipelineStartDate}** on (trigger \`${TRIGGERS.daily}\`, Hour × 24).`,
+    config.initialLoadDays > 0
+      ? `- History: **one initial load** of the ${config.initialLoadDays} days before the first daily window, in one MGDC run per dataset, queued ahead of the first window.`
+      : "- History: none (relmesh:initialLoadDays is 0).",
+    `- Calendar windows reach **${config.calendarOverlapHours} hours** back, because MGDC returns only events that start and end inside the window; events seen twice are counted once (iCalUId).`,
     "- A rerun of a window reads the same window again and lands in the same folders; nothing is keyed by the wall clock.",
     "",
   ];

@@ -94,10 +94,13 @@ function evaluate(path: DataPath, facts: DeploymentFacts, config: RelmeshConfig)
       // data-store linked service references the vault and runs on the managed-VNet IR", Synapse
       // managed private endpoints page). Both the KV linked service's own runtime and the MGDC
       // runtime must reach the vault.
-      for (const ls of [LINKED.office365, LINKED.landingSink]) {
+      const lookups = [LINKED.office365, LINKED.landingSink].flatMap((ls) => {
         const rt = facts.runtimes[facts.linkedServiceRuntime[ls] ?? ""];
-        if (rt) verdicts.push(targetAdmits(path, facts, routeOf({ kind: "runtime", managedVnet: rt.managedVnet }, facts.managedVirtualNetwork), undefined));
-      }
+        return rt ? [{ ls, rt, verdict: targetAdmits(path, facts, routeOf({ kind: "runtime", managedVnet: rt.managedVnet }, facts.managedVirtualNetwork), undefined) }] : [];
+      });
+      verdicts.push(...lookups.map((l) => l.verdict));
+      compute += `; lookups by ${lookups.map((l) => `${l.ls} on ${l.rt.name}`).join(", ")}`;
+      if (network.open && lookups.every((l) => l.verdict.open)) network = { open: true, how: [network, ...lookups.map((l) => l.verdict)].map((v) => v.how).filter((h, i, a) => a.indexOf(h) === i).join("; ") };
     }
   } else if (caller.kind === "spark") {
     compute = `Spark pool ${config.sparkPool.name}${facts.managedVirtualNetwork ? " (in the managed VNet)" : " (no managed VNet)"}`;

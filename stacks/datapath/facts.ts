@@ -19,7 +19,8 @@ export const MANAGED_PRIVATE_ENDPOINTS_NAME = "synapse-managed-private-endpoints
 
 export interface RoleFact {
   logicalName: string;
-  grantee: Grantee;
+  /** The planned grantee, or `principal <id>` for an assignment the program does not plan. */
+  grantee: Grantee | `principal ${string}`;
   role: AzureRole;
   scope: GrantScope;
 }
@@ -85,8 +86,8 @@ function roleFacts(plan: PlanResource[], config: RelmeshConfig): RoleFact[] {
       const inputs = r.inputs as Inputs;
       const role = roleByGuid.get(String(inputs.roleDefinitionId ?? "").split("/").pop() ?? "");
       const scope = scopeOf(String(inputs.scope ?? ""), config);
-      const grantee = grantees.get(r.name);
-      return role && scope && grantee ? [{ logicalName: r.name, grantee, role, scope }] : [];
+      const grantee = grantees.get(r.name) ?? (`principal ${String(inputs.principalId)}` as const);
+      return role && scope ? [{ logicalName: r.name, grantee, role, scope }] : [];
     });
 }
 

@@ -15,6 +15,8 @@ export interface WorkspaceApi {
   remove(kind: ArtifactKind, name: string, signal: AbortSignal): Promise<void>;
   stopTrigger(name: string, signal: AbortSignal): Promise<void>;
   startTrigger(name: string, signal: AbortSignal): Promise<void>;
+  /** Starts a pipeline run and returns its run id (the run itself goes on in the workspace). */
+  runPipeline(name: string, parameters: Record<string, string>, signal: AbortSignal): Promise<string>;
 }
 
 /**
@@ -104,5 +106,6 @@ export function artifactsApi(client: ArtifactsClient, options: ApiOptions = {}):
     // A trigger that does not exist has nothing to stop (e.g. deleted by hand in Studio).
     stopTrigger: (name, signal) => goneIsFine(run(c.triggerOperations.beginStopTrigger(name, lro(signal)), signal)),
     startTrigger: (name, signal) => run(c.triggerOperations.beginStartTrigger(name, lro(signal)), signal),
+    runPipeline: async (name, parameters, signal) => (await c.pipelineOperations.createPipelineRun(name, { parameters, abortSignal: signal, requestOptions: { timeout: options.requestTimeoutMs ?? 60000 } })).runId,
   };
 }

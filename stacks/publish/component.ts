@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { Artifact, SqlScript } from "../../synapse-artifacts/model";
+import type { ScheduleIntent } from "./planner";
 import { artifactsProvider, rbacProvider, sqlLayerHash, sqlLayerProvider } from "./providers";
 
 /** Synapse RBAC role assignments (data plane), see rbac.ts. */
@@ -16,10 +17,10 @@ export class SynapseRoleAssignments extends pulumi.dynamic.Resource {
 
 /** Linked services, datasets, notebooks, pipelines and triggers, published in dependency order. */
 export class SynapseArtifacts extends pulumi.dynamic.Resource {
-  constructor(name: string, args: { endpoint: pulumi.Input<string>; artifacts: pulumi.Input<Artifact[]> }, opts?: pulumi.CustomResourceOptions) {
+  constructor(name: string, args: { endpoint: pulumi.Input<string>; artifacts: pulumi.Input<Artifact[]>; schedule: pulumi.Input<ScheduleIntent> }, opts?: pulumi.CustomResourceOptions) {
     // Plain JSON (Dates as ISO strings): the inputs are stored in the state and hashed as such.
     const artifacts = pulumi.output(args.artifacts).apply((a) => JSON.parse(JSON.stringify(a)) as Artifact[]);
-    super(artifactsProvider, name, { endpoint: args.endpoint, artifacts, published: undefined }, opts, "relmesh", "SynapseArtifacts");
+    super(artifactsProvider, name, { endpoint: args.endpoint, artifacts, schedule: args.schedule, published: undefined, runsDone: undefined }, opts, "relmesh", "SynapseArtifacts");
   }
 }
 
@@ -41,6 +42,8 @@ export interface SynapsePublishArgs {
   adminGroupObjectId: string;
   workspaceIdentityObjectId: pulumi.Input<string>;
   artifacts: pulumi.Input<Artifact[]>;
+  /** Whether the daily trigger runs, and the one-off initial load (stacks/first-run.ts). */
+  schedule: pulumi.Input<ScheduleIntent>;
   sqlScripts: SqlScript[];
   /**
    * What must exist first: the workspace component (workspace, firewall rules that admit the
@@ -68,7 +71,7 @@ export class SynapsePublish extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: args.after },
     );
-    this.artifacts = new SynapseArtifacts("synapse-artifacts", { endpoint: args.devEndpoint, artifacts: args.artifacts }, { parent: this, dependsOn: [this.roles, ...args.after] });
+    this.artifacts = new SynapseArtifacts("synapse-artifacts", { endpoint: args.devEndpoint, artifacts: args.artifacts, schedule: args.schedule }, { parent: this, dependsOn: [this.roles, ...args.after] });
     // Views read lake tables the pipelines write; the DDL itself needs only the database, but
     // running it after the artifacts keeps one deploy order for people reading the plan.
     this.sqlLayer = new SynapseSqlLayer("synapse-sql-layer", { server: args.sqlServerlessEndpoint, scripts: args.sqlScripts }, { parent: this, dependsOn: [this.artifacts, this.roles, ...args.after] });

@@ -11,13 +11,32 @@ export interface PublishedArtifact {
   name: string;
   /** {@link contentHash} of the body that was sent. */
   hash: string;
+  /** Triggers only: whether the publisher left it started. Absent in older state, which always ended started. */
+  started?: boolean;
+}
+
+/** A one-off pipeline run the publisher makes once, e.g. the initial load (stacks/first-run.ts). */
+export interface PipelineRunRequest {
+  /** Identifies the run: a request whose key was run before is not run again. */
+  key: string;
+  pipeline: string;
+  parameters: Record<string, string>;
+}
+
+/** What the workspace should be doing, beyond holding the artifacts. */
+export interface ScheduleIntent {
+  /** Whether triggers end started. False keeps them stopped (e.g. before MGDC consent). @default true */
+  triggersStarted?: boolean;
+  /** One-off runs, made after the artifacts are in place and before any trigger starts. @default none */
+  runs?: PipelineRunRequest[];
 }
 
 export type Operation =
   | { op: "put"; kind: ArtifactKind; name: string; hash: string; reason: "create" | "update" }
   | { op: "delete"; kind: ArtifactKind; name: string }
   | { op: "stopTrigger"; kind: "trigger"; name: string }
-  | { op: "startTrigger"; kind: "trigger"; name: string };
+  | { op: "startTrigger"; kind: "trigger"; name: string }
+  | { op: "runPipeline"; kind: "pipeline"; name: string; key: string; parameters: Record<string, string> };
 
 const key = (kind: ArtifactKind, name: string) => `${kind}/${name}`;
 const rank = (kind: ArtifactKind) => PUBLISH_ORDER.indexOf(kind);
@@ -34,9 +53,10 @@ function indexDesired(desired: Artifact[]): Map<string, Artifact> {
   return map;
 }
 
-/** The state after a plan has run: every desired artifact with its hash, in publish order. Pure. */
-export function publishedState(desired: Artifact[]): PublishedArtifact[] {
-  return desired.map((a) => ({ kind: a.kind, name: a.name, hash: contentHash(a.body) })).sort(byOrder);
+/** The state after a plan has run: every desired artifact with its hash (and triggers' run state), in publish order. Pure. */
+export function publishedState(desired: Artifact[], intent: ScheduleIntent = {}): PublishedArtifact[] {
+  const started = intent.triggersStarted ?? true;
+  return desired.map((a) => ({ kind: a.kind, name: a.name, hash: contentHash(a.body), ...(a.kind === "trigger" ? { started } : {}) })).sort(byOrder);
 }
 
 /**
@@ -46,10 +66,13 @@ export function publishedState(desired: Artifact[]): PublishedArtifact[] {
  *    so a reference always points at something that already exists;
  * 3. delete what the code no longer has, in reverse order (triggers first). Deletes come after the puts,
  *    so a changed pipeline has already dropped its reference to a dataset being deleted;
- * 4. start every trigger that was created or updated (Synapse creates triggers stopped).
+ * 4. make each one-off run not made before (`intent.runs`, e.g. the initial load), so it queues ahead of any window;
+ * 5. start every trigger that was created or updated, or left stopped before (Synapse creates triggers stopped) —
+ *    unless `intent.triggersStarted` is false, in which case started triggers are stopped and stay so.
  * Unchanged artifacts are not touched; nothing changed gives an empty list.
  */
-export function planPublish(desired: Artifact[], current: PublishedArtifact[]): Operation[] {
+export function planPublish(desired: Artifact[], current: PublishedArtifact[], intent: ScheduleIntent = {}, runsDone: readonly string[] = []): Operation[] {
+  const startTriggers = intent.triggersStarted ?? true;
   const want = indexDesired(desired);
   const have = new Map(current.map((c) => [key(c.kind, c.name), c]));
 
@@ -67,20 +90,30 @@ export function planPublish(desired: Artifact[], current: PublishedArtifact[]): 
     .map((c) => ({ op: "delete" as const, kind: c.kind, name: c.name }))
     .sort((a, b) => byOrder(b, a));
 
-  const stops: Operation[] = [
-    ...puts.filter((p) => p.kind === "trigger" && p.reason === "update"),
-    ...deletes.filter((d) => d.kind === "trigger"),
-  ]
-    .map((t) => t.name)
-    .sort()
-    .map((name) => ({ op: "stopTrigger" as const, kind: "trigger" as const, name }));
+  const isStarted = (name: string) => have.get(key("trigger", name))?.started !== false;
+  const changing = new Set([...puts.filter((p) => p.kind === "trigger" && p.reason === "update"), ...deletes.filter((d) => d.kind === "trigger")].map((t) => t.name));
+  const unchangedTriggers = current.filter((c) => c.kind === "trigger" && want.has(key("trigger", c.name)) && !changing.has(c.name) && !puts.some((p) => p.kind === "trigger" && p.name === c.name));
+  const toStop = [...changing].filter(isStarted);
+  if (!startTriggers) toStop.push(...unchangedTriggers.filter((c) => isStarted(c.name)).map((c) => c.name));
+  const stops: Operation[] = [...new Set(toStop)].sort().map((name) => ({ op: "stopTrigger" as const, kind: "trigger" as const, name }));
 
-  const starts: Operation[] = puts.filter((p) => p.kind === "trigger").map((p) => ({ op: "startTrigger" as const, kind: "trigger" as const, name: p.name }));
+  const done = new Set(runsDone);
+  const runs: Operation[] = (intent.runs ?? [])
+    .filter((r) => !done.has(r.key))
+    .map((r) => ({ op: "runPipeline" as const, kind: "pipeline" as const, name: r.pipeline, key: r.key, parameters: r.parameters }));
 
-  return [...stops, ...puts, ...deletes, ...starts];
+  const toStart = startTriggers ? [...puts.filter((p) => p.kind === "trigger").map((p) => p.name), ...unchangedTriggers.filter((c) => c.started === false).map((c) => c.name)] : [];
+  const starts: Operation[] = toStart.map((name) => ({ op: "startTrigger" as const, kind: "trigger" as const, name }));
+
+  return [...stops, ...puts, ...deletes, ...runs, ...starts];
 }
 
 /** One line per operation, for logs and the Pulumi diff message. Pure. */
 export function describeOperation(o: Operation): string {
-  return o.op === "put" ? `${o.reason} ${o.kind} ${o.name}` : o.op === "delete" ? `delete ${o.kind} ${o.name}` : `${o.op === "stopTrigger" ? "stop" : "start"} trigger ${o.name}`;
+  switch (o.op) {
+    case "put": return `${o.reason} ${o.kind} ${o.name}`;
+    case "delete": return `delete ${o.kind} ${o.name}`;
+    case "runPipeline": return `run pipeline ${o.name} once (${o.key})`;
+    default: return `${o.op === "stopTrigger" ? "stop" : "start"} trigger ${o.name}`;
+  }
 }

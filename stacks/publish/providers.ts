@@ -13,7 +13,7 @@ import { executeSqlScripts } from "../../sql/execute";
 import { tediousConnectionFactory } from "../../sql/tedious";
 import { artifactsApi, createArtifactsClient, DEFAULT_PIPELINE_RETRY } from "./client";
 import { contentHash } from "./hash";
-import { planPublish, type PublishedArtifact } from "./planner";
+import { planPublish, type PublishedArtifact, type ScheduleIntent } from "./planner";
 import { publishArtifacts, unpublishArtifacts } from "./publish";
 import { assignSynapseRoles, principalTypeFromToken, removeSynapseRoles, synapseRoleAssignments, type RbacPrincipals, type SynapseRoleAssignment } from "./rbac";
 
@@ -24,10 +24,14 @@ export interface ArtifactsProps {
   endpoint: string;
   /** Plain JSON of the SDK models (dates as ISO strings). */
   artifacts: Artifact[];
+  /** Triggers started or held stopped, and one-off runs such as the initial load (stacks/first-run.ts). */
+  schedule?: ScheduleIntent;
 }
 export interface ArtifactsState extends ArtifactsProps {
   /** What this resource left in the workspace: the next run's "current" (see publish.ts). */
   published: PublishedArtifact[];
+  /** Keys of the one-off runs already made: never made twice. */
+  runsDone?: string[];
 }
 
 const log = (line: string) => console.log(line);
@@ -35,17 +39,17 @@ const workspaceApi = (endpoint: string) => artifactsApi(createArtifactsClient(ne
 
 export const artifactsProvider: pulumi.dynamic.ResourceProvider<ArtifactsProps, ArtifactsState> = {
   async create(inputs) {
-    const { state } = await publishArtifacts(workspaceApi(inputs.endpoint), inputs.artifacts, [], { log });
-    return { id: `artifacts@${new URL(inputs.endpoint).host}`, outs: { ...inputs, published: state } };
+    const { state, runsDone } = await publishArtifacts(workspaceApi(inputs.endpoint), inputs.artifacts, [], { log, schedule: inputs.schedule });
+    return { id: `artifacts@${new URL(inputs.endpoint).host}`, outs: { ...inputs, published: state, runsDone } };
   },
   async diff(_id, olds, news) {
     // Another workspace is a replacement: publish there, then unpublish from the old one.
     if (olds.endpoint !== news.endpoint) return { changes: true, replaces: ["endpoint"] };
-    return { changes: planPublish(news.artifacts, olds.published ?? []).length > 0 };
+    return { changes: planPublish(news.artifacts, olds.published ?? [], news.schedule, olds.runsDone).length > 0 };
   },
   async update(_id, olds, news) {
-    const { state } = await publishArtifacts(workspaceApi(news.endpoint), news.artifacts, olds.published ?? [], { log });
-    return { outs: { ...news, published: state } };
+    const { state, runsDone } = await publishArtifacts(workspaceApi(news.endpoint), news.artifacts, olds.published ?? [], { log, schedule: news.schedule, runsDone: olds.runsDone });
+    return { outs: { ...news, published: state, runsDone } };
   },
   async delete(_id, props) {
     await unpublishArtifacts(workspaceApi(props.endpoint), props.published ?? [], { log });

@@ -9,7 +9,7 @@
  */
 import type { Artifact } from "../../synapse-artifacts/model";
 import type { WorkspaceApi } from "./client";
-import { describeOperation, planPublish, publishedState, type Operation, type PublishedArtifact } from "./planner";
+import { describeOperation, planPublish, publishedState, type Operation, type PublishedArtifact, type ScheduleIntent } from "./planner";
 import { withRetries, type RetryOptions } from "./retry";
 
 export interface PublishOptions {
@@ -19,12 +19,18 @@ export interface PublishOptions {
   operationTimeoutMs?: number;
   /** Progress lines. @default - none */
   log?: (line: string) => void;
+  /** Triggers started or stopped, and one-off runs. @default - triggers started, no runs */
+  schedule?: ScheduleIntent;
+  /** Keys of one-off runs already made (the previous state). @default - none */
+  runsDone?: readonly string[];
 }
 
 export interface PublishResult {
   /** What the workspace holds now, to be recorded as the next run's `current`. */
   state: PublishedArtifact[];
   operations: Operation[];
+  /** Keys of the one-off runs made so far, including this publish's. */
+  runsDone: string[];
 }
 
 /**
@@ -34,7 +40,7 @@ export interface PublishResult {
  * started again, so rerunning converges.
  */
 export async function publishArtifacts(api: WorkspaceApi, desired: Artifact[], current: PublishedArtifact[], options: PublishOptions = {}): Promise<PublishResult> {
-  const operations = planPublish(desired, current);
+  const operations = planPublish(desired, current, options.schedule, options.runsDone);
   const bodies = new Map(desired.map((a) => [`${a.kind}/${a.name}`, a.body]));
   const log = options.log ?? (() => undefined);
   const timeout = options.operationTimeoutMs ?? 600000;
@@ -51,13 +57,18 @@ export async function publishArtifacts(api: WorkspaceApi, desired: Artifact[], c
           case "delete": return api.remove(o.kind, o.name, signal);
           case "stopTrigger": return api.stopTrigger(o.name, signal);
           case "startTrigger": return api.startTrigger(o.name, signal);
+          case "runPipeline": {
+            const runId = await api.runPipeline(o.name, o.parameters, signal);
+            return log(`${label}: run ${runId}`);
+          }
         }
       },
       options.retry,
       log,
     );
   }
-  return { state: publishedState(desired), operations };
+  const runsDone = [...new Set([...(options.runsDone ?? []), ...operations.flatMap((o) => (o.op === "runPipeline" ? [o.key] : []))])].sort();
+  return { state: publishedState(desired, options.schedule), operations, runsDone };
 }
 
 /** Removes everything the publisher recorded (Pulumi delete): stop triggers, then delete in reverse order. */

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../config/errors";
-import { checkNames, deriveNames, deriveNameSuffix, loadStackConfig, MGDC_AZURE_REGIONS, parseCidr, validateConfig } from "../../config/stack";
+import { checkNames, firstOfMonth, deriveNames, deriveNameSuffix, loadStackConfig, MGDC_AZURE_REGIONS, parseCidr, validateConfig } from "../../config/stack";
 import { relmeshMocks } from "../../stacks/plan-mocks";
 import { createRelmesh } from "../../stacks/relmesh";
 import { devRaw, ROOT } from "../stacks/harness";
@@ -63,9 +63,14 @@ const INVALID: Array<[string, Record<string, unknown>, string]> = [
   ],
   ["a private deployer address", { "relmesh:deployerIpAddress": "192.168.1.20", "relmesh:firewallRules": [] }, "relmesh:deployerIpAddress must be a public IPv4 address (Azure sees your public address, e.g. from https://ifconfig.me), got '192.168.1.20': set relmesh:deployerIpAddress in Pulumi.dev.yaml"],
   [
-    "a managed VNet while MGDC is on",
-    { "relmesh:managedVirtualNetwork": true },
-    "relmesh:managedVirtualNetwork must be false while relmesh:mgdcEnabled is true: MGDC's copy activity does not run on a managed-VNet integration runtime (FACTS §1.5), got true: set relmesh:managedVirtualNetwork to false, or relmesh:mgdcEnabled to false, in Pulumi.dev.yaml",
+    "a budget starting in a past month (Azure rejects a start outside the current time grain)",
+    { "relmesh:budgetStartDate": "2020-01-01" },
+    `relmesh:budgetStartDate must be the first day of the current month (${firstOfMonth(new Date())}) or later: Azure rejects a budget that starts in a past month, got '2020-01-01': remove relmesh:budgetStartDate from Pulumi.dev.yaml: the program then uses the month of the first deployment and keeps it`,
+  ],
+  [
+    "an initial load longer than one CalendarView_v0 extraction allows",
+    { "relmesh:initialLoadDays": 2000 },
+    "relmesh:initialLoadDays must be a whole number 0..1825, got 2000: set relmesh:initialLoadDays in Pulumi.dev.yaml",
   ],
   ["a Spark pool under 3 nodes", { "relmesh:sparkPool": { minNodes: 2 } }, "relmesh:sparkPool.minNodes must be a whole number 3..200, got 2: set relmesh:sparkPool.minNodes in Pulumi.dev.yaml"],
   ["a Spark max below its min", { "relmesh:sparkPool": { minNodes: 5, maxNodes: 4 } }, "relmesh:sparkPool.maxNodes must be at least sparkPool.minNodes (5), got 4: set relmesh:sparkPool.maxNodes in Pulumi.dev.yaml"],
@@ -113,7 +118,7 @@ describe("valid config", () => {
   test("Pulumi.dev.yaml on a fresh clone validates with its documented defaults", () => {
     const c = loadStackConfig("dev", ROOT);
     expect([c.location, c.rawRetentionDays, c.keepSubjects, c.rulesetPath, c.pipelineStartDate, c.managedVirtualNetwork]).toEqual([
-      "westeurope", 30, false, "config/ruleset.yaml", "2026-01-01", false,
+      "westeurope", 30, false, "config/ruleset.yaml", "2027-01-04", true,
     ]);
     expect(c.sparkSession).toEqual({ driverMemory: "28g", driverCores: 4, executorMemory: "28g", executorCores: 4, numExecutors: 2 });
   });
@@ -138,8 +143,10 @@ describe("valid config", () => {
     const c = validateConfig(minimal, { rootDir: ROOT });
     expect(c.firewallRules).toEqual([{ name: "deployer", startIpAddress: "203.0.113.10", endIpAddress: "203.0.113.10" }]);
     expect([c.lakeSku, c.lockResources, c.mgdcEnabled, c.mgdcSecretLifetimeDays, c.budgetThresholds, c.budgetStartDate]).toEqual([
-      "Standard_GZRS", true, true, 90, [50, 80, 100], "2026-01-01",
+      "Standard_GZRS", true, true, 90, [50, 80, 100], undefined,
     ]);
+    // No schedule until a start date is set; 90 days of history; calendar windows reach 12 h back; managed VNet on.
+    expect([c.pipelineStartDate, c.initialLoadDays, c.calendarOverlapHours, c.managedVirtualNetwork]).toEqual([undefined, 90, 12, true]);
     expect(c.sparkPool).toEqual({ name: "spark35", nodeSize: "Small", minNodes: 3, maxNodes: 6, autoPauseMinutes: 15 });
   });
 });

@@ -64,3 +64,40 @@ test("a rename creates the new artifact before deleting the old one", () => {
 test("two artifacts of one kind with the same name are refused", () => {
   expect(() => planPublish([dataset(), dataset()], [])).toThrow("planPublish: two dataset artifacts are named 'ds_raw'; names must be unique per kind");
 });
+
+describe("the schedule: triggers held stopped before consent, and one-off runs (stacks/first-run.ts)", () => {
+  const load = { key: "initial-load 2026-09-01..2026-11-30", pipeline: "pl_daily", parameters: { windowStart: "2026-09-01", windowEnd: "2026-11-30" } };
+
+  test("a first publish with triggers held stopped creates the trigger and does not start it", () => {
+    const plan = ops(planPublish(fullSet(), [], { triggersStarted: false }));
+    expect(plan.at(-1)).toBe("create trigger tr_daily");
+    expect(plan.filter((o) => o.startsWith("start"))).toEqual([]);
+    expect(publishedState(fullSet(), { triggersStarted: false }).find((a) => a.kind === "trigger")).toMatchObject({ started: false });
+  });
+
+  test("a started trigger is stopped when the schedule is held (e.g. the approval was invalidated), and nothing else is touched", () => {
+    expect(ops(planPublish(fullSet(), publishedState(fullSet()), { triggersStarted: false }))).toEqual(["stop trigger tr_daily"]);
+  });
+
+  test("once consent exists the initial load is queued before the held trigger starts, and only once", () => {
+    const held = publishedState(fullSet(), { triggersStarted: false });
+    expect(ops(planPublish(fullSet(), held, { triggersStarted: true, runs: [load] }))).toEqual([
+      "run pipeline pl_daily once (initial-load 2026-09-01..2026-11-30)",
+      "start trigger tr_daily",
+    ]);
+    const after = publishedState(fullSet(), { triggersStarted: true });
+    expect(planPublish(fullSet(), after, { triggersStarted: true, runs: [load] }, [load.key])).toEqual([]);
+  });
+
+  test("a run comes after the puts it needs and carries its parameters", () => {
+    const plan = planPublish(fullSet(), [], { runs: [load] });
+    expect(ops(plan).slice(-2)).toEqual(["run pipeline pl_daily once (initial-load 2026-09-01..2026-11-30)", "start trigger tr_daily"]);
+    expect(plan.find((o) => o.op === "runPipeline")).toMatchObject({ name: "pl_daily", parameters: { windowStart: "2026-09-01", windowEnd: "2026-11-30" } });
+  });
+
+  test("state from before the schedule existed counts its triggers as started (they always ended started)", () => {
+    const legacy = publishedState(fullSet()).map(({ started: _started, ...rest }) => rest);
+    expect(planPublish(fullSet(), legacy)).toEqual([]);
+    expect(ops(planPublish(fullSet(), legacy, { triggersStarted: false }))).toEqual(["stop trigger tr_daily"]);
+  });
+});

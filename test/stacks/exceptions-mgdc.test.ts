@@ -42,10 +42,21 @@ describe("security exceptions", () => {
     expect(securityExceptions(devConfig({ "relmesh:lockResources": true })).filter((e) => e.control === "SEC-11")).toEqual([]);
   });
 
-  test("SEC-19 and SEC-20 are listed while the managed VNet is off, and not when it is on", () => {
-    expect(securityExceptions(config).filter((e) => ["SEC-19", "SEC-20"].includes(e.control)).map((e) => e.resource)).toEqual(["synapse", "synapse"]);
-    const vnet = devConfig({ "relmesh:mgdcEnabled": false, "relmesh:managedVirtualNetwork": true });
-    expect(securityExceptions(vnet).filter((e) => ["SEC-19", "SEC-20"].includes(e.control))).toEqual([]);
+  test("SEC-19 and SEC-20 are listed (and the lake opens, SEC-06) only in the fallback without a managed VNet", () => {
+    expect(securityExceptions(config).filter((e) => ["SEC-19", "SEC-20"].includes(e.control))).toEqual([]);
+    const fallback = devConfig({ "relmesh:managedVirtualNetwork": false });
+    expect(securityExceptions(fallback).filter((e) => ["SEC-06", "SEC-19", "SEC-20"].includes(e.control)).map((e) => `${e.control} ${e.resource}`)).toEqual([
+      "SEC-06 lake",
+      "SEC-06 mgdc-landing",
+      "SEC-19 synapse",
+      "SEC-20 synapse",
+    ]);
+  });
+
+  test("SEC-15 the vault is a listed exception exactly while MGDC is on, with the reason the model proves", () => {
+    expect(securityExceptions(config).filter((e) => e.control === "SEC-15").map((e) => e.resource)).toEqual(["key-vault"]);
+    expect(securityExceptions(config).find((e) => e.control === "SEC-15")!.reason).toMatch(/trusted services cover Synapse only for customer-managed keys/);
+    expect(securityExceptions(devConfig({ "relmesh:mgdcEnabled": false, "relmesh:location": "swedencentral" })).filter((e) => e.control === "SEC-15")).toEqual([]);
   });
 
   test("SEC-08 a non-geo-redundant lake SKU becomes a listed exception", () => {

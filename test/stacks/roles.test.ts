@@ -74,14 +74,14 @@ test("roleDefinitionId builds the full id from the subscription", () => {
   expect(roleDefinitionId("sub-1", "Key Vault Secrets User")).toBe("/subscriptions/sub-1/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6");
 });
 
-test("SEC-31 the report readers group gets only Storage Blob Data Reader on the curated file system when configured", () => {
+test("SEC-31 the report readers group holds no storage role: the views read the lake through the workspace credential", () => {
   const grants = plannedRoleGrants(devConfig({ "relmesh:sqlReadersGroupObjectId": "33333333-3333-4333-8333-333333333333" }));
-  expect(grants.filter((g) => g.grantee === "sqlReadersGroup").map((g) => [g.principalType, g.role, g.scope])).toEqual([["Group", "Storage Blob Data Reader", "curatedFileSystem"]]);
+  expect(grants.map((g) => g.logicalName)).not.toContain("sql-readers-curated-reader");
 });
 
-test("SEC-31 without MGDC nobody gets a role on a landing account", () => {
+test("SEC-31 without MGDC nobody gets a role on a landing account, nor on the vault (it holds no secret then)", () => {
   const grants = plannedRoleGrants(devConfig({ "relmesh:mgdcEnabled": false }));
-  expect(grants.map((g) => g.scope)).toEqual(["lakeAccount", "keyVault"]);
+  expect(grants.map((g) => g.scope)).toEqual(["lakeAccount"]);
 });
 
 test("the deployer and the admin group are handed to the publisher as Synapse Administrators (data plane, no ARM type)", () => {

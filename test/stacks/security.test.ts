@@ -111,8 +111,9 @@ describe("Key Vault", () => {
     expect([props().enableSoftDelete, props().softDeleteRetentionInDays, props().enablePurgeProtection]).toEqual([true, 90, true]);
   });
 
-  test("SEC-15 the vault's firewall denies by default", () => {
-    expect(props().networkAcls).toEqual({ defaultAction: "Deny", bypass: "AzureServices", ipRules: [], virtualNetworkRules: [] });
+  test("SEC-15 with MGDC on the vault accepts public networks (listed exception: the MGDC copy's Azure IR reads the secret); RBAC only", () => {
+    expect(props().networkAcls).toEqual({ defaultAction: "Allow", bypass: "AzureServices", ipRules: [], virtualNetworkRules: [] });
+    expect(props().enableRbacAuthorization).toBe(true);
   });
 
   test("SEC-16 the vault is standard and not enabled for VM deployment, disk encryption or templates", () => {
@@ -140,14 +141,31 @@ describe("Key Vault", () => {
 describe("Synapse", () => {
   const ws = () => inputs(plan, T.workspace, "synapse");
 
-  test("SEC-19 the workspace has no managed virtual network while MGDC extraction is on (listed exception)", () => {
-    expect(ws().managedVirtualNetwork).toBeUndefined();
-    expect(ws().managedVirtualNetworkSettings).toBeUndefined();
+  test("SEC-19 SEC-20 the workspace has a managed virtual network with data-exfiltration protection, MGDC on or off", () => {
+    expect(ws().managedVirtualNetwork).toBe("default");
+    expect(ws().managedVirtualNetworkSettings).toMatchObject({ preventDataExfiltration: true, linkedAccessCheckOnTargetResource: true });
   });
 
-  test("SEC-21 the workspace states public network access explicitly and bypasses trusted services", () => {
+  test("SEC-21 the workspace states public network access explicitly and does not open the Synapse-Link-for-SQL bypass", () => {
     expect(ws().publicNetworkAccess).toBe("Enabled");
-    expect(ws().trustedServiceBypassEnabled).toBe(true);
+    expect(ws().trustedServiceBypassEnabled).toBe(false);
+  });
+
+  test("the MGDC copy gets its own Azure IR outside the managed VNet, in the workspace's region", () => {
+    expect(inputs(plan, "azure-native:synapse:IntegrationRuntime", "ir-rm-mgdc")).toMatchObject({
+      integrationRuntimeName: "ir-rm-mgdc",
+      properties: { type: "Managed", computeProperties: { location: "westeurope" } },
+    });
+    expect(inputs(plan, "azure-native:synapse:IntegrationRuntime", "ir-rm-mgdc").properties.managedVirtualNetwork).toBeUndefined();
+  });
+
+  test("SEC-05 Spark and the pipelines reach the lake, landing and vault through managed private endpoints the stack approves", () => {
+    const mpe = inputs(plan, "pulumi-nodejs:dynamic/relmesh:SynapseManagedPrivateEndpoints", "synapse-managed-private-endpoints");
+    expect(mpe.endpoints.map((e: { name: string; groupId: string; approve: boolean }) => [e.name, e.groupId, e.approve])).toEqual([
+      ["mpe-rm-lake-dfs", "dfs", true],
+      ["mpe-rm-key-vault", "vault", true],
+      ["mpe-rm-landing-dfs", "dfs", true],
+    ]);
   });
 
   test("SEC-22 the firewall holds exactly the configured rules, none allow-all, and admits the deployer", () => {

@@ -42,11 +42,9 @@ test("a recorded fingerprint that no longer matches reports the approval as inva
   expect((full.outputs.mgdcConsentChecklist as { status: string }).status).toBe("changed");
 });
 
-test("SEC-31 the report readers group reads only the curated file system", () => {
-  const r = inputs(full, T.roleAssignment, "sql-readers-curated-reader");
-  expect(r.principalType).toBe("Group");
-  expect(r.scope).toMatch(/\/blobServices\/default\/containers\/curated$/);
-  expect(r.roleDefinitionId).toMatch(/2a2b9908-6ea1-4ae2-8e65-a410df84e7d1$/);
+test("SEC-31 the report readers group gets no storage role: the views read the lake through the workspace credential", () => {
+  expect(ofType(full, T.roleAssignment).map((r) => r.name)).not.toContain("sql-readers-curated-reader");
+  expect(ofType(full, T.roleAssignment).filter((r) => r.inputs.principalType === "Group")).toEqual([]);
 });
 
 test("SEC-19 with MGDC off the managed virtual network can be turned on", () => {

@@ -55,7 +55,12 @@ test("the MGDC sink and Office 365 linked services use service-principal auth (t
   expect(landing).toMatchObject({ type: "AzureBlobFS", url: `https://${config.names.landingAccount}.dfs.core.windows.net/`, servicePrincipalKey: { type: "AzureKeyVaultSecret" } });
   const o365 = byKind(artifacts, "linkedService").find((a) => a.name === "ls_rm_office365")!.body.properties as any;
   expect(o365.office365TenantId).toBe(o365.servicePrincipalTenantId);
-  expect(o365.connectVia).toBeUndefined();
+  // Both ends of the MGDC copy run on the Azure IR outside the managed VNet (the Office 365 connector supports no other).
+  const sink = byKind(artifacts, "linkedService").find((a) => a.name === "ls_rm_landing_mgdc")!.body.properties as any;
+  expect([o365.connectVia, sink.connectVia]).toEqual([
+    { type: "IntegrationRuntimeReference", referenceName: "ir-rm-mgdc" },
+    { type: "IntegrationRuntimeReference", referenceName: "ir-rm-mgdc" },
+  ]);
 });
 
 test("REL-01 every execution activity sets retry, retry interval and a timeout sized below one day (never the 7-day default)", () => {
