@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { artifactsProvider, rbacProvider, sqlLayerProvider } from "../../stacks/publish/providers";
+import { privateEndpointsProvider } from "../../stacks/publish/private-endpoint-provider";
 import { publishedState } from "../../stacks/publish/planner";
 import { fullSet, trigger } from "./fixtures";
 
@@ -13,16 +14,22 @@ const requireFromString = require("require-from-string") as (code: string) => { 
 
 async function main() {
   const out: Record<string, unknown> = {};
-  for (const [name, provider] of Object.entries({ artifactsProvider, sqlLayerProvider, rbacProvider })) {
+  for (const [name, provider] of Object.entries({ artifactsProvider, sqlLayerProvider, rbacProvider, privateEndpointsProvider })) {
     const sf = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
     const loaded = requireFromString(sf.text).handler();
-    out[name] = { requires: [...new Set(sf.text.match(/require\("[^"]*"\)/g) ?? [])].sort(), methods: ["create", "diff", "update", "delete"].filter((m) => typeof loaded[m] === "function") };
+    out[name] = { requires: [...new Set(sf.text.match(/require\("[^"]*"\)/g) ?? [])].sort(), methods: ["create", "diff", "update", "delete", "read"].filter((m) => typeof loaded[m] === "function") };
     if (name === "artifactsProvider") {
       const json = JSON.parse(JSON.stringify(fullSet()));
       const olds = { endpoint: "https://ws.dev.azuresynapse.net", artifacts: json, published: publishedState(json) };
       out.unchanged = await loaded.diff("id", olds, { endpoint: olds.endpoint, artifacts: json });
       const changed = [...json.filter((a: any) => a.kind !== "trigger"), JSON.parse(JSON.stringify(trigger("tr_daily", "pl_daily", 6)))];
       out.changed = await loaded.diff("id", olds, { endpoint: olds.endpoint, artifacts: changed });
+    }
+    if (name === "privateEndpointsProvider") {
+      const spec = { name: "mpe-kv", privateLinkResourceId: "/subscriptions/s/resourceGroups/r/providers/Microsoft.KeyVault/vaults/kv", groupId: "vault", approve: true };
+      const olds = { devEndpoint: "https://ws.dev.azuresynapse.net", endpoints: [spec], status: [{ name: "mpe-kv", provisioningState: "Succeeded", connectionState: "Approved" }] };
+      out.mpeUnchanged = await loaded.diff("id", olds, { devEndpoint: olds.devEndpoint, endpoints: [spec] });
+      out.mpeChanged = await loaded.diff("id", olds, { devEndpoint: olds.devEndpoint, endpoints: [{ ...spec, approve: false }] });
     }
   }
   process.stdout.write(JSON.stringify(out));

@@ -13,14 +13,22 @@ beforeAll(() => {
 
 test("each provider serializes and loads with create, diff, update and delete", () => {
   for (const p of ["artifactsProvider", "sqlLayerProvider", "rbacProvider"]) expect(result[p].methods).toEqual(["create", "diff", "update", "delete"]);
+  expect(result.privateEndpointsProvider.methods).toEqual(["create", "diff", "update", "delete", "read"]);
 });
 
 test("the serialized providers require only npm packages and built-ins, never a relative path", () => {
-  for (const p of ["artifactsProvider", "sqlLayerProvider", "rbacProvider"]) for (const r of result[p].requires) expect(r).toMatch(/^require\("(@azure\/|tedious|crypto)/);
+  for (const p of ["artifactsProvider", "sqlLayerProvider", "rbacProvider", "privateEndpointsProvider"]) for (const r of result[p].requires) expect(r).toMatch(/^require\("(@azure\/|tedious|crypto)/);
   expect(result.sqlLayerProvider.requires).toContain('require("tedious/lib/tedious.js")');
+  // Only the REST pipeline and the credential: not the ArtifactsClient behind client.ts.
+  expect(result.privateEndpointsProvider.requires).toEqual(['require("@azure/core-rest-pipeline")', 'require("@azure/identity")']);
 });
 
 test("the loaded artifacts provider reports no change for equal hashes and a change for a changed trigger", () => {
   expect(result.unchanged).toEqual({ changes: false });
   expect(result.changed).toEqual({ changes: true });
+});
+
+test("the loaded private-endpoints provider diffs without replacing: equal specs no change, a changed spec an update", () => {
+  expect(result.mpeUnchanged).toEqual({ changes: false, replaces: [] });
+  expect(result.mpeChanged).toEqual({ changes: true, replaces: [] });
 });
