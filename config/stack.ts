@@ -365,7 +365,7 @@ export function validateConfig(raw: Record<string, unknown>, opts: ValidateOptio
 
   const managedVirtualNetwork = r.bool("managedVirtualNetwork", false);
   if (managedVirtualNetwork && mgdcEnabled) {
-    r.fail("managedVirtualNetwork", "false while relmesh:mgdcEnabled is true: MGDC's copy activity does not run on a managed-VNet integration runtime (FACTS §1.5)", true, `set relmesh:managedVirtualNetwork to false, or relmesh:mgdcEnabled to false, in ${file}`);
+    r.fail("managedVirtualNetwork", "false while relmesh:mgdcEnabled is true: MGDC's copy activity does not run on a managed-VNet integration runtime (docs/platform-facts.md §1.5)", true, `set relmesh:managedVirtualNetwork to false, or relmesh:mgdcEnabled to false, in ${file}`);
   }
   const pool = sparkPool(r);
   const session = sparkSession(r, pool);

@@ -1,5 +1,5 @@
 /**
- * Security controls (SECURITY.md SEC-xx) this deployment does not meet, each with its reason.
+ * Security controls (docs/security-controls.md SEC-xx) this deployment does not meet, each with its reason.
  * Reviewers read this list; the stack exports it; a test checks every entry names a control, a
  * resource that exists in the plan and a reason. A control not listed here holds, and a test says so.
  */
@@ -7,7 +7,7 @@ import type { RelmeshConfig } from "../config/stack";
 import { LOGICAL } from "./logical-names";
 
 export interface SecurityException {
-  /** Control id from SECURITY.md, e.g. `SEC-05`. */
+  /** Control id from docs/security-controls.md, e.g. `SEC-05`. */
   control: string;
   /** Logical name of the resource the exception applies to (as in `relmesh plan`). */
   resource: string;
@@ -21,7 +21,7 @@ export const SECURITY_EXCEPTIONS: readonly SecurityException[] = [
     control: "SEC-05",
     resource: LOGICAL.landing,
     reason:
-      "MGDC only lands data in storage open to public networks, reached with service-principal auth (SECURITY.md caveat 4, FACTS §1.5). " +
+      "MGDC only lands data in storage open to public networks, reached with service-principal auth (docs/security-controls.md caveat 4, docs/platform-facts.md §1.5). " +
       "Contained: a separate account holding only raw M365 files for relmesh:landingRetentionDays, no shared keys, no anonymous access, TLS 1.2, " +
       "the MGDC principal limited to one container, data copied into the private lake at once.",
   },
@@ -78,7 +78,7 @@ export function securityExceptions(config: RelmeshConfig): SecurityException[] {
   const list = SECURITY_EXCEPTIONS.filter((e) => config.mgdcEnabled || e.resource !== LOGICAL.landing);
   if (!config.managedVirtualNetwork) {
     const why = config.mgdcEnabled
-      ? "MGDC's copy activity does not run on a managed-VNet integration runtime (FACTS §1.5), so the workspace has no managed VNet"
+      ? "MGDC's copy activity does not run on a managed-VNet integration runtime (docs/platform-facts.md §1.5), so the workspace has no managed VNet"
       : "relmesh:managedVirtualNetwork is false";
     list.push(
       { control: "SEC-19", resource: LOGICAL.synapse, reason: `${why}; it cannot be added after creation.` },

@@ -50,7 +50,7 @@ export function lakeLinkedService(inputs: ArtifactInputs): Artifact {
 /**
  * The landing account as the MGDC copy sink. Security exception (listed in stacks/exceptions.ts):
  * "Service Principal authentication is the only supported authentication mechanism for all sink
- * types in a copy activity with Microsoft 365 as the source" (FACTS §1.5), so this one linked
+ * types in a copy activity with Microsoft 365 as the source" (docs/platform-facts.md §1.5), so this one linked
  * service authenticates as the MGDC app, whose role is scoped to the landing container only.
  */
 export function landingSinkLinkedService(inputs: ArtifactInputs): Artifact {
@@ -79,7 +79,7 @@ export function landingReaderLinkedService(inputs: ArtifactInputs): Artifact {
 
 /**
  * Microsoft 365 through Graph Data Connect. No `connectVia`: MGDC runs only on the Azure
- * integration runtime, not self-hosted or managed-VNet ones (FACTS §1.5), which is what the
+ * integration runtime, not self-hosted or managed-VNet ones (docs/platform-facts.md §1.5), which is what the
  * default AutoResolve runtime is in a workspace without a managed VNet (config enforces that).
  */
 export function office365LinkedService(inputs: ArtifactInputs): Artifact {

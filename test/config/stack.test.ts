@@ -65,7 +65,7 @@ const INVALID: Array<[string, Record<string, unknown>, string]> = [
   [
     "a managed VNet while MGDC is on",
     { "relmesh:managedVirtualNetwork": true },
-    "relmesh:managedVirtualNetwork must be false while relmesh:mgdcEnabled is true: MGDC's copy activity does not run on a managed-VNet integration runtime (FACTS §1.5), got true: set relmesh:managedVirtualNetwork to false, or relmesh:mgdcEnabled to false, in Pulumi.dev.yaml",
+    "relmesh:managedVirtualNetwork must be false while relmesh:mgdcEnabled is true: MGDC's copy activity does not run on a managed-VNet integration runtime (docs/platform-facts.md §1.5), got true: set relmesh:managedVirtualNetwork to false, or relmesh:mgdcEnabled to false, in Pulumi.dev.yaml",
   ],
   ["a Spark pool under 3 nodes", { "relmesh:sparkPool": { minNodes: 2 } }, "relmesh:sparkPool.minNodes must be a whole number 3..200, got 2: set relmesh:sparkPool.minNodes in Pulumi.dev.yaml"],
   ["a Spark max below its min", { "relmesh:sparkPool": { minNodes: 5, maxNodes: 4 } }, "relmesh:sparkPool.maxNodes must be at least sparkPool.minNodes (5), got 4: set relmesh:sparkPool.maxNodes in Pulumi.dev.yaml"],
