@@ -7,7 +7,7 @@ import type { LakeSku, SparkNodeSize, ResourceNames } from "./stack-types";
 // Reference tables
 // ---------------------------------------------------------------------------------------------
 
-/** MGDC region table (FACTS §1.5): Office region → Azure regions (canonical names). */
+/** MGDC region table (docs/platform-facts.md §1.5): Office region → Azure regions (canonical names). */
 export const MGDC_REGIONS: Readonly<Record<string, readonly string[]>> = {
   "Asia-Pacific": ["eastasia", "southeastasia"],
   Australia: ["australiaeast", "australiasoutheast"],
@@ -39,7 +39,7 @@ export const AZURE_REGIONS: readonly string[] = [
   "austriaeast", "belgiumcentral", "chilecentral", "indonesiacentral", "malaysiawest",
 ];
 
-/** vCores and memory (GB) per Spark node size (FACTS §4). */
+/** vCores and memory (GB) per Spark node size (docs/platform-facts.md §4). */
 export const SPARK_NODE_SIZES: Readonly<Record<SparkNodeSize, { vCores: number; memoryGb: number }>> = {
   Small: { vCores: 4, memoryGb: 32 },
   Medium: { vCores: 8, memoryGb: 64 },
@@ -58,7 +58,7 @@ export const LAKE_FILE_SYSTEMS = { raw: "raw", curated: "curated", workspace: "w
 export const RAW_M365_FOLDER = "m365";
 /** The landing container MGDC writes into. */
 export const LANDING_CONTAINER = "mgdc";
-/** The Key Vault secret name the Office 365 / ADLS linked services reference (FACTS §1.6). */
+/** The Key Vault secret name the Office 365 / ADLS linked services reference (docs/platform-facts.md §1.6). */
 export const MGDC_SECRET_NAME = "mgdc-sp-secret";
 
 /** Every key this project reads, without the `relmesh:` prefix. */

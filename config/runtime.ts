@@ -1,7 +1,7 @@
 /**
  * The Synapse Spark runtime this project targets, in one place. The Pulumi Spark pool, the local
  * Python environment and the Delta jars all derive from it, so local runs match the cloud.
- * Synapse 3.5 ships Spark 3.5 with Delta 3.2 on Python 3.11 and Java 17 (FACTS.md §4); delta-spark
+ * Synapse 3.5 ships Spark 3.5 with Delta 3.2 on Python 3.11 and Java 17 (docs/platform-facts.md §4); delta-spark
  * 3.2.1 is built on Spark 3.5.3. Unpinned pyspark is Spark 4 and breaks parity.
  */
 export const SYNAPSE_RUNTIME = {

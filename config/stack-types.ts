@@ -77,7 +77,7 @@ export interface RelmeshConfig {
   stack: string;
   /**
    * Azure region of every resource, canonical form (`westeurope`). With MGDC extraction on it must
-   * be a region MGDC serves (FACTS §1.5), matching the Office region of the mailboxes.
+   * be a region MGDC serves (docs/platform-facts.md §1.5), matching the Office region of the mailboxes.
    * @default - `westeurope`
    */
   location: string;
@@ -118,10 +118,10 @@ export interface RelmeshConfig {
    * @default - true
    */
   mgdcEnabled: boolean;
-  /** Owners of the MGDC Entra app: licensed, non-guest users with a mailbox (FACTS §1.4). Required when MGDC is on. */
+  /** Owners of the MGDC Entra app: licensed, non-guest users with a mailbox (docs/platform-facts.md §1.4). Required when MGDC is on. */
   mgdcAppOwnerObjectIds: string[];
   /**
-   * Entra groups whose mailboxes MGDC may read (at most 10, FACTS §2.5).
+   * Entra groups whose mailboxes MGDC may read (at most 10, docs/platform-facts.md §2.5).
    * @default - empty: the program creates one security group (`allowedGroupName`) and scopes MGDC to it
    */
   allowedGroupObjectIds: string[];

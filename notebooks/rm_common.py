@@ -18,7 +18,7 @@ except ImportError:  # local runner and tests
     _mssparkutils = None
 
 # Properties every Delta table gets: the Synapse serverless SQL pool reads Delta reader version 1
-# only (FACTS.md §5.2), so deletion vectors and column mapping stay off, explicitly.
+# only (docs/platform-facts.md §5.2), so deletion vectors and column mapping stay off, explicitly.
 # New tables get reader v1 / writer v2 by default in Delta 3.2; these keep features that raise it off.
 SERVERLESS_SAFE_TABLE_PROPERTIES = {
     "delta.enableDeletionVectors": "false",

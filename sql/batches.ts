@@ -1,6 +1,6 @@
 /**
  * `GO` handling. GO is a client (sqlcmd/SSMS) separator, not T-SQL: tedious sends one batch per
- * call (FACTS §5.5), so scripts are kept as arrays of batches and written to .sql files joined by GO.
+ * call (docs/platform-facts.md §5.5), so scripts are kept as arrays of batches and written to .sql files joined by GO.
  */
 import type { SqlScript } from "../synapse-artifacts/model";
 

@@ -55,13 +55,13 @@ const SIMPLE: Readonly<Record<string, RegExp>> = {
   smallint: /^SMALLINT$/,
   boolean: /^BIT$/,
   date: /^DATE$/,
-  // Spark timestamps are UTC instants with microseconds; DATETIME2(7) keeps them (FACTS §5.3 mapping).
+  // Spark timestamps are UTC instants with microseconds; DATETIME2(7) keeps them (docs/platform-facts.md §5.3 mapping).
   timestamp: /^DATETIME2\(\d\)$/,
 };
 
 /**
  * Whether a serverless type can hold a Spark type without loss. Complex types arrive as JSON text,
- * so they need VARCHAR(MAX) (FACTS §5.2: "Complex types need an explicit WITH clause using VARCHAR(MAX)").
+ * so they need VARCHAR(MAX) (docs/platform-facts.md §5.2: "Complex types need an explicit WITH clause using VARCHAR(MAX)").
  */
 export function compatible(sparkType: string, sqlType: string): boolean {
   if (/^(array|map|struct)</.test(sparkType)) return sqlType === "VARCHAR(MAX)";

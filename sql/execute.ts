@@ -17,7 +17,7 @@ export interface SqlConnection {
 export type SqlConnectionFactory = (database: string) => Promise<SqlConnection>;
 
 export interface ExecuteOptions {
-  /** `<workspace>-ondemand.sql.azuresynapse.net` (FACTS §5.1). */
+  /** `<workspace>-ondemand.sql.azuresynapse.net` (docs/platform-facts.md §5.1). */
   server: string;
   /** Entra credential for the real factory. @default - `new DefaultAzureCredential()` */
   credential?: TokenCredential;

@@ -14,14 +14,14 @@ export { executeSqlScripts, isTransientSqlError, SqlScriptError, TRANSIENT_SQL_E
 export { tediousConnectionFactory, tediousConfig } from "./tedious";
 export type { SqlConnection, SqlConnectionFactory, ExecuteOptions, ExecutionReport } from "./execute";
 
-/** UTF-8 collation for the database and every VARCHAR column: Delta strings are UTF-8 (FACTS §5.2). */
+/** UTF-8 collation for the database and every VARCHAR column: Delta strings are UTF-8 (docs/platform-facts.md §5.2). */
 export const UTF8_COLLATION = "Latin1_General_100_BIN2_UTF8";
 
 /** Names of the serving objects; the Power BI model and the publisher read them from here. */
 export interface ServingNames {
   /** Serverless database, `<prefix>_serving` (a custom database: data sources cannot live in master). */
   database: string;
-  /** Schema of every view; never dbo (FACTS §5.3). */
+  /** Schema of every view; never dbo (docs/platform-facts.md §5.3). */
   schema: string;
   /** Database scoped credential that makes serverless use the workspace managed identity. */
   credential: string;
@@ -89,7 +89,7 @@ function databaseBatch(n: ServingNames): string {
 
 function lakeAccessBatches(n: ServingNames): string[] {
   const collation = [
-    "-- A database created earlier with another collation mis-converts UTF-8 Delta strings (FACTS §5.2).",
+    "-- A database created earlier with another collation mis-converts UTF-8 Delta strings (docs/platform-facts.md §5.2).",
     `IF CONVERT(NVARCHAR(128), DATABASEPROPERTYEX(DB_NAME(), 'Collation')) <> ${literal(UTF8_COLLATION)}`,
     `    ${exec(`ALTER DATABASE CURRENT COLLATE ${UTF8_COLLATION}`)}`,
   ].join("\n");
@@ -111,7 +111,7 @@ function lakeAccessBatches(n: ServingNames): string[] {
   ].join("\n");
   const create = `CREATE EXTERNAL DATA SOURCE ${quoteName(n.dataSource)} WITH (LOCATION = '${n.location}', CREDENTIAL = ${quoteName(n.credential)})`;
   const dataSource = [
-    "-- Serverless data sources take no TYPE = HADOOP (that is dedicated-pool PolyBase syntax, FACTS §5.2).",
+    "-- Serverless data sources take no TYPE = HADOOP (that is dedicated-pool PolyBase syntax, docs/platform-facts.md §5.2).",
     "-- A data source left pointing at another lake is replaced: views name it at query time only.",
     `IF EXISTS (SELECT 1 FROM sys.external_data_sources WHERE name = ${literal(n.dataSource)} AND location <> ${literal(n.location)})`,
     `    ${exec(`DROP EXTERNAL DATA SOURCE ${quoteName(n.dataSource)}`)}`,
@@ -119,7 +119,7 @@ function lakeAccessBatches(n: ServingNames): string[] {
     `    ${exec(create)}`,
   ].join("\n");
   const schema = [
-    "-- Custom objects never go in dbo (FACTS §5.3); CREATE SCHEMA must be alone in its batch, hence EXEC.",
+    "-- Custom objects never go in dbo (docs/platform-facts.md §5.3); CREATE SCHEMA must be alone in its batch, hence EXEC.",
     `IF SCHEMA_ID(${literal(n.schema)}) IS NULL`,
     `    ${exec(`CREATE SCHEMA ${quoteName(n.schema)}`)}`,
   ].join("\n");

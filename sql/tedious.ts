@@ -1,7 +1,7 @@
 /**
- * The real `SqlConnectionFactory`: tedious@19 (tedious 20 needs Node 22, FACTS §5.5) with an Entra
+ * The real `SqlConnectionFactory`: tedious@19 (tedious 20 needs Node 22, docs/platform-facts.md §5.5) with an Entra
  * token credential. `token-credential` lets tedious take the token scope from the server's FedAuth
- * SPN, so the Synapse audience is never guessed (FACTS §5.5).
+ * SPN, so the Synapse audience is never guessed (docs/platform-facts.md §5.5).
  */
 import type { TokenCredential } from "@azure/identity";
 import { Connection, Request, type ConnectionConfiguration } from "tedious";
@@ -16,7 +16,7 @@ export function tediousConfig(server: string, database: string, credential: Toke
       database,
       encrypt: true,
       port: 1433,
-      // The serverless endpoint may need minutes to wake up; the docs suggest 300 s (FACTS §5.1).
+      // The serverless endpoint may need minutes to wake up; the docs suggest 300 s (docs/platform-facts.md §5.1).
       connectTimeout: 300_000,
       // CREATE DATABASE and the first OPENROWSET over a cold pool are slow; tedious' 15 s default is not enough.
       requestTimeout: 300_000,

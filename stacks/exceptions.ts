@@ -1,5 +1,5 @@
 /**
- * Security controls (SECURITY.md SEC-xx) this deployment does not meet, each with its reason.
+ * Security controls (docs/security-controls.md SEC-xx) this deployment does not meet, each with its reason.
  * Reviewers read this list; the stack exports it; a test checks every entry names a control, a
  * resource that exists in the plan and a reason. A control not listed here holds, and a test says so.
  */
@@ -21,7 +21,7 @@ export const SECURITY_EXCEPTIONS: readonly SecurityException[] = [
     control: "SEC-05",
     resource: LOGICAL.landing,
     reason:
-      "MGDC only lands data in storage open to public networks, reached with service-principal auth (SECURITY.md caveat 4, FACTS §1.5). " +
+      "MGDC only lands data in storage open to public networks, reached with service-principal auth (docs/security-controls.md caveat 4, docs/platform-facts.md §1.5). " +
       "Contained: a separate account holding only raw M365 files for relmesh:landingRetentionDays, no shared keys, no anonymous access, TLS 1.2, " +
       "the MGDC principal limited to one container, data copied into the private lake at once.",
   },

@@ -33,7 +33,7 @@ export class MgdcLanding extends pulumi.ComponentResource {
         // A transient copy MGDC can extract again: locally redundant (listed exception SEC-08).
         sku: { name: "Standard_LRS" },
         ...hardenedAccountSettings(),
-        // EXCEPTION SEC-05/SEC-06 (SECURITY.md caveat 4): MGDC only writes to storage that allows
+        // EXCEPTION SEC-05/SEC-06 (docs/security-controls.md caveat 4): MGDC only writes to storage that allows
         // public networks, authenticated as a service principal; its Azure IR addresses cannot be
         // allow-listed from the same region. Shared keys stay off, anonymous access stays off, and
         // the MGDC principal may write to one container only.

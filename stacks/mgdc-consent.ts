@@ -1,6 +1,6 @@
 /**
  * The MGDC registration and consent checklist. MGDC app registration and the Global Admin's
- * approval have no public API (FACTS §1.2–1.3), so the program computes every value they need and
+ * approval have no public API (docs/platform-facts.md §1.2–1.3), so the program computes every value they need and
  * prints the steps. Any change of app, destination storage, datasets, columns or user scope
  * invalidates the approval; the fingerprint over exactly those values tells when that happened.
  */

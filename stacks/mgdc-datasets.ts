@@ -5,9 +5,9 @@
  * generator (the copy activity's `outputColumns`) and the ingestion notebooks. Only the columns
  * scoring needs: never message bodies (`body`, `uniqueBody`, `bodyPreview`), `attachments` or
  * `internetMessageHeaders`. Changing anything here changes the approval fingerprint: the admin
- * must approve again (FACTS §1.2).
+ * must approve again (docs/platform-facts.md §1.2).
  *
- * Column names are the camelCase names of the MGDC schemas (FACTS §2.2, §2.3). MGDC selects whole
+ * Column names are the camelCase names of the MGDC schemas (docs/platform-facts.md §2.2, §2.3). MGDC selects whole
  * columns: a struct such as `location` comes with all its fields, so ingestion keeps only the
  * parts it needs.
  */
@@ -26,7 +26,7 @@ export interface MgdcDataset {
   name: string;
   /**
    * `dateFilterColumn` of the copy source. Message_v1 requires one; CalendarView_v0 takes only
-   * `startTime`/`endTime` and no filter column (FACTS §2.5).
+   * `startTime`/`endTime` and no filter column (docs/platform-facts.md §2.5).
    */
   dateFilterColumn?: string;
   columns: readonly MgdcColumn[];

@@ -37,7 +37,7 @@ export class MgdcIdentity extends pulumi.ComponentResource {
         description: "Relationship Mesh: Microsoft Graph Data Connect extraction (app-only, no API permissions).",
         // Single tenant: MGDC does not read across tenants, and nobody else should sign in to it.
         signInAudience: "AzureADMyOrg",
-        // MGDC requires a licensed, non-guest user as owner (FACTS §1.4).
+        // MGDC requires a licensed, non-guest user as owner (docs/platform-facts.md §1.4).
         owners: config.mgdcAppOwnerObjectIds,
         preventDuplicateNames: true,
       },
@@ -68,7 +68,7 @@ export class MgdcIdentity extends pulumi.ComponentResource {
       this.allowedGroupObjectIds = group.objectId.apply((id) => [id]);
     }
 
-    // The Office 365 linked service only takes a client secret (FACTS §1.6). It is short-lived and
+    // The Office 365 linked service only takes a client secret (docs/platform-facts.md §1.6). It is short-lived and
     // rotates halfway through its life; the value goes straight into Key Vault as a Pulumi secret
     // and is never exported.
     const schedule = secretSchedule(args.now, config.mgdcSecretLifetimeDays);

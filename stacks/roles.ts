@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import type { RelmeshConfig } from "../config/stack";
 
-/** Built-in Azure role definition GUIDs (FACTS §6.7). */
+/** Built-in Azure role definition GUIDs (docs/platform-facts.md §6.7). */
 export const ROLE_IDS = {
   "Storage Blob Data Contributor": "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
   "Storage Blob Data Reader": "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
@@ -14,7 +14,7 @@ export const ROLE_IDS = {
 } as const;
 export type AzureRole = keyof typeof ROLE_IDS;
 
-/** Synapse RBAC (data-plane) role ids (FACTS §3.5). Not ARM resources: the publisher assigns them. */
+/** Synapse RBAC (data-plane) role ids (docs/platform-facts.md §3.5). Not ARM resources: the publisher assigns them. */
 export const SYNAPSE_ROLE_IDS = {
   "Synapse Administrator": "6e4bf58a-b8e1-4cc3-bbf9-d73143322b78",
   "Synapse Credential User": "5eb298b4-692c-4241-9cf0-f58a3b42bb25",
@@ -116,7 +116,7 @@ export interface SynapseRbacGrant {
 }
 
 /**
- * Synapse data-plane roles the publisher must assign (FACTS §3.5): the deploying identity as Synapse
+ * Synapse data-plane roles the publisher must assign (docs/platform-facts.md §3.5): the deploying identity as Synapse
  * Administrator (it publishes artifacts and runs DDL) and the admin group as Synapse Administrator.
  */
 export function plannedSynapseRbac(): SynapseRbacGrant[] {

@@ -44,7 +44,7 @@ export function policy(spec: PolicySpec): ActivityPolicy {
 export const POLICIES = {
   /**
    * MGDC: about 45 minutes of fixed overhead per run, first runs over 40 minutes, and a
-   * ConsentPending phase (FACTS §1.1). One retry after 10 minutes: every run is billed and a
+   * ConsentPending phase (docs/platform-facts.md §1.1). One retry after 10 minutes: every run is billed and a
    * missing approval does not fix itself in a loop. Secure: the run resolves the MGDC secret and its
    * errors can quote mailbox data, which run-history readers have no right to.
    */

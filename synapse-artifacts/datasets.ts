@@ -16,7 +16,7 @@ const linked = (referenceName: string) => ({ type: "LinkedServiceReference" as c
 
 /**
  * One MGDC table. Only the table name: the date window, the user scope and the columns go on the
- * copy source (`Office365Source`), where the service expects them (FACTS §2.6).
+ * copy source (`Office365Source`), where the service expects them (docs/platform-facts.md §2.6).
  */
 export function office365Dataset(table: string): Artifact {
   const props: Office365Dataset = {

@@ -12,7 +12,7 @@ import { REPO_ROOT, type RelmeshConfig } from "../config/stack";
  * resolves them from outputs; `synth` writes the placeholders of {@link placeholderDeployment}.
  */
 export interface DeploymentValues {
-  /** Entra tenant of the subscription, which MGDC requires to be the M365 tenant too (FACTS §1.5). */
+  /** Entra tenant of the subscription, which MGDC requires to be the M365 tenant too (docs/platform-facts.md §1.5). */
   tenantId: string;
   /** Client (application) id of the MGDC Entra app. */
   mgdcAppClientId: string;

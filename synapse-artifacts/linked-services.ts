@@ -53,7 +53,7 @@ export function lakeLinkedService(inputs: ArtifactInputs): Artifact {
 /**
  * The landing account as the MGDC copy sink. Security exception (listed in stacks/exceptions.ts):
  * "Service Principal authentication is the only supported authentication mechanism for all sink
- * types in a copy activity with Microsoft 365 as the source" (FACTS §1.5), so this one linked
+ * types in a copy activity with Microsoft 365 as the source" (docs/platform-facts.md §1.5), so this one linked
  * service authenticates as the MGDC app, whose role is scoped to the landing container only.
  */
 export function landingSinkLinkedService(inputs: ArtifactInputs): Artifact {
@@ -83,7 +83,7 @@ export function landingReaderLinkedService(inputs: ArtifactInputs): Artifact {
 
 /**
  * Microsoft 365 through Graph Data Connect, on the MGDC runtime: MGDC runs only on an Azure
- * integration runtime, not self-hosted or managed-VNet ones (FACTS §1.5), and the workspace's
+ * integration runtime, not self-hosted or managed-VNet ones (docs/platform-facts.md §1.5), and the workspace's
  * AutoResolve runtime sits in its managed VNet. Source and sink both name it.
  */
 export function office365LinkedService(inputs: ArtifactInputs): Artifact {

@@ -2,7 +2,7 @@ import type { DatasetResource, LinkedServiceResource, NotebookResource, Pipeline
 
 /**
  * One generated Synapse artifact, typed with the `@azure/synapse-artifacts` models (flattened:
- * FACTS.md §3.3). Generators produce these; `relmesh synth` writes them; the publisher in stacks/
+ * docs/platform-facts.md §3.3). Generators produce these; `relmesh synth` writes them; the publisher in stacks/
  * sends them to the workspace in PUBLISH_ORDER.
  */
 export type Artifact =

@@ -106,7 +106,7 @@ function notebookCell(cell: SourceCell): NotebookCell {
 /**
  * A Synapse notebook from its percent-format source. Pure. The SDK wants the camelCase names
  * (`cellType`, `nbformatMinor`, `displayName`, `languageInfo`) and converts them to the .ipynb
- * snake_case on the wire; raw .ipynb JSON fails client-side (FACTS §3.3).
+ * snake_case on the wire; raw .ipynb JSON fails client-side (docs/platform-facts.md §3.3).
  */
 export function notebookResource(name: string, sourceText: string, config: RelmeshConfig): NotebookResource {
   const s = config.sparkSession;

@@ -21,7 +21,7 @@ const pipeline = (name: string, body: PipelineResource): Artifact => ({ kind: "p
 /**
  * MGDC column names as the copy source takes them. The schemas document camelCase (`toRecipients`),
  * but `outputColumns` in Microsoft's pipelines and the connector doc are PascalCase (`ToRecipients`;
- * FACTS §2.4), as is `dateFilterColumn`; follow the pipelines. The notebooks lower-case every key,
+ * docs/platform-facts.md §2.4), as is `dateFilterColumn`; follow the pipelines. The notebooks lower-case every key,
  * so either casing of the output parses.
  */
 export function outputColumnName(column: string): string {
@@ -45,14 +45,14 @@ const utc = (parameter: string) => expr(`@formatDateTime(${parameter}, 'yyyy-MM-
 
 /**
  * Office365Source for one table. CalendarView_v0 takes start/end times but no `dateFilterColumn`
- * (FACTS §2.5), which the dataset list encodes by leaving it out. It also returns only events
+ * (docs/platform-facts.md §2.5), which the dataset list encodes by leaving it out. It also returns only events
  * that start and end inside the window, so its window reaches `overlapHours` back: a meeting that
  * crosses the window's start is extracted by this window, and one seen by both windows is
  * deduplicated by iCalUId in the notebooks (test_pipeline.py proves it on overlapping windows).
  */
 export function office365Source(table: MgdcDataset, allowedGroups: string[], overlapHours = 0): Office365Source {
   if (allowedGroups.length < 1 || allowedGroups.length > 10) {
-    throw new Error(`MGDC scope needs 1..10 allowed groups (FACTS §2.5), got ${allowedGroups.length}: set relmesh:allowedGroupObjectIds, or leave it empty to use the group the program creates`);
+    throw new Error(`MGDC scope needs 1..10 allowed groups (docs/platform-facts.md §2.5), got ${allowedGroups.length}: set relmesh:allowedGroupObjectIds, or leave it empty to use the group the program creates`);
   }
   return {
     type: "Office365Source",

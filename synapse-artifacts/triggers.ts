@@ -20,7 +20,7 @@ export function dailyTrigger(inputs: ArtifactInputs, startDate: string): Artifac
       // The window, not the clock: a rerun of a window reloads exactly that window (REL-05).
       parameters: { windowStart: "@trigger().outputs.windowStartTime", windowEnd: "@trigger().outputs.windowEndTime" },
     },
-    // The SDK's frequencies are Minute, Hour and Month; there is no Day (FACTS §3.3).
+    // The SDK's frequencies are Minute, Hour and Month; there is no Day (docs/platform-facts.md §3.3).
     frequency: "Hour",
     interval: 24,
     startTime: new Date(`${startDate}T00:00:00Z`),

@@ -1,7 +1,7 @@
 /**
  * The wire JSON of each artifact: what the Synapse data-plane API receives. The SDK does not export
  * its serializer, so this drives the real `ArtifactsClient` with a recording HTTP client that
- * answers 200 with the request body (FACTS §3.4): the request is the SDK's own serialization, and
+ * answers 200 with the request body (docs/platform-facts.md §3.4): the request is the SDK's own serialization, and
  * the poller's result is the SDK's deserialization of it — the round trip, for free.
  */
 import { ArtifactsClient } from "@azure/synapse-artifacts";

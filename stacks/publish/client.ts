@@ -69,7 +69,7 @@ export function artifactsApi(client: ArtifactsClient, options: ApiOptions = {}):
     requestOptions: { timeout: options.requestTimeoutMs ?? 60000 },
   });
   // Each `begin*` sends the request and returns a poller; pollUntilDone follows Location /
-  // Azure-AsyncOperation until the service reports the end state (FACTS §3.2: every write is an LRO).
+  // Azure-AsyncOperation until the service reports the end state (docs/platform-facts.md §3.2: every write is an LRO).
   const run = async (poller: Promise<{ pollUntilDone(o?: { abortSignal?: AbortSignal }): Promise<unknown> }>, signal: AbortSignal) => {
     await (await poller).pollUntilDone({ abortSignal: signal });
   };

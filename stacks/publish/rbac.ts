@@ -1,12 +1,12 @@
 /**
- * Synapse RBAC (data plane, FACTS §3.5): which principal gets which Synapse role, and an idempotent
+ * Synapse RBAC (data plane, docs/platform-facts.md §3.5): which principal gets which Synapse role, and an idempotent
  * apply over `AccessControlClient`. No ARM resource type exists for these, hence a dynamic resource.
  */
 import type { AccessControlClient } from "@azure/synapse-access-control";
 import { roleAssignmentName } from "../roles";
 import { statusOf, withRetries, type RetryOptions } from "./retry";
 
-/** Role ids from the service's own role-definition listing (FACTS §3.5). */
+/** Role ids from the service's own role-definition listing (docs/platform-facts.md §3.5). */
 export const SYNAPSE_ROLES = {
   "Synapse Administrator": "6e4bf58a-b8e1-4cc3-bbf9-d73143322b78",
   "Synapse Credential User": "5eb298b4-692c-4241-9cf0-f58a3b42bb25",
@@ -54,11 +54,11 @@ export function synapseRoleAssignments(p: RbacPrincipals): SynapseRoleAssignment
   });
   return [
     // Administrator, not Artifact Publisher: the deployer also assigns these roles (only Synapse
-    // Administrators may) and runs the serving DDL (serverless grants Administrators every permission, FACTS §5.4).
+    // Administrators may) and runs the serving DDL (serverless grants Administrators every permission, docs/platform-facts.md §5.4).
     make("Synapse Administrator", p.deployerObjectId, p.deployerType, "publishes artifacts, assigns Synapse roles and runs the serving-layer DDL"),
     make("Synapse Administrator", p.adminGroupObjectId, "Group", "humans administer the workspace through a group, not as individuals"),
     // Triggered pipelines run as the workspace identity; Synapse Contributor explicitly lacks
-    // "use credentials and run pipelines", Credential User grants exactly that (FACTS §3.5).
+    // "use credentials and run pipelines", Credential User grants exactly that (docs/platform-facts.md §3.5).
     make("Synapse Credential User", p.workspaceIdentityObjectId, "ServicePrincipal", "scheduled pipelines run as the workspace identity and use its credential"),
   ];
 }

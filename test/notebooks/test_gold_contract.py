@@ -59,7 +59,7 @@ def test_delta_schema_equals_the_contract(spark, lake, zone, name):
 
 @pytest.mark.parametrize("zone,name", TABLES, ids=[f"{z}.{n}" for z, n in TABLES])
 def test_delta_protocol_is_readable_by_serverless(spark, lake, zone, name):
-    # Serverless SQL reads Delta reader version 1 only: no deletion vectors, no column mapping (FACTS §5.2).
+    # Serverless SQL reads Delta reader version 1 only: no deletion vectors, no column mapping (docs/platform-facts.md §5.2).
     detail = DeltaTable.forPath(spark, str(lake / zone / name)).detail().collect()[0]
     assert detail["minReaderVersion"] == 1
     properties = detail["properties"] or {}

@@ -1,5 +1,5 @@
 """The notebooks end to end on local Spark and Delta: idempotency (REL-07, REL-10), windows, the
-serverless-readable table protocol (FACTS §5.2), reproducible as-of, reconciled counts (REL-12, REL-15)."""
+serverless-readable table protocol (docs/platform-facts.md §5.2), reproducible as-of, reconciled counts (REL-12, REL-15)."""
 import json
 import shutil
 
@@ -83,7 +83,7 @@ def test_a_new_window_adds_only_its_own_rows(spark, tenant, ruleset, first_windo
 
 
 def test_every_delta_table_stays_readable_by_the_serverless_sql_pool(spark, first_window):
-    # Serverless reads Delta reader version 1 without deletion vectors or column mapping (FACTS §5.2).
+    # Serverless reads Delta reader version 1 without deletion vectors or column mapping (docs/platform-facts.md §5.2).
     out, _, _ = first_window
     for zone, names in (("silver", SILVER), ("gold", GOLD)):
         for name in names:

@@ -87,7 +87,7 @@ export function dynamicBatches(sql: string): string[] {
   return out;
 }
 
-/** Statements that must open their batch (standard T-SQL; FACTS §5.5), and those serverless wants alone. */
+/** Statements that must open their batch (standard T-SQL; docs/platform-facts.md §5.5), and those serverless wants alone. */
 const FIRST_IN_BATCH = ["VIEW", "PROCEDURE", "PROC", "FUNCTION", "TRIGGER", "SCHEMA"];
 
 /** Structural problems of one batch and, recursively, of its dynamic payloads. */

@@ -30,7 +30,7 @@ describe("security exceptions", () => {
     expect(securityExceptions(config)).toEqual(expect.arrayContaining([expect.objectContaining({ control: "SEC-05", resource: "mgdc-landing" }), expect.objectContaining({ control: "SEC-06", resource: "mgdc-landing" })]));
   });
 
-  test("SEC-05 the landing exception cites SECURITY.md caveat 4 and its containment", () => {
+  test("SEC-05 the landing exception cites docs/security-controls.md caveat 4 and its containment", () => {
     const e = SECURITY_EXCEPTIONS.find((x) => x.control === "SEC-05" && x.resource === "mgdc-landing")!;
     expect(e.reason).toMatch(/caveat 4/);
     expect(e.reason).toMatch(/no shared keys/);

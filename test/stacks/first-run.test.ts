@@ -88,7 +88,7 @@ describe("the generated schedule", () => {
   test("calendar windows reach relmesh:calendarOverlapHours back (CalendarView_v0 returns only events inside the window); mail windows do not", () => {
     const extract = synapseArtifacts(readArtifactInputs(devConfig())).find((a) => a.name === "pl_rm_extract_m365")!;
     const sources = Object.fromEntries(
-      ((extract.body.properties as { activities: Array<{ name: string; source?: { type: string; startTime: { value: string } } }> }).activities ?? [])
+      ((extract.body as { activities?: Array<{ name: string; source?: { type: string; startTime: { value: string } } }> }).activities ?? [])
         .filter((a) => a.source?.type === "Office365Source")
         .map((a) => [a.name, a.source!.startTime.value]),
     );

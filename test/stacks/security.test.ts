@@ -1,5 +1,5 @@
 /**
- * Security controls (SECURITY.md) asserted on the rendered inputs of the default (dev) plan.
+ * Security controls (docs/security-controls.md) asserted on the rendered inputs of the default (dev) plan.
  * Role wiring lives in roles.test.ts; the exceptions list in exceptions.test.ts.
  */
 import { SYNAPSE_RUNTIME } from "../../config/runtime";

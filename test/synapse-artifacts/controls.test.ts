@@ -1,4 +1,4 @@
-/** SEC- and REL- controls on the generated artifacts (SECURITY.md), and the MGDC source rules (FACTS §2.5). */
+/** SEC- and REL- controls on the generated artifacts (docs/security-controls.md), and the MGDC source rules (docs/platform-facts.md §2.5). */
 import { CALENDAR_DATASET, MESSAGE_DATASET, MGDC_FORBIDDEN_COLUMNS } from "../../stacks/mgdc-datasets";
 import { synapseArtifacts } from "../../synapse-artifacts";
 import { activitiesOf, artifactsFor, byKind, devConfig, devWire, inputsFor, objects, strings } from "./helpers";
@@ -121,7 +121,7 @@ test("REL-05 the trigger is Hour × 24 from the start date, one window at a time
   expect(t.pipeline.parameters).toEqual({ windowStart: "@trigger().outputs.windowStartTime", windowEnd: "@trigger().outputs.windowEndTime" });
 });
 
-test("Office365Source for CalendarView_v0 has start and end times but no dateFilterColumn (FACTS §2.5)", () => {
+test("Office365Source for CalendarView_v0 has start and end times but no dateFilterColumn (docs/platform-facts.md §2.5)", () => {
   const source = sourceOf(CALENDAR_DATASET);
   expect(source.dateFilterColumn).toBeUndefined();
   expect(source.startTime.value).toContain("windowStart");
