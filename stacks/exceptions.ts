@@ -7,7 +7,7 @@ import type { RelmeshConfig } from "../config/stack";
 import { LOGICAL } from "./logical-names";
 
 export interface SecurityException {
-  /** Control id from SECURITY.md, e.g. `SEC-05`. */
+  /** Control id from docs/security-controls.md, e.g. `SEC-05`. */
   control: string;
   /** Logical name of the resource the exception applies to (as in `relmesh plan`). */
   resource: string;
