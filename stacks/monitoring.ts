@@ -4,6 +4,7 @@ import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as consumption from "@pulumi/azure-native/consumption";
 import type { consumption as consumptionInputs } from "@pulumi/azure-native/types/input";
 import type { RelmeshConfig } from "../config/stack";
+import { PIPELINES } from "../synapse-artifacts/names";
 import { LOGICAL } from "./logical-names";
 
 /** Diagnostic log categories per monitored resource kind. Pure data; tests assert it. */
@@ -43,6 +44,38 @@ export function failedPipelineRunCriteria(): monitor.MetricAlertArgs["criteria"]
   };
 }
 
+/**
+ * Hours without a Succeeded run of the window orchestrator after which the schedule counts as
+ * stalled: one daily window (24 h) plus 12 h for a slow run (the MGDC extract alone may take
+ * 12 h before its timeout). The tumbling-window trigger is self-dependent, so after a failed
+ * window every later window waits without running and without failing: only a missing success
+ * shows it.
+ */
+export const STALLED_WINDOW_HOURS = 36;
+
+/**
+ * KQL of the stalled/missing-window alert: the Succeeded runs of `pipelineName` in the last `hours`.
+ * The alert fires when it returns no row. Pure.
+ *
+ * Columns TimeGenerated, PipelineName and Status of the resource-specific (Dedicated) table, as
+ * documented in "SynapseIntegrationPipelineRuns" of the Azure Monitor Logs table reference:
+ * https://learn.microsoft.com/en-us/azure/azure-monitor/reference/tables/SynapseIntegrationPipelineRuns
+ * The Dedicated table appears only with its first record, so the empty, typed `datatable` in a fuzzy
+ * union keeps the query valid (and alerting: no row) on a workspace that never logged a run.
+ */
+export function stalledWindowQuery(pipelineName: string, hours: number): string {
+  if (!/^[A-Za-z0-9_-]+$/.test(pipelineName)) throw new Error(`stalledWindowQuery: pipeline name must be letters, digits, _ or -, got '${pipelineName}'`);
+  if (!Number.isInteger(hours) || hours < 1) throw new Error(`stalledWindowQuery: hours must be a whole number >= 1, got ${hours}`);
+  return [
+    "union isfuzzy=true",
+    "    (datatable(TimeGenerated: datetime, PipelineName: string, Status: string)[]),",
+    "    SynapseIntegrationPipelineRuns",
+    `| where TimeGenerated > ago(${hours}h)`,
+    `| where PipelineName == '${pipelineName}' and Status == 'Succeeded'`,
+    "| project TimeGenerated, PipelineName, Status",
+  ].join("\n");
+}
+
 /** Budget notifications, one per threshold (percent of the amount, actual cost). Pure. */
 export function budgetNotifications(config: RelmeshConfig): Record<string, consumptionInputs.NotificationArgs> {
   return Object.fromEntries(
@@ -65,7 +98,7 @@ export interface MonitoringArgs {
   keyVaultId: pulumi.Input<string>;
 }
 
-/** Log Analytics, diagnostic settings, the failed-pipeline alert and the budget. */
+/** Log Analytics, diagnostic settings, the failed-pipeline and stalled-window alerts and the budget. */
 export class Monitoring extends pulumi.ComponentResource {
   readonly logAnalytics: operationalinsights.Workspace;
   readonly actionGroup: monitor.ActionGroup;
@@ -136,9 +169,54 @@ export class Monitoring extends pulumi.ComponentResource {
         targetResourceType: "Microsoft.Synapse/workspaces",
         evaluationFrequency: "PT5M",
         windowSize: "PT15M",
-        autoMitigate: true,
+        // Not auto-resolved: after a failed window the self-dependent trigger holds every later
+        // window, so the failure stays real until someone reruns it; an operator resolves it then.
+        // (A stateful metric alert does not fire again while unresolved; the stalled-window alert
+        // below keeps reporting the stall.)
+        autoMitigate: false,
         criteria: failedPipelineRunCriteria(),
         actions: [{ actionGroupId: this.actionGroup.id }],
+        tags: config.tags,
+      },
+      parent,
+    );
+
+    // Stalled or missing windows (REL-05: the self-dependent schedule must not stop silently): no Succeeded run of the
+    // window orchestrator for STALLED_WINDOW_HOURS. Query time range P2D covers the 36 h the query
+    // filters itself; hourly evaluation; not auto-resolved; actions muted for a day after firing so
+    // a stall mails once a day, not every hour.
+    new monitor.ScheduledQueryRule(
+      "alert-stalled-windows",
+      {
+        ruleName: `${config.namePrefix}-stalled-windows-${config.stack}`,
+        resourceGroupName: args.resourceGroupName,
+        location: config.location,
+        kind: "LogAlert",
+        description:
+          `No run of ${PIPELINES.runWindow} succeeded in the last ${STALLED_WINDOW_HOURS} hours: a window failed and the self-dependent ` +
+          "tumbling-window trigger holds the later ones, or the trigger stopped. Rerun the failed window (Monitor > Trigger runs).",
+        severity: 1,
+        enabled: true,
+        scopes: [this.logAnalytics.id],
+        evaluationFrequency: "PT1H",
+        windowSize: "P2D",
+        criteria: {
+          allOf: [
+            {
+              query: stalledWindowQuery(PIPELINES.runWindow, STALLED_WINDOW_HOURS),
+              timeAggregation: "Count",
+              operator: "LessThan",
+              threshold: 1,
+              failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 },
+            },
+          ],
+        },
+        // The Dedicated table exists only after the first pipeline run is logged; validation at
+        // create time would reject the rule on a fresh workspace. The query text is unit-tested.
+        skipQueryValidation: true,
+        autoMitigate: false,
+        muteActionsDuration: "PT24H",
+        actions: { actionGroups: [this.actionGroup.id] },
         tags: config.tags,
       },
       parent,
