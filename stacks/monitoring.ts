@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as consumption from "@pulumi/azure-native/consumption";
+import * as eventgrid from "@pulumi/azure-native/eventgrid";
 import type { consumption as consumptionInputs } from "@pulumi/azure-native/types/input";
 import type { RelmeshConfig } from "../config/stack";
 import { PIPELINES } from "../synapse-artifacts/names";
@@ -75,6 +76,22 @@ export function stalledWindowQuery(pipelineName: string, hours: number): string 
     "| project TimeGenerated, PipelineName, Status",
   ].join("\n");
 }
+
+/**
+ * Key Vault events that become Azure Monitor alerts on the action group: SecretNearExpiry is raised
+ * 30 days before the current version of a secret expires, SecretExpired when it has expired.
+ * Sources: "Azure Key Vault as Event Grid source" (event types and the 30 days),
+ * https://learn.microsoft.com/azure/event-grid/event-schema-key-vault ; "How to send events to Azure
+ * monitor alerts" (the MonitorAlert destination, currently only for Key Vault system events) and
+ * "Handle Azure Key Vault events using Azure Monitor alerts" (Cloud Events v1.0 is the only schema
+ * that destination accepts), https://learn.microsoft.com/azure/event-grid/handler-azure-monitor-alerts ,
+ * https://learn.microsoft.com/azure/event-grid/handle-key-vault-events-using-azure-monitor-alerts .
+ * No compute (no Logic App, no Function): Event Grid raises the alert itself.
+ */
+export const SECRET_EXPIRY_ALERTS = [
+  { name: "kv-secret-near-expiry", eventType: "Microsoft.KeyVault.SecretNearExpiry", severity: "Sev2", what: "expires in 30 days or less" },
+  { name: "kv-secret-expired", eventType: "Microsoft.KeyVault.SecretExpired", severity: "Sev1", what: "has expired" },
+] as const;
 
 /** Budget notifications, one per threshold (percent of the amount, actual cost). Pure. */
 export function budgetNotifications(config: RelmeshConfig): Record<string, consumptionInputs.NotificationArgs> {
@@ -221,6 +238,46 @@ export class Monitoring extends pulumi.ComponentResource {
       },
       parent,
     );
+
+    // MGDC secret expiry (SEC-32): the secret rotates only when someone runs `pulumi up` in the
+    // second half of its life; if nobody does, these alerts come 30 days ahead and at expiry.
+    // Key Vault raises these events only for secret versions created after the subscription
+    // exists, and the secret itself is declared in MgdcIdentity: on the very first deployment the
+    // first version may predate the subscription; every rotated version is covered. With the
+    // default 90-day lifetime, near-expiry (day 60) comes only if nobody deployed in days 45-60;
+    // with relmesh:mgdcSecretLifetimeDays below 60 it comes every cycle, before rotation is due.
+    if (config.mgdcEnabled) {
+      const topicName = `${config.names.keyVault}-events`;
+      const topic = new eventgrid.SystemTopic(
+        "key-vault-events",
+        { systemTopicName: topicName, resourceGroupName: args.resourceGroupName, location: config.location, source: args.keyVaultId, topicType: "Microsoft.KeyVault.vaults", tags: config.tags },
+        parent,
+      );
+      for (const a of SECRET_EXPIRY_ALERTS) {
+        new eventgrid.SystemTopicEventSubscription(
+          a.name,
+          {
+            eventSubscriptionName: a.name,
+            systemTopicName: topicName,
+            resourceGroupName: args.resourceGroupName,
+            // The only schema the Azure Monitor alert destination accepts.
+            eventDeliverySchema: "CloudEventSchemaV1_0",
+            // Every secret of this vault: it holds the MGDC secret only, and a subject filter that
+            // drifted from the secret's name would drop the alert silently.
+            filter: { includedEventTypes: [a.eventType] },
+            destination: {
+              endpointType: "MonitorAlert",
+              actionGroups: [this.actionGroup.id],
+              severity: a.severity,
+              description:
+                `A Key Vault secret ${a.what} (the MGDC client secret is ${config.mgdcSecretName}). Run \`pulumi up\` on stack ${config.stack}: ` +
+                "it rotates the secret once it is past half its lifetime; the MGDC extraction fails once it has expired.",
+            },
+          },
+          { parent: this, dependsOn: [topic] },
+        );
+      }
+    }
 
     new consumption.Budget(
       LOGICAL.budget,

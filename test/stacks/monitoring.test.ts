@@ -73,3 +73,41 @@ describe("failed and missing windows", () => {
     expect(d.logs).toEqual(expect.arrayContaining([{ category: "IntegrationPipelineRuns", enabled: true }, { category: "IntegrationTriggerRuns", enabled: true }]));
   });
 });
+
+describe("MGDC secret expiry", () => {
+  test("SEC-32 an Event Grid system topic listens to the Key Vault that holds the MGDC secret", () => {
+    const topics = ofType(plan, T.systemTopic);
+    expect(topics.map((t) => t.name)).toEqual(["key-vault-events"]);
+    const t = inputs(plan, T.systemTopic, "key-vault-events");
+    expect(t).toMatchObject({ systemTopicName: `${config.names.keyVault}-events`, topicType: "Microsoft.KeyVault.vaults", location: config.location });
+    expect(t.source).toMatch(new RegExp(`Microsoft.KeyVault/vaults/${config.names.keyVault}$`));
+  });
+
+  test("SEC-32 the secret's near expiry (30 days ahead, severity 2) and its expiry (severity 1) raise Azure Monitor alerts to the action group", () => {
+    const subs = ofType(plan, T.systemTopicSubscription);
+    expect(subs.map((s) => s.name).sort()).toEqual(["kv-secret-expired", "kv-secret-near-expiry"]);
+    const expected = [
+      ["kv-secret-near-expiry", "Microsoft.KeyVault.SecretNearExpiry", "Sev2"],
+      ["kv-secret-expired", "Microsoft.KeyVault.SecretExpired", "Sev1"],
+    ] as const;
+    for (const [name, eventType, severity] of expected) {
+      const s = inputs(plan, T.systemTopicSubscription, name);
+      expect(s).toMatchObject({ systemTopicName: `${config.names.keyVault}-events`, eventSubscriptionName: name, eventDeliverySchema: "CloudEventSchemaV1_0" });
+      expect(s.filter).toMatchObject({ includedEventTypes: [eventType] });
+      expect(s.filter.advancedFilters ?? []).toEqual([]);
+      expect(s.destination).toEqual({ endpointType: "MonitorAlert", actionGroups: [actionGroupId], severity, description: expect.stringContaining(config.mgdcSecretName) });
+    }
+  });
+
+  test("SEC-32 the expiry subscriptions are created after their system topic", () => {
+    const topic = plan.resources.find((r) => r.name === "key-vault-events")!;
+    const subs = ofType(plan, T.systemTopicSubscription);
+    expect(subs).toHaveLength(2);
+    for (const s of subs) expect(s.dependencies).toContain(topic.urn);
+  });
+
+  test("without MGDC there is no secret to watch and no system topic", async () => {
+    const noMgdc = await runPlan(devConfig({ "relmesh:mgdcEnabled": false, "relmesh:managedVirtualNetwork": true }));
+    expect([...ofType(noMgdc, T.systemTopic), ...ofType(noMgdc, T.systemTopicSubscription)]).toEqual([]);
+  });
+});
