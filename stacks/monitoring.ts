@@ -3,6 +3,7 @@ import * as monitor from "@pulumi/azure-native/monitor";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as consumption from "@pulumi/azure-native/consumption";
 import * as eventgrid from "@pulumi/azure-native/eventgrid";
+import * as resources from "@pulumi/azure-native/resources";
 import type { consumption as consumptionInputs } from "@pulumi/azure-native/types/input";
 import type { RelmeshConfig } from "../config/stack";
 import { PIPELINES } from "../synapse-artifacts/names";
@@ -93,6 +94,28 @@ export const SECRET_EXPIRY_ALERTS = [
   { name: "kv-secret-expired", eventType: "Microsoft.KeyVault.SecretExpired", severity: "Sev1", what: "has expired" },
 ] as const;
 
+/**
+ * Workspace-level SQL auditing (SEC-25), Microsoft.Synapse/workspaces/extendedAuditingSettings
+ * ("WorkspaceManagedSqlServerExtendedBlobAuditingPolicies", API 2021-06-01). Pure.
+ * - A server (workspace) policy applies to all existing and new databases ("Auditing policy at the
+ *   server and database level", https://learn.microsoft.com/azure/azure-sql/database/auditing-server-level-database-level),
+ *   and auditing is supported in serverless SQL pools ("Transact-SQL features supported in Azure
+ *   Synapse SQL", Security table, https://learn.microsoft.com/azure/synapse-analytics/sql/overview-features).
+ * - Azure Monitor target, no storage endpoint: the events reach Log Analytics through the workspace
+ *   diagnostic category SQLSecurityAuditEvents (DIAGNOSTIC_CATEGORIES), which is empty without it.
+ * - Synapse SQL pools support the default audit action groups only, which are these three
+ *   ("Auditing for Azure SQL Database and Azure Synapse Analytics", limitations,
+ *   https://learn.microsoft.com/azure/azure-sql/database/auditing-overview). With Entra-only SQL
+ *   (SEC-23) failed sign-ins are not in the SQL audit log but in Entra's sign-in logs (same page).
+ */
+export function sqlAuditingProperties(): Record<string, unknown> {
+  return {
+    state: "Enabled",
+    isAzureMonitorTargetEnabled: true,
+    auditActionsAndGroups: ["SUCCESSFUL_DATABASE_AUTHENTICATION_GROUP", "FAILED_DATABASE_AUTHENTICATION_GROUP", "BATCH_COMPLETED_GROUP"],
+  };
+}
+
 /** Budget notifications, one per threshold (percent of the amount, actual cost). Pure. */
 export function budgetNotifications(config: RelmeshConfig): Record<string, consumptionInputs.NotificationArgs> {
   return Object.fromEntries(
@@ -108,6 +131,8 @@ export interface MonitoringArgs {
   resourceGroupName: pulumi.Input<string>;
   resourceGroupId: pulumi.Input<string>;
   synapseWorkspaceId: pulumi.Input<string>;
+  /** The workspace's name as an output of the workspace, so the auditing setting waits for it. */
+  synapseWorkspaceName: pulumi.Input<string>;
   sparkPoolId: pulumi.Input<string>;
   dedicatedPoolId?: pulumi.Input<string>;
   lakeAccountId: pulumi.Input<string>;
@@ -158,6 +183,24 @@ export class Monitoring extends pulumi.ComponentResource {
     diag("diag-lake-blob", pulumi.interpolate`${args.lakeAccountId}/blobServices/default`, DIAGNOSTIC_CATEGORIES.blobService, ["Transaction"]);
     if (args.landingAccountId) diag("diag-landing-blob", pulumi.interpolate`${args.landingAccountId}/blobServices/default`, DIAGNOSTIC_CATEGORIES.blobService, ["Transaction"]);
     diag("diag-key-vault", args.keyVaultId, DIAGNOSTIC_CATEGORIES.keyVault, ["AllMetrics"]);
+
+    // SEC-25: SQL auditing of the workspace (serverless pool and any dedicated pool) to Azure
+    // Monitor. azure-native 3.28.0 has no Synapse auditing resource, so the ARM child resource is
+    // declared generically. It is a singleton setting that ARM cannot delete (it goes with the
+    // workspace): retainOnDelete keeps `pulumi destroy` and a removal from failing on it.
+    new resources.Resource(
+      "synapse-sql-auditing",
+      {
+        resourceGroupName: args.resourceGroupName,
+        resourceProviderNamespace: "Microsoft.Synapse",
+        parentResourcePath: pulumi.interpolate`workspaces/${args.synapseWorkspaceName}`,
+        resourceType: "extendedAuditingSettings",
+        resourceName: "default",
+        apiVersion: "2021-06-01",
+        properties: sqlAuditingProperties(),
+      },
+      { parent: this, retainOnDelete: true },
+    );
 
     this.actionGroup = new monitor.ActionGroup(
       "action-group",

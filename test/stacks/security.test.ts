@@ -183,6 +183,33 @@ describe("Synapse", () => {
     expect(d.resourceUri).toMatch(/Microsoft.Synapse\/workspaces\/relmesh-syn-/);
   });
 
+  test("SEC-25 workspace SQL auditing (serverless included) is on with the Azure Monitor target, the default action groups and no storage key", () => {
+    const audits = ofType(plan, T.genericResource);
+    expect(audits.map((a) => a.name)).toEqual(["synapse-sql-auditing"]);
+    const a = inputs(plan, T.genericResource, "synapse-sql-auditing");
+    expect(a).toMatchObject({
+      resourceProviderNamespace: "Microsoft.Synapse",
+      parentResourcePath: `workspaces/${config.names.synapseWorkspace}`,
+      resourceType: "extendedAuditingSettings",
+      resourceName: "default",
+      apiVersion: "2021-06-01",
+      resourceGroupName: config.names.resourceGroup,
+    });
+    expect(a.properties).toEqual({
+      state: "Enabled",
+      isAzureMonitorTargetEnabled: true,
+      auditActionsAndGroups: ["SUCCESSFUL_DATABASE_AUTHENTICATION_GROUP", "FAILED_DATABASE_AUTHENTICATION_GROUP", "BATCH_COMPLETED_GROUP"],
+    });
+    expect(JSON.stringify(a)).not.toMatch(/storageEndpoint|storageAccountAccessKey/);
+  });
+
+  test("SEC-25 the only SEC-25 exception left is vulnerability assessment, not auditing", () => {
+    const e = (plan.outputs.securityExceptions as Array<{ control: string; resource: string; reason: string }>).filter((x) => x.control === "SEC-25");
+    expect(e.map((x) => x.resource)).toEqual(["synapse"]);
+    expect(e[0].reason).toMatch(/^Vulnerability assessment/);
+    expect(e[0].reason).not.toMatch(/no workspace auditing-policy resource/);
+  });
+
   test("SEC-27 the Spark pool runs the pinned 3.5 runtime with autoscale and auto-pause", () => {
     const p = inputs(plan, T.sparkPool, "synapse-spark");
     expect(p.sparkVersion).toBe(SYNAPSE_RUNTIME.poolSparkVersion);
