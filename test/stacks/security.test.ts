@@ -4,6 +4,7 @@
  */
 import { SYNAPSE_RUNTIME } from "../../config/runtime";
 import { runPlan, type PlanResult } from "../../stacks/plan";
+import { LANDING_MIN_RETENTION_DAYS, landingLifecycleRule } from "../../stacks/landing";
 import { MOCK_CLIENT_CONFIG } from "../../stacks/plan-mocks";
 import { devConfig, find, inputs, ofType, T } from "./harness";
 
@@ -92,10 +93,15 @@ describe("storage (lake and MGDC landing)", () => {
     expect(rule.definition.actions.baseBlob.delete.daysAfterModificationGreaterThan).toBe(30);
   });
 
-  test("the landing account keeps MGDC output only relmesh:landingRetentionDays", () => {
-    const rule = inputs(plan, T.managementPolicy, "mgdc-landing-lifecycle").policy.rules[0];
-    expect(rule.definition.filters.prefixMatch).toEqual(["mgdc/"]);
+  test("SEC-05 the landing account deletes MGDC output relmesh:landingRetentionDays after it was written, never sooner than 1 day (0 is allowed by Azure but could delete files before the run copies them)", () => {
+    const policy = inputs(plan, T.managementPolicy, "mgdc-landing-lifecycle").policy;
+    expect(policy.rules).toHaveLength(1);
+    const rule = policy.rules[0];
+    expect(rule.definition.filters).toEqual({ blobTypes: ["blockBlob"], prefixMatch: ["mgdc/"] });
     expect(rule.definition.actions.baseBlob.delete.daysAfterModificationGreaterThan).toBe(7);
+    expect(LANDING_MIN_RETENTION_DAYS).toBe(1);
+    expect(landingLifecycleRule(devConfig({ "relmesh:landingRetentionDays": 1 })).definition.actions.baseBlob.delete.daysAfterModificationGreaterThan).toBe(1);
+    expect(() => landingLifecycleRule({ ...config, landingRetentionDays: 0 })).toThrow(/at least 1 day/);
   });
 });
 
