@@ -59,8 +59,9 @@ export const SECURITY_EXCEPTIONS: readonly SecurityException[] = [
     control: "SEC-25",
     resource: LOGICAL.synapse,
     reason:
-      "azure-native synapse (API 2021-06-01) has no workspace auditing-policy resource, and vulnerability assessment needs a storage container reached with keys; " +
-      "SQL security audit events go to Log Analytics through the diagnostic setting instead. Serverless SQL accepts TLS 1.2+ only.",
+      "Vulnerability assessment is not available for the serverless SQL pool, the only SQL pool by default (Microsoft: Transact-SQL features " +
+      "supported in Azure Synapse SQL, Security table); an optional dedicated pool would need a storage container for scan results, not provisioned. " +
+      "SQL auditing holds: workspace extendedAuditingSettings with the Azure Monitor target feed SQLSecurityAuditEvents to Log Analytics. Serverless SQL accepts TLS 1.2+ only.",
   },
   {
     control: "SEC-27",

@@ -5,6 +5,46 @@ import type { RelmeshConfig } from "../config/stack";
 import { hardenedAccountSettings } from "./lake";
 import { LOGICAL } from "./logical-names";
 
+/**
+ * The shortest landing retention the lifecycle rule takes. Not an MGDC limit (MGDC sets none) and
+ * not an Azure one: `daysAfterModificationGreaterThan: 0` is accepted (Microsoft's own example
+ * deletes tagged blobs with 0, "Lifecycle management policies that delete blobs",
+ * https://learn.microsoft.com/azure/storage/blobs/lifecycle-management-policy-delete). 0 is unsafe
+ * here: the policy runs asynchronously about once a day, so it could delete a window's files while
+ * the same pipeline run is still extracting or has yet to copy them; the folder copy would then
+ * copy fewer files and still succeed. One run writes and copies within about 20 hours (MGDC extract
+ * timeout 12 h, then the copy's 2 h timeout and retries), so 1 day never races it. Deleted blobs
+ * stay recoverable for the 7 days of blob soft delete either way (SEC-09).
+ */
+export const LANDING_MIN_RETENTION_DAYS = 1;
+
+/** A lifecycle rule as plain data (assignable to the provider's rule input). */
+export interface LandingLifecycleRule {
+  name: string;
+  type: "Lifecycle";
+  enabled: boolean;
+  definition: {
+    filters: { blobTypes: string[]; prefixMatch: string[] };
+    actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: number } } };
+  };
+}
+
+/** The landing lifecycle rule: delete MGDC output relmesh:landingRetentionDays after it was written. Pure. */
+export function landingLifecycleRule(config: RelmeshConfig): LandingLifecycleRule {
+  if (!Number.isInteger(config.landingRetentionDays) || config.landingRetentionDays < LANDING_MIN_RETENTION_DAYS) {
+    throw new Error(`landingLifecycleRule: landing retention must be at least 1 day (see LANDING_MIN_RETENTION_DAYS), got ${config.landingRetentionDays}`);
+  }
+  return {
+    name: "expire-mgdc-landing",
+    type: "Lifecycle",
+    enabled: true,
+    definition: {
+      filters: { blobTypes: ["blockBlob"], prefixMatch: [`${config.landingContainer}/`] },
+      actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: config.landingRetentionDays } } },
+    },
+  };
+}
+
 export interface MgdcLandingArgs {
   config: RelmeshConfig;
   resourceGroupName: pulumi.Input<string>;
@@ -64,17 +104,7 @@ export class MgdcLanding extends pulumi.ComponentResource {
         resourceGroupName: args.resourceGroupName,
         managementPolicyName: "default",
         policy: {
-          rules: [
-            {
-              name: "expire-mgdc-landing",
-              type: "Lifecycle",
-              enabled: true,
-              definition: {
-                filters: { blobTypes: ["blockBlob"], prefixMatch: [`${config.landingContainer}/`] },
-                actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: config.landingRetentionDays } } },
-              },
-            },
-          ],
+          rules: [landingLifecycleRule(config)],
         },
       },
       parent,

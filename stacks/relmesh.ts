@@ -138,6 +138,7 @@ export function declareRelmesh(config: RelmeshConfig, opts: CreateOptions = {}):
     resourceGroupName: rg.name,
     resourceGroupId: rg.id,
     synapseWorkspaceId: syn.workspace.id,
+    synapseWorkspaceName: syn.workspace.name,
     sparkPoolId: syn.sparkPool.id,
     ...(syn.dedicatedPool ? { dedicatedPoolId: syn.dedicatedPool.id } : {}),
     lakeAccountId: lake.account.id,

@@ -37,6 +37,7 @@ const groups11 = Array.from({ length: 11 }, (_, i) => `00000000-0000-4000-8000-0
 const INVALID: Array<[string, Record<string, unknown>, string]> = [
   ["a CRM mapping path that does not exist", { "relmesh:crmMappingPath": "config/nope.yaml" }, "relmesh:crmMappingPath must be a CRM column mapping YAML file that exists, got 'config/nope.yaml': set relmesh:crmMappingPath in Pulumi.dev.yaml to a path relative to the repository root (the default is config/crm-mapping.yaml)"],
   ["retention of 0 days", { "relmesh:rawRetentionDays": 0 }, "relmesh:rawRetentionDays must be a whole number 1..3650, got 0: set relmesh:rawRetentionDays in Pulumi.dev.yaml"],
+  ["landing retention of 0 days", { "relmesh:landingRetentionDays": 0 }, "relmesh:landingRetentionDays must be a whole number 1..30, got 0: set relmesh:landingRetentionDays in Pulumi.dev.yaml"],
   ["retention as words", { "relmesh:rawRetentionDays": "thirty" }, "relmesh:rawRetentionDays must be a whole number 1..3650, got 'thirty': set relmesh:rawRetentionDays in Pulumi.dev.yaml"],
   ["an unknown region", { "relmesh:location": "moon-base-1" }, "relmesh:location must be an Azure region name such as 'westeurope', got 'moon-base-1': set relmesh:location in Pulumi.dev.yaml"],
   [

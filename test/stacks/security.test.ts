@@ -4,6 +4,7 @@
  */
 import { SYNAPSE_RUNTIME } from "../../config/runtime";
 import { runPlan, type PlanResult } from "../../stacks/plan";
+import { LANDING_MIN_RETENTION_DAYS, landingLifecycleRule } from "../../stacks/landing";
 import { MOCK_CLIENT_CONFIG } from "../../stacks/plan-mocks";
 import { devConfig, find, inputs, ofType, T } from "./harness";
 
@@ -92,10 +93,15 @@ describe("storage (lake and MGDC landing)", () => {
     expect(rule.definition.actions.baseBlob.delete.daysAfterModificationGreaterThan).toBe(30);
   });
 
-  test("the landing account keeps MGDC output only relmesh:landingRetentionDays", () => {
-    const rule = inputs(plan, T.managementPolicy, "mgdc-landing-lifecycle").policy.rules[0];
-    expect(rule.definition.filters.prefixMatch).toEqual(["mgdc/"]);
+  test("SEC-05 the landing account deletes MGDC output relmesh:landingRetentionDays after it was written, never sooner than 1 day (0 is allowed by Azure but could delete files before the run copies them)", () => {
+    const policy = inputs(plan, T.managementPolicy, "mgdc-landing-lifecycle").policy;
+    expect(policy.rules).toHaveLength(1);
+    const rule = policy.rules[0];
+    expect(rule.definition.filters).toEqual({ blobTypes: ["blockBlob"], prefixMatch: ["mgdc/"] });
     expect(rule.definition.actions.baseBlob.delete.daysAfterModificationGreaterThan).toBe(7);
+    expect(LANDING_MIN_RETENTION_DAYS).toBe(1);
+    expect(landingLifecycleRule(devConfig({ "relmesh:landingRetentionDays": 1 })).definition.actions.baseBlob.delete.daysAfterModificationGreaterThan).toBe(1);
+    expect(() => landingLifecycleRule({ ...config, landingRetentionDays: 0 })).toThrow(/at least 1 day/);
   });
 });
 
@@ -199,6 +205,33 @@ describe("Synapse", () => {
     const categories = d.logs.map((l: { category: string }) => l.category);
     expect(categories).toEqual(expect.arrayContaining(["SQLSecurityAuditEvents", "IntegrationPipelineRuns", "IntegrationActivityRuns", "IntegrationTriggerRuns"]));
     expect(d.resourceUri).toMatch(/Microsoft.Synapse\/workspaces\/relmesh-syn-/);
+  });
+
+  test("SEC-25 workspace SQL auditing (serverless included) is on with the Azure Monitor target, the default action groups and no storage key", () => {
+    const audits = ofType(plan, T.genericResource);
+    expect(audits.map((a) => a.name)).toEqual(["synapse-sql-auditing"]);
+    const a = inputs(plan, T.genericResource, "synapse-sql-auditing");
+    expect(a).toMatchObject({
+      resourceProviderNamespace: "Microsoft.Synapse",
+      parentResourcePath: `workspaces/${config.names.synapseWorkspace}`,
+      resourceType: "extendedAuditingSettings",
+      resourceName: "default",
+      apiVersion: "2021-06-01",
+      resourceGroupName: config.names.resourceGroup,
+    });
+    expect(a.properties).toEqual({
+      state: "Enabled",
+      isAzureMonitorTargetEnabled: true,
+      auditActionsAndGroups: ["SUCCESSFUL_DATABASE_AUTHENTICATION_GROUP", "FAILED_DATABASE_AUTHENTICATION_GROUP", "BATCH_COMPLETED_GROUP"],
+    });
+    expect(JSON.stringify(a)).not.toMatch(/storageEndpoint|storageAccountAccessKey/);
+  });
+
+  test("SEC-25 the only SEC-25 exception left is vulnerability assessment, not auditing", () => {
+    const e = (plan.outputs.securityExceptions as Array<{ control: string; resource: string; reason: string }>).filter((x) => x.control === "SEC-25");
+    expect(e.map((x) => x.resource)).toEqual(["synapse"]);
+    expect(e[0].reason).toMatch(/^Vulnerability assessment/);
+    expect(e[0].reason).not.toMatch(/no workspace auditing-policy resource/);
   });
 
   test("SEC-27 the Spark pool runs the pinned 3.5 runtime with autoscale and auto-pause", () => {
