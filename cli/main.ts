@@ -27,6 +27,10 @@ const commands: Record<string, Command> = {
     summary: "run the Pulumi program offline under mocks and list every resource",
     run: async (argv) => (require("./plan") as typeof import("./plan")).planCommand(argv),
   },
+  preflight: {
+    summary: "before pulumi up: check the target subscription (providers, roles, Graph permissions, region, names)",
+    run: async (argv) => (require("./preflight") as typeof import("./preflight")).preflightCommand(argv),
+  },
   synth: {
     summary: "write every generated Synapse artifact, the SQL and the data-access report for review",
     run: async (argv) => (require("./synth") as typeof import("./synth")).synthCommand(argv),

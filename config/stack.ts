@@ -466,8 +466,8 @@ export function validateConfig(raw: Record<string, unknown>, opts: ValidateOptio
   };
 }
 
-/** Reads `Pulumi.<stack>.yaml` under `rootDir` and validates its `config:` map. */
-export function loadStackConfig(stack = "dev", rootDir = REPO_ROOT): RelmeshConfig {
+/** The raw `config:` map of `Pulumi.<stack>.yaml` under `rootDir`, unvalidated. */
+export function readStackConfigFile(stack = "dev", rootDir = REPO_ROOT): Record<string, unknown> {
   const file = join(rootDir, `Pulumi.${stack}.yaml`);
   if (!existsSync(file)) {
     throw new ConfigError(`stack config ${file} does not exist: create Pulumi.${stack}.yaml (copy Pulumi.dev.yaml) or pass another --stack`);
@@ -482,7 +482,15 @@ export function loadStackConfig(stack = "dev", rootDir = REPO_ROOT): RelmeshConf
   if (map !== undefined && (typeof map !== "object" || map === null || Array.isArray(map))) {
     throw new ConfigError(`Pulumi.${stack}.yaml 'config' must be a map of relmesh: keys: fix the file's config: section`);
   }
-  return validateConfig((map ?? {}) as Record<string, unknown>, { stack, rootDir });
+  return (map ?? {}) as Record<string, unknown>;
+}
+
+/**
+ * Reads `Pulumi.<stack>.yaml` under `rootDir` and validates its `config:` map. `subscriptionId` is
+ * the deploying subscription when known (it is part of the global-name suffix, as at `pulumi up`).
+ */
+export function loadStackConfig(stack = "dev", rootDir = REPO_ROOT, subscriptionId?: string): RelmeshConfig {
+  return validateConfig(readStackConfigFile(stack, rootDir), { stack, rootDir, ...(subscriptionId ? { subscriptionId } : {}) });
 }
 
 /** The raw config a fresh clone's Pulumi.dev.yaml holds, for tests and docs. */
