@@ -47,9 +47,20 @@ export interface ExecutionReport {
 /**
  * SQL error numbers worth retrying: the serverless pool or its database is busy, moving or waking up.
  * 4060 is included because a database created a moment ago may not accept logins yet.
+ *
+ * Three more are transient only because the publisher runs right after the deploy that causes them;
+ * the attempts bound how long they are waited for (default 6 tries, ~1 min), so a rule or role that
+ * really is missing still fails, with the error number in the message:
+ * - 40615 "Client with IP address … is not allowed to access the server": the firewall rule admitting
+ *   the deployer was just created, and the service says a new rule may take up to five minutes to
+ *   take effect (https://learn.microsoft.com/azure/azure-sql/database/troubleshoot-common-errors-issues).
+ * - 13807 "Content of directory on path … cannot be listed" and 16561 "External table … is not
+ *   accessible": the workspace identity's Storage Blob Data role on the lake was assigned moments ago
+ *   and has not reached storage yet (REL-17); the serverless troubleshooting guide names missing storage
+ *   permissions as their cause (https://learn.microsoft.com/azure/synapse-analytics/sql/resources-self-help-sql-on-demand).
  */
 export const TRANSIENT_SQL_ERRORS: ReadonlySet<number> = new Set([
-  233, 4060, 4221, 10053, 10054, 10060, 10928, 10929, 40143, 40197, 40501, 40540, 40613, 42108, 42109, 49918, 49919, 49920,
+  233, 4060, 4221, 10053, 10054, 10060, 10928, 10929, 13807, 16561, 40143, 40197, 40501, 40540, 40613, 40615, 42108, 42109, 49918, 49919, 49920,
 ]);
 const TRANSIENT_CODES: ReadonlySet<string> = new Set(["ESOCKET", "ETIMEOUT", "ECONNRESET", "ECONNREFUSED", "ECLOSE", "EPIPE"]);
 
@@ -122,6 +133,13 @@ export async function executeSqlScripts(scripts: readonly SqlScript[], options: 
   return report;
 }
 
+/*
+ * One retry helper? stacks/publish/retry.ts has `withRetries` for the HTTP publisher. This loop stays
+ * separate on purpose: sql/ must not import stacks/ (the SQL layer is also used by `relmesh synth` and
+ * the tests without the Pulumi program), and this loop differs in what a retry means here: a fresh
+ * connection, SQL error numbers instead of HTTP statuses, jittered backoff and an injectable sleep.
+ * Sharing it would mean moving the helper to a neutral folder both import, a restructuring left for later.
+ */
 function backoff(attempt: number, base: number, max: number): number {
   const exp = Math.min(max, base * 2 ** (attempt - 1));
   return Math.round(exp / 2 + Math.random() * (exp / 2));

@@ -72,6 +72,26 @@ describe("executeSqlScripts", () => {
     expect(server.log.filter((e) => e.sql === "A1")).toHaveLength(3);
   });
 
+  test.each([
+    [40615, "Cannot open server requested by the login. Client with IP address is not allowed to access the server."],
+    [13807, "Content of directory on path cannot be listed."],
+    [16561, "External table is not accessible because content of directory cannot be listed."],
+  ])("retries SQL error %i while firewall rules or lake RBAC propagate, then goes on", async (number, message) => {
+    const server = fakeServer({ V1: [sqlError(number, message), sqlError(number, message)] });
+    const report = await executeSqlScripts(scripts, { ...quiet, factory: server.factory });
+    expect(report.retries).toBe(2);
+    expect(server.log.filter((e) => e.sql === "V1")).toHaveLength(3);
+    expect(server.log.map((e) => e.sql)).toContain("V3");
+  });
+
+  test.each([40615, 13807, 16561])("gives up on SQL error %i after the bounded attempts, naming the error number", async (number) => {
+    const server = fakeServer({ A1: [1, 2, 3, 4].map(() => sqlError(number, "still not allowed")) });
+    await expect(executeSqlScripts(scripts, { ...quiet, factory: server.factory, attempts: 4 })).rejects.toThrow(
+      `SQL script 02-lake-access.sql batch 1/2 on database db failed after 4 attempts on transient errors, last: error ${number}: still not allowed`,
+    );
+    expect(server.log.filter((e) => e.sql === "A1")).toHaveLength(4);
+  });
+
   test("retries a connection that fails to open or is reset", async () => {
     const reset = Object.assign(new Error("read ECONNRESET"), { code: "ESOCKET" });
     const server = fakeServer({ M1: [Object.assign(new Error("socket hang up"), { code: "ECONNRESET" })] }, [reset]);
