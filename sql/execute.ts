@@ -10,6 +10,8 @@ import type { SqlScript } from "../synapse-artifacts/model";
 /** One open connection to one database. */
 export interface SqlConnection {
   execBatch(sql: string): Promise<void>;
+  /** Rows of a read-only query, by column name (`pulumi refresh` reads the catalog with it). */
+  query(sql: string): Promise<Array<Record<string, unknown>>>;
   close(): Promise<void>;
 }
 

@@ -10,6 +10,7 @@ import { DefaultAzureCredential } from "@azure/identity";
 import { AccessControlClient } from "@azure/synapse-access-control";
 import type { Artifact, SqlScript } from "../../synapse-artifacts/model";
 import { executeSqlScripts } from "../../sql/execute";
+import { updateScripts } from "../../sql/objects";
 import { tediousConnectionFactory } from "../../sql/tedious";
 import { artifactsApi, createArtifactsClient, DEFAULT_PIPELINE_RETRY } from "./client";
 import { contentHash } from "./hash";
@@ -71,9 +72,10 @@ export function sqlLayerHash(scripts: SqlScript[], server: string): string {
  * The factory is passed explicitly: executeSqlScripts' default loads ./tedious with a relative
  * dynamic import, which the serialized provider cannot resolve from Pulumi's provider host.
  */
-async function runSql(p: SqlLayerProps): Promise<void> {
+async function runSql(p: SqlLayerProps, previous?: SqlScript[]): Promise<void> {
   const credential = new DefaultAzureCredential();
-  await executeSqlScripts(p.scripts, { server: p.server, credential, factory: tediousConnectionFactory(p.server, credential), log });
+  // Objects of views or scripts that left the code are dropped first (sql/objects.ts), then every script reruns.
+  await executeSqlScripts(updateScripts(previous, p.scripts), { server: p.server, credential, factory: tediousConnectionFactory(p.server, credential), log });
 }
 
 export const sqlLayerProvider: pulumi.dynamic.ResourceProvider<SqlLayerProps, SqlLayerProps> = {
@@ -84,8 +86,8 @@ export const sqlLayerProvider: pulumi.dynamic.ResourceProvider<SqlLayerProps, Sq
   async diff(_id, olds, news) {
     return { changes: olds.hash !== news.hash || olds.server !== news.server, replaces: olds.server !== news.server ? ["server"] : [] };
   },
-  async update(_id, _olds, news) {
-    await runSql(news);
+  async update(_id, olds, news) {
+    await runSql(news, olds.scripts);
     return { outs: news };
   },
   // Nothing to undo: the serving database lives in the workspace and goes with it. Dropping it on

@@ -28,6 +28,7 @@ function fakeServer(failures: Record<string, Error[]> = {}, connectFailures: Err
         const error = failures[sql]?.shift();
         if (error) throw error;
       },
+      query: async () => [],
       close: async () => {
         closed.push(id);
       },
@@ -163,7 +164,7 @@ describe("the tedious connection factory", () => {
   /** Just enough of tedious' Connection for the adapter. */
   class FakeConnection extends EventEmitter {
     batches: string[] = [];
-    constructor(private readonly loginError?: { number: number; message: string }, private readonly fail?: Error) {
+    constructor(private readonly loginError?: { number: number; message: string }, private readonly fail?: Error, private readonly rows: Array<Record<string, unknown>> = []) {
       super();
     }
     connect(callback: (error?: Error) => void) {
@@ -173,9 +174,12 @@ describe("the tedious connection factory", () => {
       }
       callback();
     }
-    execSqlBatch(request: { sqlTextOrProcedure: string; callback: (error?: Error) => void }) {
+    execSqlBatch(request: EventEmitter & { sqlTextOrProcedure: string; callback: (error?: Error) => void }) {
       this.batches.push(request.sqlTextOrProcedure);
-      setImmediate(() => request.callback(this.fail));
+      setImmediate(() => {
+        for (const row of this.rows) request.emit("row", Object.entries(row).map(([colName, value]) => ({ metadata: { colName }, value })));
+        request.callback(this.fail);
+      });
     }
     close() {
       setImmediate(() => this.emit("end"));
@@ -196,6 +200,12 @@ describe("the tedious connection factory", () => {
     const error = await factory("db").catch((e: unknown) => e);
     expect(error).toMatchObject({ number: 40613, code: "ELOGIN" });
     expect(isTransientSqlError(error)).toBe(true);
+  });
+
+  test("returns the rows of a query by column name", async () => {
+    const fake = new FakeConnection(undefined, undefined, [{ kind: "view", name: "pair_scores" }, { kind: "schema", name: "relmesh" }]);
+    const connection = await tediousConnectionFactory("s", credential, () => fake as unknown as ConnectionLike)("db");
+    expect(await connection.query("SELECT kind, name FROM x")).toEqual([{ kind: "view", name: "pair_scores" }, { kind: "schema", name: "relmesh" }]);
   });
 
   test("passes a request error through", async () => {
