@@ -3,7 +3,7 @@
  * last successful publish left there. No I/O; tested without a server.
  */
 import { PUBLISH_ORDER, type Artifact, type ArtifactKind } from "../../synapse-artifacts/model";
-import { contentHash } from "./hash";
+import { contentHash, projectOnto, sameContent } from "./hash";
 
 /** One artifact as the publisher last left it in the workspace. */
 export interface PublishedArtifact {
@@ -83,4 +83,25 @@ export function planPublish(desired: Artifact[], current: PublishedArtifact[]): 
 /** One line per operation, for logs and the Pulumi diff message. Pure. */
 export function describeOperation(o: Operation): string {
   return o.op === "put" ? `${o.reason} ${o.kind} ${o.name}` : o.op === "delete" ? `delete ${o.kind} ${o.name}` : `${o.op === "stopTrigger" ? "stop" : "start"} trigger ${o.name}`;
+}
+
+/**
+ * The published state as the workspace has it now (`pulumi refresh`): `fetched` maps kind/name to
+ * the body read back, or undefined when the artifact is gone. An artifact that still holds what was
+ * sent (and, for a trigger, still runs) keeps its recorded hash; a changed one, or a trigger stopped
+ * by hand, gets the hash of what the workspace has instead, so planPublish updates it; a deleted one
+ * is left out, so planPublish creates it. Artifacts not in `fetched` are kept as recorded. Pure.
+ */
+export function observedState(published: PublishedArtifact[], sent: Artifact[], fetched: ReadonlyMap<string, unknown>): PublishedArtifact[] {
+  const bodies = new Map(sent.map((a) => [key(a.kind, a.name), a.body as unknown]));
+  return published.flatMap((p) => {
+    const k = key(p.kind, p.name);
+    if (!fetched.has(k) || !bodies.has(k)) return [p];
+    const got = fetched.get(k);
+    if (got === undefined) return [];
+    const runtimeState = p.kind === "trigger" ? (got as { properties?: { runtimeState?: string } }).properties?.runtimeState : undefined;
+    if (sameContent(got, bodies.get(k)) && runtimeState !== "Stopped") return [p];
+    // Hash of a wrapper, not of a body: it can never equal a body's hash, even when only the runtime state drifted.
+    return [{ ...p, hash: contentHash({ inWorkspace: projectOnto(got, bodies.get(k)), runtimeState: runtimeState ?? null }) }];
+  });
 }

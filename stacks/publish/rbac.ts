@@ -116,3 +116,28 @@ export async function removeSynapseRoles(api: RoleApi, assignments: SynapseRoleA
     }, retry);
   }
 }
+
+type ListApi = Pick<AccessControlClient["roleAssignments"], "listRoleAssignments">;
+
+/**
+ * The assignments that exist now (`pulumi refresh`), in the given order. Listed by role, principal
+ * and scope rather than fetched by id: an equal assignment made by hand or by workspace creation has
+ * another id (it made ours answer 409) and grants the same. Only GETs.
+ */
+export async function presentSynapseRoles(api: ListApi, assignments: SynapseRoleAssignment[], retry?: RetryOptions, log?: (l: string) => void): Promise<SynapseRoleAssignment[]> {
+  const present: SynapseRoleAssignment[] = [];
+  for (const a of assignments) {
+    const found = await withRetries(
+      `read ${a.role} of ${a.principalId}`,
+      async () => {
+        const list = await api.listRoleAssignments({ roleId: a.roleId, principalId: a.principalId, scope: a.scope });
+        // The filters are the service's; checked again so a service ignoring one cannot fake a match.
+        return (list.value ?? []).some((r) => r.roleDefinitionId === a.roleId && r.principalId === a.principalId && r.scope === a.scope);
+      },
+      retry,
+      log,
+    );
+    if (found) present.push(a);
+  }
+  return present;
+}

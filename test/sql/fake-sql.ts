@@ -20,20 +20,22 @@ export function fakeSql(opts: { failQueries?: Error[] } = {}) {
   const queries: Array<{ database: string; sql: string }> = [];
   const unq = (n: string) => n.replace(/]]/g, "]");
 
+  /** Every CREATE and DROP in the batch, in text order (IF conditions are not evaluated: a guarded DROP before its CREATE nets out). */
   const apply = (database: string, sql: string) => {
+    const statements: Array<{ at: number; add: boolean; kind: string; name: string }> = [];
     for (const [word, kind] of KINDS) {
       const create = new RegExp(String.raw`\bCREATE\s+(?:OR\s+ALTER\s+)?${word.replace(/ /g, String.raw`\s+`)}\s+${NAME}(?:\.${NAME})?`, "gi");
       const drop = new RegExp(String.raw`\bDROP\s+${word.replace(/ /g, String.raw`\s+`)}\s+(?:IF\s+EXISTS\s+)?${NAME}(?:\.${NAME})?`, "gi");
       for (const [re, add] of [[create, true], [drop, false]] as const) {
-        for (const m of sql.matchAll(re)) {
-          const name = m[2] !== undefined ? `${unq(m[1])}.${unq(m[2])}` : unq(m[1]);
-          if (kind === "database") {
-            if (add) catalog.set(name, catalog.get(name) ?? new Set());
-            else catalog.delete(name);
-            catalog.get("master")![add ? "add" : "delete"](`database ${name}`);
-          } else catalog.get(database)?.[add ? "add" : "delete"](`${kind} ${name}`);
-        }
+        for (const m of sql.matchAll(re)) statements.push({ at: m.index!, add, kind, name: m[2] !== undefined ? `${unq(m[1])}.${unq(m[2])}` : unq(m[1]) });
       }
+    }
+    for (const { add, kind, name } of statements.sort((a, b) => a.at - b.at)) {
+      if (kind === "database") {
+        if (add) catalog.set(name, catalog.get(name) ?? new Set());
+        else catalog.delete(name);
+        catalog.get("master")![add ? "add" : "delete"](`database ${name}`);
+      } else catalog.get(database)?.[add ? "add" : "delete"](`${kind} ${name}`);
     }
   };
 
