@@ -42,15 +42,26 @@ export async function planCommand(argv: string[]): Promise<number> {
   process.stdout.write = toStderr;
   console.log = (...a: unknown[]) => console.error(...a);
   let output: string;
+  let paths: string;
+  let ok: boolean;
   try {
     const { runPlan, planJson, planTable } = require("../stacks/plan") as typeof import("../stacks/plan");
+    const { checkDataPaths, formatDataPaths } = require("../stacks/datapath/check") as typeof import("../stacks/datapath/check");
+    const { readArtifactInputs, synapseArtifacts } = require("../synapse-artifacts") as typeof import("../synapse-artifacts");
     const plan = await runPlan(config);
-    output = args.flags.has("json") ? planJson(plan) : planTable(plan);
+    const report = checkDataPaths(plan.resources, synapseArtifacts(readArtifactInputs(config)), config);
+    ok = report.ok;
+    const firstRun = plan.outputs.firstRun as { message?: string } | undefined;
+    paths = `\n== run-time paths (data-path model, docs/network-design.md) ==\n${formatDataPaths(report)}${firstRun?.message ? `\n== first run ==\n  ${firstRun.message}\n` : ""}`;
+    output = args.flags.has("json") ? planJson(plan) : planTable(plan) + paths;
     process.stderr.write(`relmesh plan: ${plan.resources.filter((r) => r.custom).length} resources\n`);
   } finally {
     process.stdout.write = write;
     console.log = log;
   }
   process.stdout.write(output);
-  return 0;
+  // --json keeps stdout for the one document; the paths still reach the reader.
+  if (args.flags.has("json")) process.stderr.write(paths);
+  if (!ok) process.stderr.write("relmesh plan: a run-time path is blocked or something no path needs is open (see above)\n");
+  return ok ? 0 : 1;
 }

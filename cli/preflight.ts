@@ -41,6 +41,13 @@ export interface PreflightReport {
   results: CheckResult[];
 }
 
+/** The data-path model over the offline plan: it needs no credentials, so it always runs. */
+async function dataPathChecks(config: import("../config/stack").RelmeshConfig): Promise<CheckResult[]> {
+  const { dataPathReportFor } = require("../stacks/datapath/check") as typeof import("../stacks/datapath/check");
+  const { dataPathResults } = require("../stacks/preflight/datapath") as typeof import("../stacks/preflight/datapath");
+  return dataPathResults(await dataPathReportFor(config));
+}
+
 const SYMBOL = { pass: "✓", fail: "✗", skipped: "–" } as const;
 
 /** The human table: one row per check, the fix under each failure, and a summary line. Pure. */
@@ -126,7 +133,7 @@ export async function preflightCommand(argv: string[], deps: PreflightDeps = {})
       facts = await readAzureFacts(connection.session, config, subscriptionId);
     }
   }
-  const extra = deps.extraResults ? await deps.extraResults(config) : [];
+  const extra = await (deps.extraResults ?? dataPathChecks)(config);
   const results = runChecks(config, facts, extra);
   const report: PreflightReport = { stack, subscriptionId, ok: !blocks(results), results };
   out(args.json ? `${JSON.stringify(report, null, 2)}\n` : preflightTable(report));

@@ -65,7 +65,7 @@ export const MGDC_SECRET_NAME = "mgdc-sp-secret";
 export const CONFIG_KEYS = [
   "location", "namePrefix", "nameSuffix", "tags",
   "lakeSku", "rawRetentionDays", "softDeleteRetentionDays", "landingRetentionDays",
-  "mgdcEnabled", "mgdcAppOwnerObjectIds", "allowedGroupObjectIds", "allowedGroupName", "mgdcSecretLifetimeDays", "mgdcApprovedFingerprint",
+  "mgdcEnabled", "mgdcAppOwnerObjectIds", "allowedGroupObjectIds", "allowedGroupName", "allowedGroupOwnerObjectIds", "mgdcSecretLifetimeDays", "mgdcApprovedFingerprint",
   "adminGroupObjectId", "adminGroupName", "sqlReadersGroupObjectId", "deployerIpAddress", "firewallRules", "keyVaultAllowedCidrs",
   "managedVirtualNetwork", "sparkPool", "sparkSession", "dedicatedSqlPool",
   "logRetentionDays", "alertEmails", "budgetAmount", "budgetThresholds", "budgetStartDate", "budgetContactEmails", "lockResources",

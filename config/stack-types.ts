@@ -127,6 +127,11 @@ export interface RelmeshConfig {
   allowedGroupObjectIds: string[];
   /** Display name of the group the program creates when `allowedGroupObjectIds` is empty. @default - `<prefix>-mgdc-allowed-users` */
   allowedGroupName: string;
+  /**
+   * Owners of the allowed-mailboxes group the program creates: who may change whose mail MGDC reads.
+   * Never an owner of the MGDC app (separation of duties). Required when the program creates the group.
+   */
+  allowedGroupOwnerObjectIds: string[];
   /** Lifetime of the MGDC client secret in days (7..180); it rotates halfway through. @default - 90 */
   mgdcSecretLifetimeDays: number;
   /**

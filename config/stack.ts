@@ -346,6 +346,15 @@ export function validateConfig(raw: Record<string, unknown>, opts: ValidateOptio
   }
   const allowedGroupObjectIds = guidList(r, "allowedGroupObjectIds", 10);
   const allowedGroupName = r.string("allowedGroupName", `${namePrefix}-mgdc-allowed-users`);
+  // Separation of duties: whoever owns the MGDC app must not also decide whose mail it reads.
+  const allowedGroupOwnerObjectIds = guidList(r, "allowedGroupOwnerObjectIds", 5);
+  if (mgdcEnabled && allowedGroupObjectIds.length === 0 && allowedGroupOwnerObjectIds.length === 0) {
+    r.fail("allowedGroupOwnerObjectIds", "at least one object id of who may change the allowed-mailboxes group the program creates", [], `set relmesh:allowedGroupOwnerObjectIds in ${file} (not an owner of the MGDC app), or name existing groups in relmesh:allowedGroupObjectIds`);
+  }
+  const overlap = allowedGroupOwnerObjectIds.filter((id) => mgdcAppOwnerObjectIds.includes(id));
+  if (overlap.length > 0) {
+    r.fail("allowedGroupOwnerObjectIds", "principals who do not own the MGDC app: an app owner who also owns the group could widen whose mail is extracted without a Global Admin", overlap, `pick other owners for the group in ${file}`);
+  }
   const mgdcSecretLifetimeDays = r.int("mgdcSecretLifetimeDays", 90, 7, 180);
   const mgdcApprovedFingerprint = r.optionalString("mgdcApprovedFingerprint");
   if (mgdcApprovedFingerprint !== undefined && !/^[0-9a-f]{64}$/.test(mgdcApprovedFingerprint)) {
@@ -435,6 +444,7 @@ export function validateConfig(raw: Record<string, unknown>, opts: ValidateOptio
     mgdcAppOwnerObjectIds,
     allowedGroupObjectIds,
     allowedGroupName,
+    allowedGroupOwnerObjectIds,
     mgdcSecretLifetimeDays,
     ...(mgdcApprovedFingerprint !== undefined ? { mgdcApprovedFingerprint } : {}),
     mgdcSecretName: MGDC_SECRET_NAME,

@@ -10,6 +10,8 @@ import type { SqlScript } from "../synapse-artifacts/model";
 /** One open connection to one database. */
 export interface SqlConnection {
   execBatch(sql: string): Promise<void>;
+  /** Rows of a read-only query, by column name (`pulumi refresh` reads the catalog with it). */
+  query(sql: string): Promise<Array<Record<string, unknown>>>;
   close(): Promise<void>;
 }
 
@@ -47,9 +49,20 @@ export interface ExecutionReport {
 /**
  * SQL error numbers worth retrying: the serverless pool or its database is busy, moving or waking up.
  * 4060 is included because a database created a moment ago may not accept logins yet.
+ *
+ * Three more are transient only because the publisher runs right after the deploy that causes them;
+ * the attempts bound how long they are waited for (default 6 tries, ~1 min), so a rule or role that
+ * really is missing still fails, with the error number in the message:
+ * - 40615 "Client with IP address … is not allowed to access the server": the firewall rule admitting
+ *   the deployer was just created, and the service says a new rule may take up to five minutes to
+ *   take effect (https://learn.microsoft.com/azure/azure-sql/database/troubleshoot-common-errors-issues).
+ * - 13807 "Content of directory on path … cannot be listed" and 16561 "External table … is not
+ *   accessible": the workspace identity's Storage Blob Data role on the lake was assigned moments ago
+ *   and has not reached storage yet (REL-17); the serverless troubleshooting guide names missing storage
+ *   permissions as their cause (https://learn.microsoft.com/azure/synapse-analytics/sql/resources-self-help-sql-on-demand).
  */
 export const TRANSIENT_SQL_ERRORS: ReadonlySet<number> = new Set([
-  233, 4060, 4221, 10053, 10054, 10060, 10928, 10929, 40143, 40197, 40501, 40540, 40613, 42108, 42109, 49918, 49919, 49920,
+  233, 4060, 4221, 10053, 10054, 10060, 10928, 10929, 13807, 16561, 40143, 40197, 40501, 40540, 40613, 40615, 42108, 42109, 49918, 49919, 49920,
 ]);
 const TRANSIENT_CODES: ReadonlySet<string> = new Set(["ESOCKET", "ETIMEOUT", "ECONNRESET", "ECONNREFUSED", "ECLOSE", "EPIPE"]);
 
@@ -72,56 +85,83 @@ export class SqlScriptError extends Error {
 
 /** Runs every batch of every script in order, one connection per run of scripts on the same database. */
 export async function executeSqlScripts(scripts: readonly SqlScript[], options: ExecuteOptions): Promise<ExecutionReport> {
-  const factory = options.factory ?? (await defaultFactory(options));
+  const runner = connectionRunner(options.factory ?? (await defaultFactory(options)), options);
+  try {
+    for (const script of scripts) {
+      for (const [index, sql] of script.batches.entries()) {
+        const where = `SQL script ${script.name} batch ${index + 1}/${script.batches.length} on database ${script.database}`;
+        await runner.step(script.database, where, (c) => c.execBatch(sql), (message, error, transient) =>
+          new SqlScriptError(transient ? message : `${message}. Batch starts: ${firstStatement(sql)}`, script.name, index + 1, error));
+        runner.report.batches += 1;
+      }
+      options.log?.(`${script.name}: ${script.batches.length} batches done on ${script.database}`);
+    }
+  } finally {
+    await runner.close();
+  }
+  return runner.report;
+}
+
+/**
+ * Rows of one read-only query on `database`, with the same retries on transient errors as the scripts.
+ * `label` names the query in errors and logs.
+ */
+export async function querySql(database: string, sql: string, label: string, options: ExecuteOptions): Promise<Array<Record<string, unknown>>> {
+  const runner = connectionRunner(options.factory ?? (await defaultFactory(options)), options);
+  try {
+    return await runner.step(database, `${label} on database ${database}`, (c) => c.query(sql), (message, error) => Object.assign(new Error(message), { cause: error }));
+  } finally {
+    await runner.close();
+  }
+}
+
+/**
+ * The retry loop of executeSqlScripts and querySql: one open connection at a time (reopened when the
+ * database changes or after any failure), each step retried on transient errors with backoff.
+ */
+function connectionRunner(factory: SqlConnectionFactory, options: ExecuteOptions) {
   const attempts = options.attempts ?? 6;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const log = options.log ?? (() => undefined);
   const report: ExecutionReport = { batches: 0, retries: 0, connections: 0 };
   let open: { database: string; connection: SqlConnection } | undefined;
-  const closeOpen = async () => {
+  const close = async () => {
     const current = open;
     open = undefined;
     // A connection that already failed may also fail to close; the next step reconnects either way.
     if (current) await current.connection.close().catch(() => undefined);
   };
-  try {
-    for (const script of scripts) {
-      for (const [index, sql] of script.batches.entries()) {
-        const where = `SQL script ${script.name} batch ${index + 1}/${script.batches.length} on database ${script.database}`;
-        for (let attempt = 1; ; attempt += 1) {
-          try {
-            if (open?.database !== script.database) {
-              await closeOpen();
-              open = { database: script.database, connection: await factory(script.database) };
-              report.connections += 1;
-            }
-            await open.connection.execBatch(sql);
-            report.batches += 1;
-            break;
-          } catch (error) {
-            await closeOpen();
-            const reason = describe(error);
-            if (!isTransientSqlError(error)) {
-              throw new SqlScriptError(`${where} failed: ${reason}. Batch starts: ${firstStatement(sql)}`, script.name, index + 1, error);
-            }
-            if (attempt >= attempts) {
-              throw new SqlScriptError(`${where} failed after ${attempts} attempts on transient errors, last: ${reason}`, script.name, index + 1, error);
-            }
-            const delay = backoff(attempt, options.baseDelayMs ?? 2000, options.maxDelayMs ?? 60000);
-            log(`${where}: transient error (${reason}); retry ${attempt}/${attempts - 1} in ${Math.round(delay / 1000)} s`);
-            report.retries += 1;
-            await sleep(delay);
-          }
+  const step = async <T>(database: string, where: string, run: (c: SqlConnection) => Promise<T>, fail: (message: string, error: unknown, transient: boolean) => Error): Promise<T> => {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        if (open?.database !== database) {
+          await close();
+          open = { database, connection: await factory(database) };
+          report.connections += 1;
         }
+        return await run(open.connection);
+      } catch (error) {
+        await close();
+        const reason = describe(error);
+        if (!isTransientSqlError(error)) throw fail(`${where} failed: ${reason}`, error, false);
+        if (attempt >= attempts) throw fail(`${where} failed after ${attempts} attempts on transient errors, last: ${reason}`, error, true);
+        const delay = backoff(attempt, options.baseDelayMs ?? 2000, options.maxDelayMs ?? 60000);
+        log(`${where}: transient error (${reason}); retry ${attempt}/${attempts - 1} in ${Math.round(delay / 1000)} s`);
+        report.retries += 1;
+        await sleep(delay);
       }
-      log(`${script.name}: ${script.batches.length} batches done on ${script.database}`);
     }
-  } finally {
-    await closeOpen();
-  }
-  return report;
+  };
+  return { step, close, report };
 }
 
+/*
+ * One retry helper? stacks/publish/retry.ts has `withRetries` for the HTTP publisher. This loop stays
+ * separate on purpose: sql/ must not import stacks/ (the SQL layer is also used by `relmesh synth` and
+ * the tests without the Pulumi program), and this loop differs in what a retry means here: a fresh
+ * connection, SQL error numbers instead of HTTP statuses, jittered backoff and an injectable sleep.
+ * Sharing it would mean moving the helper to a neutral folder both import, a restructuring left for later.
+ */
 function backoff(attempt: number, base: number, max: number): number {
   const exp = Math.min(max, base * 2 ** (attempt - 1));
   return Math.round(exp / 2 + Math.random() * (exp / 2));

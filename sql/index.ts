@@ -10,7 +10,10 @@ import { goldContract, servedColumns, type ContractTable } from "./contract";
 export { splitBatches, renderSqlFile } from "./batches";
 export { goldContract, servedColumns, compatible, contractProblems } from "./contract";
 export type { ContractColumn, ContractTable, GoldContract } from "./contract";
-export { executeSqlScripts, isTransientSqlError, SqlScriptError, TRANSIENT_SQL_ERRORS } from "./execute";
+export { executeSqlScripts, isTransientSqlError, querySql, SqlScriptError, TRANSIENT_SQL_ERRORS } from "./execute";
+export { dropScripts, dropStatement, objectKey, planDrops, sqlObjects, updateScripts } from "./objects";
+export type { SqlObject, SqlObjectKind } from "./objects";
+export { readSqlObjects } from "./catalog";
 export { tediousConnectionFactory, tediousConfig } from "./tedious";
 export type { SqlConnection, SqlConnectionFactory, ExecuteOptions, ExecutionReport } from "./execute";
 

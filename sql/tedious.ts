@@ -68,6 +68,16 @@ function adapter(connection: ConnectionLike): SqlConnection {
         if (broken) return reject(broken);
         connection.execSqlBatch(new Request(sql, (error) => (error ? reject(error) : resolve())));
       }),
+    query: (sql) =>
+      new Promise<Array<Record<string, unknown>>>((resolve, reject) => {
+        if (broken) return reject(broken);
+        const rows: Array<Record<string, unknown>> = [];
+        const request = new Request(sql, (error) => (error ? reject(error) : resolve(rows)));
+        request.on("row", (columns: Array<{ metadata: { colName: string }; value: unknown }>) => {
+          rows.push(Object.fromEntries(columns.map((c) => [c.metadata.colName, c.value])));
+        });
+        connection.execSqlBatch(request);
+      }),
     close: () =>
       new Promise<void>((resolve) => {
         if (closed) return resolve();

@@ -9,6 +9,8 @@ export interface MgdcIdentityArgs {
   config: RelmeshConfig;
   resourceGroupName: pulumi.Input<string>;
   vaultName: pulumi.Input<string>;
+  /** Object id of the identity running `pulumi up`: it owns the app so it can add and rotate its passwords. */
+  deployerObjectId: pulumi.Input<string>;
   /** Clock for the secret's rotation window (the plan passes a fixed one). */
   now: Date;
 }
@@ -29,6 +31,7 @@ export class MgdcIdentity extends pulumi.ComponentResource {
     super("relmesh:stacks:MgdcIdentity", name, {}, opts);
     const { config } = args;
     const parent = { parent: this };
+    const appOwners = pulumi.output(args.deployerObjectId).apply((deployer) => [...new Set([...config.mgdcAppOwnerObjectIds, deployer])]);
 
     this.application = new azuread.Application(
       LOGICAL.mgdcApp,
@@ -38,7 +41,9 @@ export class MgdcIdentity extends pulumi.ComponentResource {
         // Single tenant: MGDC does not read across tenants, and nobody else should sign in to it.
         signInAudience: "AzureADMyOrg",
         // MGDC requires a licensed, non-guest user as owner (docs/platform-facts.md §1.4).
-        owners: config.mgdcAppOwnerObjectIds,
+        // The deployer owns it too: a CI identity holding Application.ReadWrite.OwnedBy can add or
+        // rotate passwords only of applications it owns (azuread ApplicationPassword docs).
+        owners: appOwners,
         preventDuplicateNames: true,
       },
       parent,
@@ -46,7 +51,7 @@ export class MgdcIdentity extends pulumi.ComponentResource {
 
     this.servicePrincipal = new azuread.ServicePrincipal(
       `${LOGICAL.mgdcApp}-sp`,
-      { clientId: this.application.clientId, owners: config.mgdcAppOwnerObjectIds },
+      { clientId: this.application.clientId, owners: appOwners },
       parent,
     );
 
@@ -60,7 +65,8 @@ export class MgdcIdentity extends pulumi.ComponentResource {
           description: "Mailboxes Relationship Mesh may extract with Microsoft Graph Data Connect. Membership changes what is read; it does not invalidate the MGDC approval.",
           securityEnabled: true,
           mailEnabled: false,
-          owners: config.mgdcAppOwnerObjectIds,
+          // Separation of duties: not the app owners (config validation keeps the lists apart).
+          owners: config.allowedGroupOwnerObjectIds,
           preventDuplicateNames: true,
         },
         parent,

@@ -188,3 +188,11 @@ export function formatDataPaths(report: DataPathReport): string {
   for (const e of report.exposures) lines.push(`  ✗ open but unused: ${e.what}`, `      fix: ${e.fix}`);
   return `${lines.join("\n")}\n`;
 }
+
+/** Plans the config under mocks and runs the model over it (what `relmesh plan` and `relmesh preflight` print). */
+export async function dataPathReportFor(config: RelmeshConfig): Promise<DataPathReport> {
+  const { runPlan } = await import("../plan");
+  const { readArtifactInputs, synapseArtifacts } = await import("../../synapse-artifacts");
+  const plan = await runPlan(config);
+  return checkDataPaths(plan.resources, synapseArtifacts(readArtifactInputs(config)), config);
+}

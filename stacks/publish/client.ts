@@ -11,6 +11,8 @@ import { statusOf } from "./retry";
 /** What the publisher needs from a workspace. Every call completes the whole long-running operation. */
 export interface WorkspaceApi {
   put(kind: ArtifactKind, name: string, body: unknown, signal: AbortSignal): Promise<void>;
+  /** The artifact as the workspace has it (the SDK model, service fields included); undefined when it does not exist. */
+  get(kind: ArtifactKind, name: string, signal: AbortSignal): Promise<unknown>;
   /** Succeeds when the artifact is already gone. */
   remove(kind: ArtifactKind, name: string, signal: AbortSignal): Promise<void>;
   stopTrigger(name: string, signal: AbortSignal): Promise<void>;
@@ -91,6 +93,21 @@ export function artifactsApi(client: ArtifactsClient, options: ApiOptions = {}):
         case "notebook": return run(c.notebookOperations.beginCreateOrUpdateNotebook(name, b, o), signal);
         case "pipeline": return run(c.pipelineOperations.beginCreateOrUpdatePipeline(name, b, o), signal);
         case "trigger": return run(c.triggerOperations.beginCreateOrUpdateTrigger(name, b, o), signal);
+      }
+    },
+    async get(kind, name, signal) {
+      const o = { abortSignal: signal, requestOptions: { timeout: options.requestTimeoutMs ?? 60000 } };
+      try {
+        switch (kind) {
+          case "linkedService": return await c.linkedServiceOperations.getLinkedService(name, o);
+          case "dataset": return await c.datasetOperations.getDataset(name, o);
+          case "notebook": return await c.notebookOperations.getNotebook(name, o);
+          case "pipeline": return await c.pipelineOperations.getPipeline(name, o);
+          case "trigger": return await c.triggerOperations.getTrigger(name, o);
+        }
+      } catch (err) {
+        if (statusOf(err) === 404) return undefined;
+        throw err;
       }
     },
     async remove(kind, name, signal) {

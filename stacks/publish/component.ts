@@ -28,7 +28,7 @@ export class SynapseArtifacts extends pulumi.dynamic.Resource {
 export class SynapseSqlLayer extends pulumi.dynamic.Resource {
   constructor(name: string, args: { server: pulumi.Input<string>; scripts: SqlScript[] }, opts?: pulumi.CustomResourceOptions) {
     const hash = pulumi.output(args.server).apply((server) => sqlLayerHash(args.scripts, server));
-    super(sqlLayerProvider, name, { server: args.server, scripts: args.scripts, hash }, opts, "relmesh", "SynapseSqlLayer");
+    super(sqlLayerProvider, name, { server: args.server, scripts: args.scripts, hash, objects: undefined }, opts, "relmesh", "SynapseSqlLayer");
   }
 }
 

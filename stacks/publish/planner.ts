@@ -3,7 +3,7 @@
  * last successful publish left there. No I/O; tested without a server.
  */
 import { PUBLISH_ORDER, type Artifact, type ArtifactKind } from "../../synapse-artifacts/model";
-import { contentHash } from "./hash";
+import { contentHash, projectOnto, sameContent } from "./hash";
 
 /** One artifact as the publisher last left it in the workspace. */
 export interface PublishedArtifact {
@@ -116,4 +116,28 @@ export function describeOperation(o: Operation): string {
     case "runPipeline": return `run pipeline ${o.name} once (${o.key})`;
     default: return `${o.op === "stopTrigger" ? "stop" : "start"} trigger ${o.name}`;
   }
+}
+
+/**
+ * The published state as the workspace has it now (`pulumi refresh`): `fetched` maps kind/name to
+ * the body read back, or undefined when the artifact is gone. An artifact that still holds what was
+ * sent (and, for a trigger, still runs) keeps its recorded hash; a changed one, or a trigger stopped
+ * by hand, gets the hash of what the workspace has instead, so planPublish updates it; a deleted one
+ * is left out, so planPublish creates it. Artifacts not in `fetched` are kept as recorded. Pure.
+ */
+export function observedState(published: PublishedArtifact[], sent: Artifact[], fetched: ReadonlyMap<string, unknown>): PublishedArtifact[] {
+  const bodies = new Map(sent.map((a) => [key(a.kind, a.name), a.body as unknown]));
+  return published.flatMap((p) => {
+    const k = key(p.kind, p.name);
+    if (!fetched.has(k) || !bodies.has(k)) return [p];
+    const got = fetched.get(k);
+    if (got === undefined) return [];
+    // A trigger started or stopped by hand is run-state drift, not content drift: planPublish starts
+    // or stops it to match the schedule without putting it again.
+    const runtimeState = p.kind === "trigger" ? (got as { properties?: { runtimeState?: string } }).properties?.runtimeState : undefined;
+    const observed = runtimeState ? { ...p, started: runtimeState === "Started" } : p;
+    if (sameContent(got, bodies.get(k))) return [observed];
+    // Hash of a wrapper, not of a body: it can never equal a body's hash.
+    return [{ ...observed, hash: contentHash({ inWorkspace: projectOnto(got, bodies.get(k)) }) }];
+  });
 }

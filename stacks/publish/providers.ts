@@ -10,12 +10,14 @@ import { DefaultAzureCredential } from "@azure/identity";
 import { AccessControlClient } from "@azure/synapse-access-control";
 import type { Artifact, SqlScript } from "../../synapse-artifacts/model";
 import { executeSqlScripts } from "../../sql/execute";
+import { readSqlObjects } from "../../sql/catalog";
+import { objectKey, sqlObjects, updateScripts } from "../../sql/objects";
 import { tediousConnectionFactory } from "../../sql/tedious";
 import { artifactsApi, createArtifactsClient, DEFAULT_PIPELINE_RETRY } from "./client";
 import { contentHash } from "./hash";
 import { planPublish, type PublishedArtifact, type ScheduleIntent } from "./planner";
-import { publishArtifacts, unpublishArtifacts } from "./publish";
-import { assignSynapseRoles, principalTypeFromToken, removeSynapseRoles, synapseRoleAssignments, type RbacPrincipals, type SynapseRoleAssignment } from "./rbac";
+import { publishArtifacts, readPublished, unpublishArtifacts } from "./publish";
+import { assertSameDeployer, assignSynapseRoles, presentSynapseRoles, principalTypeFromToken, removeSynapseRoles, synapseRoleAssignments, type RbacPrincipals, type SynapseRoleAssignment } from "./rbac";
 
 // ---- SynapseArtifacts ------------------------------------------------------------------------
 
@@ -41,6 +43,12 @@ export const artifactsProvider: pulumi.dynamic.ResourceProvider<ArtifactsProps, 
   async create(inputs) {
     const { state, runsDone } = await publishArtifacts(workspaceApi(inputs.endpoint), inputs.artifacts, [], { log, schedule: inputs.schedule });
     return { id: `artifacts@${new URL(inputs.endpoint).host}`, outs: { ...inputs, published: state, runsDone } };
+  },
+  // `pulumi refresh`: `published` as the workspace has it, so the next diff/update repairs drift.
+  async read(id, props) {
+    if (!props?.published?.length) return { id, props };
+    const published = await readPublished(workspaceApi(props.endpoint), props.artifacts ?? [], props.published, { log });
+    return { id, props: { ...props, published } };
   },
   async diff(_id, olds, news) {
     // Another workspace is a replacement: publish there, then unpublish from the old one.
@@ -75,22 +83,43 @@ export function sqlLayerHash(scripts: SqlScript[], server: string): string {
  * The factory is passed explicitly: executeSqlScripts' default loads ./tedious with a relative
  * dynamic import, which the serialized provider cannot resolve from Pulumi's provider host.
  */
-async function runSql(p: SqlLayerProps): Promise<void> {
+async function runSql(p: SqlLayerProps, previous?: SqlScript[]): Promise<void> {
   const credential = new DefaultAzureCredential();
-  await executeSqlScripts(p.scripts, { server: p.server, credential, factory: tediousConnectionFactory(p.server, credential), log });
+  // Objects of views or scripts that left the code are dropped first (sql/objects.ts), then every script reruns.
+  await executeSqlScripts(updateScripts(previous, p.scripts), { server: p.server, credential, factory: tediousConnectionFactory(p.server, credential), log });
 }
 
-export const sqlLayerProvider: pulumi.dynamic.ResourceProvider<SqlLayerProps, SqlLayerProps> = {
+export interface SqlLayerState extends SqlLayerProps {
+  /**
+   * Keys (sql/objects.ts) of the objects the scripts create that exist: all of them after create or
+   * update; after `pulumi refresh`, those the server still has. Absent in states from before refresh was read.
+   */
+  objects?: string[];
+}
+
+const expectedObjects = (scripts: SqlScript[] | undefined) => sqlObjects(scripts).map(objectKey);
+
+export const sqlLayerProvider: pulumi.dynamic.ResourceProvider<SqlLayerProps, SqlLayerState> = {
   async create(inputs) {
     await runSql(inputs);
-    return { id: `sql@${inputs.server}`, outs: inputs };
+    return { id: `sql@${inputs.server}`, outs: { ...inputs, objects: expectedObjects(inputs.scripts) } };
+  },
+  // `pulumi refresh`: which objects are still there (read-only catalog queries, sql/catalog.ts).
+  async read(id, props) {
+    if (!props || expectedObjects(props.scripts).length === 0) return { id, props };
+    const credential = new DefaultAzureCredential();
+    const objects = await readSqlObjects(props.scripts, { server: props.server, credential, factory: tediousConnectionFactory(props.server, credential), log });
+    return { id, props: { ...props, objects } };
   },
   async diff(_id, olds, news) {
-    return { changes: olds.hash !== news.hash || olds.server !== news.server, replaces: olds.server !== news.server ? ["server"] : [] };
+    // An object the previous scripts created and refresh did not find (a view dropped by hand) is
+    // drift: the update reruns the scripts, every batch of which recreates what is missing.
+    const drifted = olds.objects !== undefined && expectedObjects(olds.scripts).some((k) => !olds.objects!.includes(k));
+    return { changes: olds.hash !== news.hash || olds.server !== news.server || drifted, replaces: olds.server !== news.server ? ["server"] : [] };
   },
-  async update(_id, _olds, news) {
-    await runSql(news);
-    return { outs: news };
+  async update(_id, olds, news) {
+    await runSql(news, olds.scripts);
+    return { outs: { ...news, objects: expectedObjects(news.scripts) } };
   },
   // Nothing to undo: the serving database lives in the workspace and goes with it. Dropping it on
   // a mere removal of this resource would cut Power BI off without a deliberate step.
@@ -108,26 +137,38 @@ export interface RbacState extends RbacProps {
   created: string[];
 }
 
-async function rbacClient(endpoint: string) {
+async function rbacClient(endpoint: string, deployerObjectId: string) {
   const credential = new DefaultAzureCredential();
   const token = await credential.getToken("https://dev.azuresynapse.net/.default");
+  // Every data-plane resource depends on this one, so one check here covers the publisher, the
+  // private endpoints and the SQL executor (all sign in the same way).
+  assertSameDeployer(token.token, deployerObjectId);
   return { roles: new AccessControlClient(credential, endpoint, { retryOptions: DEFAULT_PIPELINE_RETRY }).roleAssignments, deployerType: principalTypeFromToken(token.token) };
 }
 
 export const rbacProvider: pulumi.dynamic.ResourceProvider<RbacProps, RbacState> = {
   async create(inputs) {
-    const { roles, deployerType } = await rbacClient(inputs.endpoint);
+    const { roles, deployerType } = await rbacClient(inputs.endpoint, inputs.deployerObjectId);
     const assignments = synapseRoleAssignments({ ...inputs, deployerType });
     const created = await assignSynapseRoles(roles, assignments, undefined, log);
     return { id: `rbac@${new URL(inputs.endpoint).host}`, outs: { ...inputs, assignments, created } };
   },
+  // `pulumi refresh`: `assignments` keeps only those the workspace still has (listed, only GETs).
+  async read(id, props) {
+    if (!props?.assignments?.length) return { id, props };
+    const roles = new AccessControlClient(new DefaultAzureCredential(), props.endpoint, { retryOptions: DEFAULT_PIPELINE_RETRY }).roleAssignments;
+    return { id, props: { ...props, assignments: await presentSynapseRoles(roles, props.assignments, undefined, log) } };
+  },
   async diff(_id, olds, news) {
     const ids = (p: RbacProps) => synapseRoleAssignments(p).map((a) => a.id).join(",");
     if (olds.endpoint !== news.endpoint) return { changes: true, replaces: ["endpoint"] };
-    return { changes: ids(olds) !== ids(news) };
+    // An assignment refresh did not find (removed by hand) is drift: the update assigns every role again.
+    const have = new Set((olds.assignments ?? []).map((a) => a.id));
+    const drifted = olds.assignments !== undefined && synapseRoleAssignments(olds).some((a) => !have.has(a.id));
+    return { changes: ids(olds) !== ids(news) || drifted };
   },
   async update(_id, olds, news) {
-    const { roles, deployerType } = await rbacClient(news.endpoint);
+    const { roles, deployerType } = await rbacClient(news.endpoint, news.deployerObjectId);
     const assignments = synapseRoleAssignments({ ...news, deployerType });
     const keep = new Set(assignments.map((a) => a.id));
     await removeSynapseRoles(roles, (olds.assignments ?? []).filter((a) => !keep.has(a.id) && (olds.created ?? []).includes(a.id)));
@@ -136,7 +177,7 @@ export const rbacProvider: pulumi.dynamic.ResourceProvider<RbacProps, RbacState>
     return { outs: { ...news, assignments, created } };
   },
   async delete(_id, props) {
-    const { roles } = await rbacClient(props.endpoint);
+    const { roles } = await rbacClient(props.endpoint, props.deployerObjectId);
     await removeSynapseRoles(roles, (props.assignments ?? []).filter((a) => (props.created ?? []).includes(a.id)));
   },
 };

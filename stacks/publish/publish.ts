@@ -2,14 +2,14 @@
  * Runs a publish plan against a workspace, one operation at a time, in plan order.
  *
  * Which state is "current": the hashes the last successful publish recorded (the dynamic resource's
- * previous outputs), not a list call against the workspace. Reasons: the service returns bodies
- * re-shaped (ids, etags, defaults filled in), so they cannot be hashed against what we sent; and a
- * list would make the publisher delete artifacts people created in Studio. Cost: a change made by
- * hand in Studio to a published artifact is not seen until the code changes that artifact.
+ * previous outputs), not a list call against the workspace: a list would make the publisher delete
+ * artifacts people created in Studio. `pulumi refresh` corrects those hashes where the workspace
+ * drifted (readPublished): it GETs each recorded artifact and compares it with what was sent, field by
+ * field (the service returns bodies re-shaped: ids, etags, defaults filled in, see hash.ts).
  */
 import type { Artifact } from "../../synapse-artifacts/model";
 import type { WorkspaceApi } from "./client";
-import { describeOperation, planPublish, publishedState, type Operation, type PublishedArtifact, type ScheduleIntent } from "./planner";
+import { describeOperation, observedState, planPublish, publishedState, type Operation, type PublishedArtifact, type ScheduleIntent } from "./planner";
 import { withRetries, type RetryOptions } from "./retry";
 
 export interface PublishOptions {
@@ -74,4 +74,18 @@ export async function publishArtifacts(api: WorkspaceApi, desired: Artifact[], c
 /** Removes everything the publisher recorded (Pulumi delete): stop triggers, then delete in reverse order. */
 export async function unpublishArtifacts(api: WorkspaceApi, current: PublishedArtifact[], options: PublishOptions = {}): Promise<PublishResult> {
   return publishArtifacts(api, [], current, options);
+}
+
+/**
+ * What `pulumi refresh` records: `published` corrected to what the workspace holds (see observedState).
+ * Only GETs, one per recorded artifact; artifacts the state does not record are never looked at.
+ */
+export async function readPublished(api: WorkspaceApi, sent: Artifact[], published: PublishedArtifact[], options: PublishOptions = {}): Promise<PublishedArtifact[]> {
+  const timeout = options.operationTimeoutMs ?? 600000;
+  const fetched = new Map<string, unknown>();
+  for (const p of published) {
+    const body = await withRetries(`read ${p.kind} ${p.name}`, () => api.get(p.kind, p.name, AbortSignal.timeout(timeout)), options.retry, options.log);
+    fetched.set(`${p.kind}/${p.name}`, body);
+  }
+  return observedState(published, sent, fetched);
 }

@@ -75,6 +75,34 @@ export function principalTypeFromToken(token: string): PrincipalType | undefined
   }
 }
 
+/** The signed-in principal's object id (`oid` claim) of an access token. Pure; undefined when absent. */
+export function objectIdFromToken(token: string): string | undefined {
+  try {
+    const claims = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")) as { oid?: string };
+    return claims.oid;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One deployer: the publisher and the SQL executor sign in with DefaultAzureCredential, while the
+ * ARM role assignments and the Synapse Administrator grant are made for the principal Pulumi's
+ * azure-native provider reports (getClientConfig). DefaultAzureCredential does not read the
+ * provider's `azure-native:clientId`/`clientSecret` config, so the two can differ; publishing as
+ * anyone else would fail later with 403s that name no cause. Pure: throws with the fix.
+ */
+export function assertSameDeployer(token: string, deployerObjectId: string): void {
+  const signedIn = objectIdFromToken(token);
+  if (signedIn && deployerObjectId && signedIn.toLowerCase() !== deployerObjectId.toLowerCase()) {
+    throw new Error(
+      `the publisher signed in as ${signedIn}, but pulumi's azure-native provider deploys as ${deployerObjectId}: ` +
+        "use one identity for both — az login for both, or the same service principal in ARM_CLIENT_ID/ARM_CLIENT_SECRET/ARM_TENANT_ID " +
+        "(Pulumi) and AZURE_CLIENT_ID/AZURE_CLIENT_SECRET/AZURE_TENANT_ID (the publisher) — then rerun pulumi up",
+    );
+  }
+}
+
 type RoleApi = Pick<AccessControlClient["roleAssignments"], "createRoleAssignment" | "deleteRoleAssignmentById">;
 
 /**
@@ -115,4 +143,29 @@ export async function removeSynapseRoles(api: RoleApi, assignments: SynapseRoleA
       }
     }, retry);
   }
+}
+
+type ListApi = Pick<AccessControlClient["roleAssignments"], "listRoleAssignments">;
+
+/**
+ * The assignments that exist now (`pulumi refresh`), in the given order. Listed by role, principal
+ * and scope rather than fetched by id: an equal assignment made by hand or by workspace creation has
+ * another id (it made ours answer 409) and grants the same. Only GETs.
+ */
+export async function presentSynapseRoles(api: ListApi, assignments: SynapseRoleAssignment[], retry?: RetryOptions, log?: (l: string) => void): Promise<SynapseRoleAssignment[]> {
+  const present: SynapseRoleAssignment[] = [];
+  for (const a of assignments) {
+    const found = await withRetries(
+      `read ${a.role} of ${a.principalId}`,
+      async () => {
+        const list = await api.listRoleAssignments({ roleId: a.roleId, principalId: a.principalId, scope: a.scope });
+        // The filters are the service's; checked again so a service ignoring one cannot fake a match.
+        return (list.value ?? []).some((r) => r.roleDefinitionId === a.roleId && r.principalId === a.principalId && r.scope === a.scope);
+      },
+      retry,
+      log,
+    );
+    if (found) present.push(a);
+  }
+  return present;
 }

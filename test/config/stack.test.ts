@@ -69,6 +69,16 @@ const INVALID: Array<[string, Record<string, unknown>, string]> = [
     `relmesh:budgetStartDate must be the first day of the current month (${firstOfMonth(new Date())}) or later: Azure rejects a budget that starts in a past month, got '2020-01-01': remove relmesh:budgetStartDate from Pulumi.dev.yaml: the program then uses the month of the first deployment and keeps it`,
   ],
   [
+    "an allowed-mailboxes group owned by an owner of the MGDC app (separation of duties)",
+    { "relmesh:allowedGroupOwnerObjectIds": ["11111111-1111-4111-8111-111111111111"] },
+    'relmesh:allowedGroupOwnerObjectIds must be principals who do not own the MGDC app: an app owner who also owns the group could widen whose mail is extracted without a Global Admin, got ["11111111-1111-4111-8111-111111111111"]: pick other owners for the group in Pulumi.dev.yaml',
+  ],
+  [
+    "a group the program creates with nobody to own it",
+    { "relmesh:allowedGroupOwnerObjectIds": [] },
+    "relmesh:allowedGroupOwnerObjectIds must be at least one object id of who may change the allowed-mailboxes group the program creates, got []: set relmesh:allowedGroupOwnerObjectIds in Pulumi.dev.yaml (not an owner of the MGDC app), or name existing groups in relmesh:allowedGroupObjectIds",
+  ],
+  [
     "an initial load longer than one CalendarView_v0 extraction allows",
     { "relmesh:initialLoadDays": 2000 },
     "relmesh:initialLoadDays must be a whole number 0..1825, got 2000: set relmesh:initialLoadDays in Pulumi.dev.yaml",
@@ -140,6 +150,7 @@ describe("valid config", () => {
       "relmesh:deployerIpAddress": "203.0.113.10",
       "relmesh:mgdcAppOwnerObjectIds": ["11111111-1111-4111-8111-111111111111"],
       "relmesh:alertEmails": ["a@example.com"],
+      "relmesh:allowedGroupOwnerObjectIds": ["66666666-6666-4666-8666-666666666666"],
     };
     const c = validateConfig(minimal, { rootDir: ROOT });
     expect(c.firewallRules).toEqual([{ name: "deployer", startIpAddress: "203.0.113.10", endIpAddress: "203.0.113.10" }]);

@@ -112,3 +112,22 @@ def test_quarantine_keeps_the_reason_and_the_raw_text(spark, first_window):
     assert {(r["dataset"], r["reason"], r["raw"]) for r in rows} == {("BasicDataSet_v0.Message_v1", "malformed_json", "{not json")}
     # one malformed line per day folder ingested so far (the first window, and day 3 if its test ran)
     assert {"2026-11-01", "2026-11-02"} <= {r["window_date"].isoformat() for r in rows} <= {"2026-11-01", "2026-11-02", "2026-11-03"}
+
+
+def test_overlapping_calendar_windows_count_a_meeting_once(spark, ruleset, tmp_path):
+    """Calendar windows reach relmesh:calendarOverlapHours back (MGDC returns only events that start
+    and end inside a window), so a late meeting of day D is extracted by window D and again by window
+    D+1, and a meeting crossing midnight only by window D+1. Each counts once, by iCalUId."""
+    t = Tenant(tmp_path / "tenant").write_crm()
+    late = event("ann@contoso.com", [attendee("carl@fabrikam.com")], "2026-11-02T20:00:00.0000000", "2026-11-02T21:00:00.0000000", ical="late", location="HQ")
+    midnight = event("ann@contoso.com", [attendee("carl@fabrikam.com")], "2026-11-02T23:30:00.0000000", "2026-11-03T00:30:00.0000000", ical="midnight", location="HQ")
+    t.events("2026-11-02", [late])
+    t.events("2026-11-03", [{**late, "id": late["id"] + "-again"}, midnight])
+    out = tmp_path / "out"
+    run_pipeline(spark, t, out, ruleset, ("2026-11-02", "2026-11-03"), "2026-11-03", load_id="day-2")
+    second = run_pipeline(spark, t, out, ruleset, ("2026-11-03", "2026-11-04"), "2026-11-04", load_id="day-3")
+    meetings = read_table(spark, out, "silver", "interactions").filter("source = 'meeting'")
+    assert sorted((r["occurred_at"].isoformat(), r["contact_id"] is not None) for r in meetings.collect()) == [
+        ("2026-11-02T20:00:00", True), ("2026-11-02T23:30:00", True)]
+    # The second window met the late meeting again and stored nothing new for it.
+    assert second[1]["interactions"]["inserted"] == 1

@@ -34,9 +34,22 @@ test("without credentials: exit 0, every Azure check skipped with the reason, th
   });
   for (const r of report.results) {
     expect(Object.keys(r).sort()).toEqual(r.fix ? ["detail", "fix", "id", "status", "title"] : ["detail", "id", "status", "title"]);
-    if (r.id !== "azure" && r.id !== "region") expect([r.status, r.detail]).toEqual(["skipped", "no Azure credentials"]);
+    if (r.id !== "azure" && r.id !== "region" && !r.id.startsWith("datapath:")) expect([r.status, r.detail]).toEqual(["skipped", "no Azure credentials"]);
   }
   expect(report.results.find((r: { id: string }) => r.id === "region").status).toBe("pass");
+  // The data-path model needs no credentials: every run-time path of the dev config is checked, and open.
+  const paths = report.results.filter((r: { id: string }) => r.id.startsWith("datapath:"));
+  expect(paths.map((r: { id: string; status: string }) => `${r.id} ${r.status}`)).toEqual([
+    "datapath:mgdc-copy-to-landing pass",
+    "datapath:mgdc-secret-lookup pass",
+    "datapath:landing-to-lake-read pass",
+    "datapath:pipeline-write-lake pass",
+    "datapath:spark-lake pass",
+    "datapath:serverless-lake pass",
+    "datapath:publisher-dev-endpoint pass",
+    "datapath:sql-executor-serverless pass",
+    "datapath:power-bi-serverless pass",
+  ]);
 });
 
 test("data-path results passed in are appended (and a failure among them exits 1)", async () => {

@@ -2,9 +2,10 @@
  * A local HTTPS server speaking the part of the Synapse dev-endpoint API the publisher uses
  * (api-version 2020-12-01, the routes in @azure/synapse-artifacts and @azure/synapse-access-control):
  * artifact PUT/GET/DELETE, trigger start/stop, LRO polling in both styles the SDK follows, and role
- * assignments. Writes are applied only when their operation completes, so a client that does not
- * poll sees no change. Faults are injected per route. Binds 127.0.0.1 on an ephemeral port and
- * closes itself after `lifetimeMs` or `maxRequests`.
+ * assignments (PUT/GET/DELETE by id, list by role, principal and scope). Writes are applied only
+ * when their operation completes, so a client that does not poll sees no change. Faults are injected
+ * per route. Drift is injected by editing `artifacts`, `triggerState` or `roleAssignments` by hand.
+ * Binds 127.0.0.1 on an ephemeral port and closes itself after `lifetimeMs` or `maxRequests`.
  */
 import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -105,6 +106,14 @@ export async function startFakeSynapse(tls: TestCert, opts: { lifetimeMs?: numbe
       if (!ops.has(`${m[2]}:done`)) (op.apply(), ops.set(`${m[2]}:done`, op));
       return m[1] === "Statuses" ? send(res, req, 200, { status: "Succeeded" }) : send(res, req, 200, op.resource ? artifacts.get(op.resource) : undefined);
     }
+    // List, filtered like the service by roleId, principalId and scope when given.
+    if (path === "/roleAssignments" && req.method === "GET") {
+      const q = url.searchParams;
+      const value = [...roleAssignments.values()].filter(
+        (a) => (!q.get("roleId") || a.roleDefinitionId === q.get("roleId")) && (!q.get("principalId") || a.principalId === q.get("principalId")) && (!q.get("scope") || a.scope === q.get("scope")),
+      );
+      return send(res, req, 200, { count: value.length, value });
+    }
     m = /^\/roleAssignments\/([0-9a-f-]{36})$/.exec(path);
     if (m) {
       if (req.method === "GET") return roleAssignments.has(m[1]) ? send(res, req, 200, roleAssignments.get(m[1])) : error(res, req, 404, "NotFound", "no assignment");
@@ -129,7 +138,12 @@ export async function startFakeSynapse(tls: TestCert, opts: { lifetimeMs?: numbe
       const kind = COLLECTIONS[m[1] as keyof typeof COLLECTIONS];
       const name = decodeURIComponent(m[2]);
       const key = `${kind}/${name}`;
-      if (req.method === "GET") return artifacts.has(key) ? send(res, req, 200, artifacts.get(key)) : error(res, req, 404, "NotFound", `${key} not found`);
+      if (req.method === "GET") {
+        if (!artifacts.has(key)) return error(res, req, 404, "NotFound", `${key} not found`);
+        const stored = artifacts.get(key);
+        // Like the service, a trigger reports whether it runs (read-only, never part of what was sent).
+        return send(res, req, 200, kind === "trigger" ? { ...stored, properties: { ...stored.properties, runtimeState: triggerState.get(name) ?? "Stopped" } } : stored);
+      }
       // Like the service: a started trigger must be stopped before it is changed or deleted.
       if (kind === "trigger" && triggerState.get(name) === "Started") return error(res, req, 400, "TriggerEnabledCannotUpdate", `trigger ${name} is started; stop it first`);
       if (req.method === "PUT") {

@@ -1,5 +1,5 @@
 import { AccessControlClient } from "@azure/synapse-access-control";
-import { assignSynapseRoles, principalTypeFromToken, removeSynapseRoles, SYNAPSE_ROLES, synapseRoleAssignments } from "../../stacks/publish/rbac";
+import { assertSameDeployer, assignSynapseRoles, objectIdFromToken, principalTypeFromToken, removeSynapseRoles, SYNAPSE_ROLES, synapseRoleAssignments } from "../../stacks/publish/rbac";
 import { startFakeSynapse, type FakeSynapse } from "./fake-synapse";
 import { fakeCredential, makeSelfSignedCert, type TestCert } from "./tls";
 
@@ -63,5 +63,21 @@ describe("against the local HTTPS fake", () => {
     await removeSynapseRoles(client().roleAssignments, wanted.filter((a) => created.includes(a.id)), fast);
     expect(server.roleAssignments.has(wanted[0].id)).toBe(false);
     expect(server.roleAssignments.has(wanted[1].id)).toBe(true);
+  });
+});
+
+describe("one deployer identity", () => {
+  const token = (claims: Record<string, unknown>) => `x.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.y`;
+
+  test("the publisher's token must be the principal Pulumi's provider deploys as; a different one fails naming both and the fix", () => {
+    expect(() => assertSameDeployer(token({ oid: "aaaaaaaa-0000-4000-8000-000000000001" }), "AAAAAAAA-0000-4000-8000-000000000001")).not.toThrow();
+    expect(() => assertSameDeployer(token({ oid: "bbbbbbbb-0000-4000-8000-000000000002" }), "aaaaaaaa-0000-4000-8000-000000000001")).toThrow(
+      "the publisher signed in as bbbbbbbb-0000-4000-8000-000000000002, but pulumi's azure-native provider deploys as aaaaaaaa-0000-4000-8000-000000000001: use one identity for both",
+    );
+  });
+
+  test("the object id is read from the token's oid claim", () => {
+    expect(objectIdFromToken(token({ oid: "cccccccc-0000-4000-8000-000000000003", idtyp: "app" }))).toBe("cccccccc-0000-4000-8000-000000000003");
+    expect(objectIdFromToken("not-a-jwt")).toBeUndefined();
   });
 });

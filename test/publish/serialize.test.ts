@@ -11,9 +11,18 @@ beforeAll(() => {
   result = JSON.parse(execFileSync(process.execPath, ["--import", "tsx", script], { cwd: join(__dirname, "..", ".."), encoding: "utf8", timeout: 60000 }));
 });
 
-test("each provider serializes and loads with create, diff, update and delete", () => {
-  for (const p of ["artifactsProvider", "sqlLayerProvider", "rbacProvider"]) expect(result[p].methods).toEqual(["create", "diff", "update", "delete"]);
-  expect(result.privateEndpointsProvider.methods).toEqual(["create", "diff", "update", "delete", "read"]);
+test("each provider serializes and loads with create, read, diff, update and delete", () => {
+  for (const p of ["artifactsProvider", "sqlLayerProvider", "rbacProvider", "privateEndpointsProvider"]) expect(result[p].methods).toEqual(["create", "read", "diff", "update", "delete"]);
+});
+
+test("the loaded read methods run from the serialized text and return an empty state unchanged", () => {
+  expect(result.artifactsRead).toEqual({ id: "artifacts@ws", props: { endpoint: "https://ws.dev.azuresynapse.net", artifacts: [], published: [] } });
+  expect(result.rbacRead.props.assignments).toEqual([]);
+  expect(result.sqlRead).toEqual({ id: "sql@ws", props: { server: "ws-ondemand.sql.azuresynapse.net", scripts: [], hash: "h", objects: [] } });
+});
+
+test("the loaded SQL provider reports drift when a recorded view is missing", () => {
+  expect(result.sqlDrift).toEqual({ changes: true, replaces: [] });
 });
 
 test("the serialized providers require only npm packages and built-ins, never a relative path", () => {

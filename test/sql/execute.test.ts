@@ -28,6 +28,7 @@ function fakeServer(failures: Record<string, Error[]> = {}, connectFailures: Err
         const error = failures[sql]?.shift();
         if (error) throw error;
       },
+      query: async () => [],
       close: async () => {
         closed.push(id);
       },
@@ -70,6 +71,26 @@ describe("executeSqlScripts", () => {
     const report = await executeSqlScripts(scripts, { ...quiet, factory: server.factory });
     expect(report.retries).toBe(2);
     expect(server.log.filter((e) => e.sql === "A1")).toHaveLength(3);
+  });
+
+  test.each([
+    [40615, "Cannot open server requested by the login. Client with IP address is not allowed to access the server."],
+    [13807, "Content of directory on path cannot be listed."],
+    [16561, "External table is not accessible because content of directory cannot be listed."],
+  ])("retries SQL error %i while firewall rules or lake RBAC propagate, then goes on", async (number, message) => {
+    const server = fakeServer({ V1: [sqlError(number, message), sqlError(number, message)] });
+    const report = await executeSqlScripts(scripts, { ...quiet, factory: server.factory });
+    expect(report.retries).toBe(2);
+    expect(server.log.filter((e) => e.sql === "V1")).toHaveLength(3);
+    expect(server.log.map((e) => e.sql)).toContain("V3");
+  });
+
+  test.each([40615, 13807, 16561])("gives up on SQL error %i after the bounded attempts, naming the error number", async (number) => {
+    const server = fakeServer({ A1: [1, 2, 3, 4].map(() => sqlError(number, "still not allowed")) });
+    await expect(executeSqlScripts(scripts, { ...quiet, factory: server.factory, attempts: 4 })).rejects.toThrow(
+      `SQL script 02-lake-access.sql batch 1/2 on database db failed after 4 attempts on transient errors, last: error ${number}: still not allowed`,
+    );
+    expect(server.log.filter((e) => e.sql === "A1")).toHaveLength(4);
   });
 
   test("retries a connection that fails to open or is reset", async () => {
@@ -143,7 +164,7 @@ describe("the tedious connection factory", () => {
   /** Just enough of tedious' Connection for the adapter. */
   class FakeConnection extends EventEmitter {
     batches: string[] = [];
-    constructor(private readonly loginError?: { number: number; message: string }, private readonly fail?: Error) {
+    constructor(private readonly loginError?: { number: number; message: string }, private readonly fail?: Error, private readonly rows: Array<Record<string, unknown>> = []) {
       super();
     }
     connect(callback: (error?: Error) => void) {
@@ -153,9 +174,12 @@ describe("the tedious connection factory", () => {
       }
       callback();
     }
-    execSqlBatch(request: { sqlTextOrProcedure: string; callback: (error?: Error) => void }) {
+    execSqlBatch(request: EventEmitter & { sqlTextOrProcedure: string; callback: (error?: Error) => void }) {
       this.batches.push(request.sqlTextOrProcedure);
-      setImmediate(() => request.callback(this.fail));
+      setImmediate(() => {
+        for (const row of this.rows) request.emit("row", Object.entries(row).map(([colName, value]) => ({ metadata: { colName }, value })));
+        request.callback(this.fail);
+      });
     }
     close() {
       setImmediate(() => this.emit("end"));
@@ -176,6 +200,12 @@ describe("the tedious connection factory", () => {
     const error = await factory("db").catch((e: unknown) => e);
     expect(error).toMatchObject({ number: 40613, code: "ELOGIN" });
     expect(isTransientSqlError(error)).toBe(true);
+  });
+
+  test("returns the rows of a query by column name", async () => {
+    const fake = new FakeConnection(undefined, undefined, [{ kind: "view", name: "pair_scores" }, { kind: "schema", name: "relmesh" }]);
+    const connection = await tediousConnectionFactory("s", credential, () => fake as unknown as ConnectionLike)("db");
+    expect(await connection.query("SELECT kind, name FROM x")).toEqual([{ kind: "view", name: "pair_scores" }, { kind: "schema", name: "relmesh" }]);
   });
 
   test("passes a request error through", async () => {

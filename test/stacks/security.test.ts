@@ -260,12 +260,19 @@ describe("Synapse", () => {
 });
 
 describe("MGDC identity", () => {
-  test("SEC-32 the MGDC app is single-tenant, owned by the configured users and has no redirect URIs", () => {
+  test("SEC-32 the MGDC app is single-tenant, owned by the configured users and the deployer (to rotate its password), and has no redirect URIs", () => {
     const app = inputs(plan, T.application, "mgdc-app");
     expect(app.signInAudience).toBe("AzureADMyOrg");
-    expect(app.owners).toEqual(config.mgdcAppOwnerObjectIds);
+    expect(app.owners).toEqual([...config.mgdcAppOwnerObjectIds, MOCK_CLIENT_CONFIG.objectId]);
+    expect(inputs(plan, T.servicePrincipal, "mgdc-app-sp").owners).toEqual(app.owners);
     expect(app.web).toBeUndefined();
     expect(app.requiredResourceAccesses).toBeUndefined();
+  });
+
+  test("the allowed-mailboxes group is owned by its configured owners, none of whom owns the MGDC app (separation of duties)", () => {
+    const group = inputs(plan, T.group, "mgdc-allowed-users");
+    expect(group.owners).toEqual(config.allowedGroupOwnerObjectIds);
+    expect(group.owners.filter((o: string) => inputs(plan, T.application, "mgdc-app").owners.includes(o))).toEqual([]);
   });
 
   test("SEC-32 the client secret ends within relmesh:mgdcSecretLifetimeDays and rotates on a schedule", () => {
