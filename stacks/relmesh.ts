@@ -187,7 +187,6 @@ export function declareRelmesh(config: RelmeshConfig, opts: CreateOptions = {}):
     sqlServerlessEndpoint: endpoint("sqlOnDemand"),
     deployerObjectId: client.objectId,
     adminGroupObjectId: config.adminGroupObjectId,
-    workspaceIdentityObjectId: syn.principalId,
     artifacts: publishedArtifacts(config, {
       tenantId: client.tenantId,
       mgdcAppClientId: mgdc ? mgdc.application.clientId : "",

@@ -126,7 +126,12 @@ export function plannedSynapseRbac(): SynapseRbacGrant[] {
       roleId: SYNAPSE_ROLE_IDS["Synapse Administrator"],
       principal: "deployer",
       principalType: "detect",
-      reason: "publishes pipelines, notebooks and SQL; the workspace creator holds it already, this makes it explicit",
+      // Administrator, not Artifact Publisher: the deployer also assigns these roles (only Synapse
+      // Administrators may), runs the serving DDL (docs/platform-facts.md §5.4) and starts the
+      // initial load and the trigger, which needs Credential User on the workspace identity's
+      // credential: Administrators hold it ("Includes Compute Operator, Linked Data Manager, and
+      // Credential User permissions on the workspace system identity credential", Synapse RBAC roles).
+      reason: "publishes artifacts, assigns Synapse roles, runs the serving-layer DDL and starts pipeline runs with the workspace credential",
     },
     {
       role: "Synapse Administrator",

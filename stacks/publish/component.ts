@@ -10,7 +10,7 @@ import { artifactsProvider, rbacProvider, sqlLayerHash, sqlLayerProvider } from 
 
 /** Synapse RBAC role assignments (data plane), see rbac.ts. */
 export class SynapseRoleAssignments extends pulumi.dynamic.Resource {
-  constructor(name: string, args: { endpoint: pulumi.Input<string>; workspaceName: string; deployerObjectId: pulumi.Input<string>; adminGroupObjectId: string; workspaceIdentityObjectId: pulumi.Input<string> }, opts?: pulumi.CustomResourceOptions) {
+  constructor(name: string, args: { endpoint: pulumi.Input<string>; workspaceName: string; deployerObjectId: pulumi.Input<string>; adminGroupObjectId: string }, opts?: pulumi.CustomResourceOptions) {
     super(rbacProvider, name, { ...args, assignments: undefined, created: undefined }, opts, "relmesh", "SynapseRoleAssignments");
   }
 }
@@ -40,7 +40,6 @@ export interface SynapsePublishArgs {
   sqlServerlessEndpoint: pulumi.Input<string>;
   deployerObjectId: pulumi.Input<string>;
   adminGroupObjectId: string;
-  workspaceIdentityObjectId: pulumi.Input<string>;
   artifacts: pulumi.Input<Artifact[]>;
   /** Whether the daily trigger runs, and the one-off initial load (stacks/first-run.ts). */
   schedule: pulumi.Input<ScheduleIntent>;
@@ -67,7 +66,6 @@ export class SynapsePublish extends pulumi.ComponentResource {
         workspaceName: args.workspaceName,
         deployerObjectId: args.deployerObjectId,
         adminGroupObjectId: args.adminGroupObjectId,
-        workspaceIdentityObjectId: args.workspaceIdentityObjectId,
       },
       { parent: this, dependsOn: args.after },
     );

@@ -3,7 +3,7 @@
  * apply over `AccessControlClient`. No ARM resource type exists for these, hence a dynamic resource.
  */
 import type { AccessControlClient } from "@azure/synapse-access-control";
-import { roleAssignmentName } from "../roles";
+import { plannedSynapseRbac, roleAssignmentName } from "../roles";
 import { statusOf, withRetries, type RetryOptions } from "./retry";
 
 /** Role ids from the service's own role-definition listing (docs/platform-facts.md §3.5). */
@@ -36,8 +36,6 @@ export interface RbacPrincipals {
   /** User on a laptop, ServicePrincipal in CI; undefined lets the service resolve it. */
   deployerType?: PrincipalType;
   adminGroupObjectId: string;
-  /** Object id of the workspace's system-assigned identity. */
-  workspaceIdentityObjectId: string;
 }
 
 /** Every Synapse role assignment the program makes, least privilege per principal. Pure. */
@@ -52,15 +50,12 @@ export function synapseRoleAssignments(p: RbacPrincipals): SynapseRoleAssignment
     scope,
     reason,
   });
-  return [
-    // Administrator, not Artifact Publisher: the deployer also assigns these roles (only Synapse
-    // Administrators may) and runs the serving DDL (serverless grants Administrators every permission, docs/platform-facts.md §5.4).
-    make("Synapse Administrator", p.deployerObjectId, p.deployerType, "publishes artifacts, assigns Synapse roles and runs the serving-layer DDL"),
-    make("Synapse Administrator", p.adminGroupObjectId, "Group", "humans administer the workspace through a group, not as individuals"),
-    // Triggered pipelines run as the workspace identity; Synapse Contributor explicitly lacks
-    // "use credentials and run pipelines", Credential User grants exactly that (docs/platform-facts.md §3.5).
-    make("Synapse Credential User", p.workspaceIdentityObjectId, "ServicePrincipal", "scheduled pipelines run as the workspace identity and use its credential"),
-  ];
+  // One list (stacks/roles.ts): what the stack reports is what the publisher assigns.
+  return plannedSynapseRbac().map((g) =>
+    g.principal === "deployer"
+      ? make(g.role, p.deployerObjectId, p.deployerType, g.reason)
+      : make(g.role, p.adminGroupObjectId, "Group", g.reason),
+  );
 }
 
 /** Principal type of the caller, read from its access token's claims (`idtyp`, `scp`). Pure; undefined when unclear. */

@@ -1,5 +1,6 @@
 import { AccessControlClient } from "@azure/synapse-access-control";
 import { assertSameDeployer, assignSynapseRoles, objectIdFromToken, principalTypeFromToken, removeSynapseRoles, SYNAPSE_ROLES, synapseRoleAssignments } from "../../stacks/publish/rbac";
+import { plannedSynapseRbac } from "../../stacks/roles";
 import { startFakeSynapse, type FakeSynapse } from "./fake-synapse";
 import { fakeCredential, makeSelfSignedCert, type TestCert } from "./tls";
 
@@ -8,21 +9,23 @@ const principals = {
   deployerObjectId: "de910e40-0000-4000-8000-00000000000c",
   deployerType: "User" as const,
   adminGroupObjectId: "a0000000-0000-4000-8000-000000000001",
-  workspaceIdentityObjectId: "b0000000-0000-4000-8000-000000000002",
 };
 
-test("the deployer and the admin group are Synapse Administrators; the workspace identity only a Credential User", () => {
+test("the deployer and the admin group are Synapse Administrators (which includes Credential User on the workspace credential); the workspace identity gets no Synapse role", () => {
   expect(synapseRoleAssignments(principals).map((a) => [a.principalId, a.role, a.scope])).toEqual([
     [principals.deployerObjectId, "Synapse Administrator", "workspaces/syn-relmesh-dev"],
     [principals.adminGroupObjectId, "Synapse Administrator", "workspaces/syn-relmesh-dev"],
-    [principals.workspaceIdentityObjectId, "Synapse Credential User", "workspaces/syn-relmesh-dev"],
   ]);
+});
+
+test("what the stack reports (plannedSynapseRbac) is exactly what the publisher assigns", () => {
+  expect(synapseRoleAssignments(principals).map((a) => [a.role, a.roleId, a.reason])).toEqual(plannedSynapseRbac().map((g) => [g.role, g.roleId, g.reason]));
 });
 
 test("assignment ids are deterministic name-based UUIDs, different per principal", () => {
   const a = synapseRoleAssignments(principals);
   expect(synapseRoleAssignments(principals).map((x) => x.id)).toEqual(a.map((x) => x.id));
-  expect(new Set(a.map((x) => x.id)).size).toBe(3);
+  expect(new Set(a.map((x) => x.id)).size).toBe(2);
   for (const x of a) expect(x.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 });
 
@@ -50,7 +53,7 @@ describe("against the local HTTPS fake", () => {
     expect(await assignSynapseRoles(client().roleAssignments, wanted, fast)).toEqual(wanted.map((a) => a.id));
     expect(await assignSynapseRoles(client().roleAssignments, wanted, fast)).toEqual([]);
     expect([...server.roleAssignments.values()].map((r) => r.roleDefinitionId).sort()).toEqual(
-      [SYNAPSE_ROLES["Synapse Administrator"], SYNAPSE_ROLES["Synapse Administrator"], SYNAPSE_ROLES["Synapse Credential User"]].sort(),
+      [SYNAPSE_ROLES["Synapse Administrator"], SYNAPSE_ROLES["Synapse Administrator"]].sort(),
     );
     expect(server.roleAssignments.get(wanted[1].id)).toMatchObject({ principalType: "Group", scope: "workspaces/syn-relmesh-dev" });
   });

@@ -30,7 +30,7 @@ async function main() {
       out.artifactsRead = await loaded.read("artifacts@ws", empty);
     }
     if (name === "rbacProvider") {
-      const state = { endpoint: "https://ws.dev.azuresynapse.net", workspaceName: "ws", deployerObjectId: "d", adminGroupObjectId: "a", workspaceIdentityObjectId: "w", assignments: [], created: [] };
+      const state = { endpoint: "https://ws.dev.azuresynapse.net", workspaceName: "ws", deployerObjectId: "d", adminGroupObjectId: "a", assignments: [], created: [] };
       out.rbacRead = await loaded.read("rbac@ws", state);
     }
     if (name === "sqlLayerProvider") {
