@@ -103,7 +103,11 @@ export interface RelmeshConfig {
   rawRetentionDays: number;
   /** Days deleted blobs and containers stay recoverable (soft delete, 7..365). @default - 14 */
   softDeleteRetentionDays: number;
-  /** Days MGDC output stays in the landing account before deletion (1..30): it is copied to the lake at once. @default - 7 */
+  /**
+   * Days MGDC output stays in the landing account before the lifecycle policy deletes it (1..30). The
+   * same pipeline run copies it to the lake at once, so the shortest safe retention is the default.
+   * @default - 1
+   */
   landingRetentionDays: number;
   /** File systems (containers) of the private lake. Fixed names, listed here for the later stages. */
   fileSystems: { raw: string; curated: string; workspace: string };

@@ -338,7 +338,7 @@ export function validateConfig(raw: Record<string, unknown>, opts: ValidateOptio
   if (!LAKE_SKUS.includes(lakeSku)) r.fail("lakeSku", `one of ${LAKE_SKUS.join(", ")}`, lakeSku);
   const rawRetentionDays = r.int("rawRetentionDays", 30, 1, 3650);
   const softDeleteRetentionDays = r.int("softDeleteRetentionDays", 14, 7, 365);
-  const landingRetentionDays = r.int("landingRetentionDays", 7, 1, 30);
+  const landingRetentionDays = r.int("landingRetentionDays", 1, 1, 30);
 
   const mgdcAppOwnerObjectIds = guidList(r, "mgdcAppOwnerObjectIds", 5);
   if (mgdcEnabled && mgdcAppOwnerObjectIds.length === 0) {

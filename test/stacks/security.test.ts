@@ -98,9 +98,9 @@ describe("storage (lake and MGDC landing)", () => {
     expect(policy.rules).toHaveLength(1);
     const rule = policy.rules[0];
     expect(rule.definition.filters).toEqual({ blobTypes: ["blockBlob"], prefixMatch: ["mgdc/"] });
-    expect(rule.definition.actions.baseBlob.delete.daysAfterModificationGreaterThan).toBe(7);
+    expect(rule.definition.actions.baseBlob.delete.daysAfterModificationGreaterThan).toBe(1);
     expect(LANDING_MIN_RETENTION_DAYS).toBe(1);
-    expect(landingLifecycleRule(devConfig({ "relmesh:landingRetentionDays": 1 })).definition.actions.baseBlob.delete.daysAfterModificationGreaterThan).toBe(1);
+    expect(landingLifecycleRule(devConfig({ "relmesh:landingRetentionDays": 7 })).definition.actions.baseBlob.delete.daysAfterModificationGreaterThan).toBe(7);
     expect(() => landingLifecycleRule({ ...config, landingRetentionDays: 0 })).toThrow(/at least 1 day/);
   });
 });
