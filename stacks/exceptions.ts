@@ -89,6 +89,16 @@ export function securityExceptions(config: RelmeshConfig): SecurityException[] {
         "rotating secret, purge protection, every access in the AuditEvent log.",
     });
   }
+  if (config.mgdcEnabled) {
+    list.push({
+      control: "SEC-32",
+      resource: "synapse-graph-owned-apps",
+      reason:
+        "The workspace identity holds Graph's Application.ReadWrite.OwnedBy and owns the MGDC app, so the scheduled rotation can add passwords to it. " +
+        "Contained: OwnedBy reaches only applications it owns (this one); it could already use the app's secret through Key Vault; new passwords " +
+        "expire after relmesh:mgdcSecretLifetimeDays; every call is in the Entra audit log.",
+    });
+  }
   if (!config.managedVirtualNetwork) {
     const why = "relmesh:managedVirtualNetwork is false (a workspace created without one; it cannot be added later)";
     list.push(

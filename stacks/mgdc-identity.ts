@@ -5,12 +5,19 @@ import type { RelmeshConfig } from "../config/stack";
 import { LOGICAL } from "./logical-names";
 import { secretSchedule } from "./mgdc-consent";
 
+/** Microsoft Graph's application (client) id, the same in every tenant. */
+export const MICROSOFT_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
+/** Graph's application permission Application.ReadWrite.OwnedBy (app role id, the same in every tenant). */
+export const GRAPH_APPLICATION_READWRITE_OWNEDBY = "18a4783c-866b-4cc7-a460-3d5e5662c884";
+
 export interface MgdcIdentityArgs {
   config: RelmeshConfig;
   resourceGroupName: pulumi.Input<string>;
   vaultName: pulumi.Input<string>;
   /** Object id of the identity running `pulumi up`: it owns the app so it can add and rotate its passwords. */
   deployerObjectId: pulumi.Input<string>;
+  /** Object id of the workspace identity, which rotates the secret on a schedule (synapse-artifacts/rotation.ts). */
+  rotatorObjectId: pulumi.Input<string>;
   /** Clock for the secret's rotation window (the plan passes a fixed one). */
   now: Date;
 }
@@ -31,7 +38,9 @@ export class MgdcIdentity extends pulumi.ComponentResource {
     super("relmesh:stacks:MgdcIdentity", name, {}, opts);
     const { config } = args;
     const parent = { parent: this };
-    const appOwners = pulumi.output(args.deployerObjectId).apply((deployer) => [...new Set([...config.mgdcAppOwnerObjectIds, deployer])]);
+    const appOwners = pulumi
+      .all([args.deployerObjectId, args.rotatorObjectId])
+      .apply(([deployer, rotator]) => [...new Set([...config.mgdcAppOwnerObjectIds, deployer, rotator])]);
 
     this.application = new azuread.Application(
       LOGICAL.mgdcApp,
@@ -87,6 +96,15 @@ export class MgdcIdentity extends pulumi.ComponentResource {
         rotateWhenChanged: { rotation: schedule.rotationKey },
       },
       { parent: this, additionalSecretOutputs: ["value"] },
+    );
+
+    // The scheduled rotation adds passwords through Graph as the workspace identity: an owner of the
+    // app (above) holding Application.ReadWrite.OwnedBy, which reaches no application it does not own.
+    const graph = azuread.getServicePrincipalOutput({ clientId: MICROSOFT_GRAPH_APP_ID }, { parent: this });
+    new azuread.AppRoleAssignment(
+      "synapse-graph-owned-apps",
+      { appRoleId: GRAPH_APPLICATION_READWRITE_OWNEDBY, principalObjectId: args.rotatorObjectId, resourceObjectId: graph.objectId },
+      parent,
     );
 
     this.secretName = config.mgdcSecretName;

@@ -128,6 +128,9 @@ export function relmeshMocks(): pulumi.runtime.Mocks {
       if (args.token === "azure-native:authorization:getClientConfig" || args.token === "azuread:index/getClientConfig:getClientConfig") {
         return { ...MOCK_CLIENT_CONFIG };
       }
+      if (args.token === "azuread:index/getServicePrincipal:getServicePrincipal") {
+        return { objectId: mockGuid(`sp:${args.inputs.clientId}`), clientId: args.inputs.clientId, id: mockGuid(`sp:${args.inputs.clientId}`) };
+      }
       throw new Error(`relmesh plan mocks: no answer for invoke ${args.token}; add it to stacks/plan-mocks.ts`);
     },
   };

@@ -116,7 +116,7 @@ export function declareRelmesh(config: RelmeshConfig, opts: CreateOptions = {}):
   const privateEndpoints = specs
     ? new SynapseManagedPrivateEndpoints(MANAGED_PRIVATE_ENDPOINTS_NAME, { devEndpoint: syn.endpoints.apply((e) => e.dev ?? ""), endpoints: specs }, { parent: syn, dependsOn: [syn.workspace, syn.sparkPool] })
     : undefined;
-  const mgdc = config.mgdcEnabled ? new MgdcIdentity("mgdc-identity", { config, resourceGroupName: rg.name, vaultName: kv.vault.name, deployerObjectId: client.objectId, now }) : undefined;
+  const mgdc = config.mgdcEnabled ? new MgdcIdentity("mgdc-identity", { config, resourceGroupName: rg.name, vaultName: kv.vault.name, deployerObjectId: client.objectId, rotatorObjectId: syn.principalId, now }) : undefined;
 
   const access = new AccessControl("access", {
     config,
@@ -190,6 +190,7 @@ export function declareRelmesh(config: RelmeshConfig, opts: CreateOptions = {}):
     artifacts: publishedArtifacts(config, {
       tenantId: client.tenantId,
       mgdcAppClientId: mgdc ? mgdc.application.clientId : "",
+      mgdcAppObjectId: mgdc ? mgdc.application.objectId : "",
       allowedGroupObjectIds: mgdc ? mgdc.allowedGroupObjectIds : [...config.allowedGroupObjectIds],
     }),
     schedule,

@@ -76,13 +76,14 @@ export function plannedRoleGrants(config: RelmeshConfig): RoleGrant[] {
   if (config.mgdcEnabled) {
     grants.push(
       {
-        logicalName: "synapse-key-vault-secrets-user",
+        logicalName: "synapse-key-vault-secrets-officer",
         grantee: "synapseWorkspaceIdentity",
         principalType: "ServicePrincipal",
-        role: "Key Vault Secrets User",
-        scope: "keyVault",
+        // Officer, not User: the rotation pipeline writes each new version (synapse-artifacts/rotation.ts).
         // Only MGDC keeps a secret in the vault; without it nothing reads the vault at run time.
-        reason: "the Key Vault linked service reads the MGDC client secret",
+        role: "Key Vault Secrets Officer",
+        scope: "keyVault",
+        reason: "the linked services read the MGDC client secret and the rotation pipeline writes its new versions",
       },
       {
         logicalName: "mgdc-landing-writer",

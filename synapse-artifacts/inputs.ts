@@ -16,6 +16,8 @@ export interface DeploymentValues {
   tenantId: string;
   /** Client (application) id of the MGDC Entra app. */
   mgdcAppClientId: string;
+  /** Object id of the MGDC Entra app (Graph's `/applications/{id}`, where the rotation adds passwords). */
+  mgdcAppObjectId: string;
   /** Groups MGDC may read: `relmesh:allowedGroupObjectIds`, or the one group the program creates. */
   allowedGroupObjectIds: string[];
 }
@@ -36,6 +38,7 @@ export function placeholderDeployment(config: RelmeshConfig): DeploymentValues {
   return {
     tenantId: "<tenantId: the deploying subscription's Entra tenant, resolved at pulumi up>",
     mgdcAppClientId: `<mgdcAppClientId: client id of the Entra app ${config.names.mgdcApplication}, resolved at pulumi up>`,
+    mgdcAppObjectId: `<mgdcAppObjectId: object id of the Entra app ${config.names.mgdcApplication}, resolved at pulumi up>`,
     allowedGroupObjectIds: config.allowedGroupObjectIds.length
       ? [...config.allowedGroupObjectIds]
       : [`<allowedGroupObjectId: object id of the group '${config.allowedGroupName}' the program creates>`],

@@ -45,9 +45,10 @@ export const PIPELINES = {
   process: "pl_rm_process",
   // Sorts after the pipelines it runs: the publisher orders within a kind by name (stacks/publish/planner.ts).
   runWindow: "pl_rm_run_window",
+  rotateSecret: "pl_rm_rotate_mgdc_secret",
 } as const;
 
-export const TRIGGERS = { daily: "tr_rm_daily" } as const;
+export const TRIGGERS = { daily: "tr_rm_daily", rotateSecret: "tr_rm_rotate_mgdc_secret" } as const;
 
 /** Pipeline notebooks, in run order, and the library notebooks they `%run`. */
 export const PIPELINE_NOTEBOOKS = ["01_ingest_crm", "02_ingest_m365", "03_score"] as const;

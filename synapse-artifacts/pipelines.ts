@@ -9,6 +9,7 @@ import { MGDC_DATASETS, type MgdcDataset } from "../stacks/mgdc-datasets";
 import { after, datasetRef, folderCopy, fromExpression, literalJson, notebookActivity, policy, POLICIES } from "./activities";
 import { expr } from "./datasets";
 import type { ArtifactInputs } from "./inputs";
+import { rotationPipeline } from "./rotation";
 import type { Artifact } from "./model";
 import { abfssRoot, DATASETS, DEFAULT_CRM_DROP_FOLDER, m365Folder, office365DatasetName, PIPELINES, RAW_CRM_FOLDER, tableLabel } from "./names";
 
@@ -186,5 +187,5 @@ export function runWindowPipeline(inputs: ArtifactInputs): Artifact {
 /** Every pipeline, callees before callers. */
 export function pipelines(inputs: ArtifactInputs): Artifact[] {
   const extract = inputs.config.mgdcEnabled ? [extractM365Pipeline(inputs)] : [];
-  return [...extract, copyCrmPipeline(), processPipeline(inputs), runWindowPipeline(inputs)];
+  return [...extract, copyCrmPipeline(), processPipeline(inputs), runWindowPipeline(inputs), ...(inputs.config.mgdcEnabled ? [rotationPipeline(inputs)] : [])];
 }

@@ -8,6 +8,7 @@ import type { TumblingWindowTrigger } from "@azure/synapse-artifacts";
 import type { ArtifactInputs } from "./inputs";
 import type { Artifact } from "./model";
 import { PIPELINES, TRIGGERS } from "./names";
+import { rotationTrigger } from "./rotation";
 
 export function dailyTrigger(inputs: ArtifactInputs, startDate: string): Artifact {
   const properties: TumblingWindowTrigger = {
@@ -38,5 +39,5 @@ export function dailyTrigger(inputs: ArtifactInputs, startDate: string): Artifac
 /** The daily trigger, once relmesh:pipelineStartDate says when the schedule begins (stacks/first-run.ts). */
 export function triggers(inputs: ArtifactInputs): Artifact[] {
   const start = inputs.config.pipelineStartDate;
-  return start === undefined ? [] : [dailyTrigger(inputs, start)];
+  return [...(start === undefined ? [] : [dailyTrigger(inputs, start)]), ...(inputs.config.mgdcEnabled ? [rotationTrigger(inputs)] : [])];
 }

@@ -40,7 +40,7 @@ export interface DataPathReport {
 }
 
 /** Roles that include another's data actions. */
-const INCLUDES: Partial<Record<AzureRole, AzureRole[]>> = { "Storage Blob Data Contributor": ["Storage Blob Data Reader"] };
+const INCLUDES: Partial<Record<AzureRole, AzureRole[]>> = { "Storage Blob Data Contributor": ["Storage Blob Data Reader"], "Key Vault Secrets Officer": ["Key Vault Secrets User"] };
 /** Scopes that contain another. */
 const CONTAINS: Partial<Record<GrantScope, GrantScope[]>> = { lakeAccount: ["curatedFileSystem"] };
 
@@ -102,6 +102,11 @@ function evaluate(path: DataPath, facts: DeploymentFacts, config: RelmeshConfig)
       compute += `; lookups by ${lookups.map((l) => `${l.ls} on ${l.rt.name}`).join(", ")}`;
       if (network.open && lookups.every((l) => l.verdict.open)) network = { open: true, how: [network, ...lookups.map((l) => l.verdict)].map((v) => v.how).filter((h, i, a) => a.indexOf(h) === i).join("; ") };
     }
+  } else if (caller.kind === "runtime") {
+    const runtime = facts.runtimes[caller.name];
+    if (!runtime) return { path, open: false, compute: caller.name, route: "—", role: "—", problems: [`the deployment does not create the runtime ${caller.name}: declare it`] };
+    compute = `${runtime.name} (${runtime.managedVnet ? "in the managed VNet" : "Azure IR outside any VNet"})`;
+    network = targetAdmits(path, facts, routeOf({ kind: "runtime", managedVnet: runtime.managedVnet }, facts.managedVirtualNetwork), address);
   } else if (caller.kind === "spark") {
     compute = `Spark pool ${config.sparkPool.name}${facts.managedVirtualNetwork ? " (in the managed VNet)" : " (no managed VNet)"}`;
     network = targetAdmits(path, facts, routeOf({ kind: "spark" }, facts.managedVirtualNetwork), address);

@@ -4,13 +4,15 @@
  * (check.ts) proves each one open against the plan, and that nothing else is.
  */
 import type { RelmeshConfig } from "../../config/stack";
-import { LINKED } from "../../synapse-artifacts/names";
+import { LINKED, RUNTIMES } from "../../synapse-artifacts/names";
 import { LOGICAL } from "../logical-names";
 import type { AzureRole, Grantee, GrantScope } from "../roles";
 
 export type Caller =
   /** A pipeline activity through a linked service: it runs on that linked service's integration runtime. */
   | { kind: "linked-service"; name: string; office365?: boolean }
+  /** A web activity pinned to a runtime with `connectVia`. */
+  | { kind: "runtime"; name: string }
   | { kind: "spark" }
   | { kind: "serverless-sql" }
   /** The machine that runs `pulumi up` (publisher and SQL executor), from relmesh:deployerIpAddress. */
@@ -53,6 +55,14 @@ export function runtimePaths(config: RelmeshConfig): DataPath[] {
         target: { kind: "key-vault" },
         identity: "synapseWorkspaceIdentity",
         role: { role: "Key Vault Secrets User", scope: "keyVault" },
+      },
+      {
+        id: "secret-rotation-store",
+        title: "secret rotation → Key Vault (new versions)",
+        caller: { kind: "runtime", name: RUNTIMES.mgdc },
+        target: { kind: "key-vault" },
+        identity: "synapseWorkspaceIdentity",
+        role: { role: "Key Vault Secrets Officer", scope: "keyVault" },
       },
       {
         id: "landing-to-lake-read",

@@ -3,6 +3,7 @@
  * (facts.ts). No I/O; tested without a server. Each check returns one or more results; a `fail`
  * carries the fix. Without Azure facts every Azure check is `skipped`, with the reason.
  */
+import { plannedRoleGrants } from "../roles";
 import type { RelmeshConfig } from "../../config/stack";
 import { MGDC_REGIONS } from "../../config/azure-reference";
 import type { AzureFacts, GlobalNameKey, GraphFacts, PreflightFacts, RoleAssignmentFact } from "./facts";
@@ -165,7 +166,8 @@ export function checkDeployerRole(config: RelmeshConfig, facts: PreflightFacts):
   const heldText = held.length ? held.join(", ") : `no role at ${sub}${rgExists ? ` or ${config.names.resourceGroup}` : ""}`;
   if (create && assign) {
     const conditional = applies.some((a, i) => a.condition && caps[i].assign && !caps[i].create) && !applies.some((a, i) => !a.condition && caps[i].assign);
-    const note = conditional ? "; the role-assignment right carries a condition: it must allow assigning Storage Blob Data Contributor, Storage Blob Data Reader and Key Vault Secrets User" : "";
+    const roles = [...new Set(plannedRoleGrants(config).map((g) => g.role))].sort();
+    const note = conditional ? `; the role-assignment right carries a condition: it must allow assigning ${roles.slice(0, -1).join(", ")} and ${roles.at(-1)}` : "";
     return pass(id, title, `${who(facts)} holds ${heldText}${note}`);
   }
   const missing = !create && !assign ? "cannot create resources or role assignments" : !create ? "cannot create resources" : "can create resources but not role assignments";

@@ -8,13 +8,16 @@ import type { SqlScript } from "../../synapse-artifacts/model";
 export interface DeploymentInputs {
   tenantId: pulumi.Input<string>;
   mgdcAppClientId: pulumi.Input<string>;
+  mgdcAppObjectId: pulumi.Input<string>;
   allowedGroupObjectIds: pulumi.Input<string[]>;
 }
 
 export function publishedArtifacts(config: RelmeshConfig, deployment: DeploymentInputs): pulumi.Output<Artifact[]> {
   return pulumi
-    .all([deployment.tenantId, deployment.mgdcAppClientId, deployment.allowedGroupObjectIds])
-    .apply(([tenantId, mgdcAppClientId, allowedGroupObjectIds]) => synapseArtifacts(readArtifactInputs(config, undefined, { tenantId, mgdcAppClientId, allowedGroupObjectIds } satisfies DeploymentValues)));
+    .all([deployment.tenantId, deployment.mgdcAppClientId, deployment.mgdcAppObjectId, deployment.allowedGroupObjectIds])
+    .apply(([tenantId, mgdcAppClientId, mgdcAppObjectId, allowedGroupObjectIds]) =>
+      synapseArtifacts(readArtifactInputs(config, undefined, { tenantId, mgdcAppClientId, mgdcAppObjectId, allowedGroupObjectIds } satisfies DeploymentValues)),
+    );
 }
 
 export function servingSql(config: RelmeshConfig): SqlScript[] {

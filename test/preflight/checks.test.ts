@@ -109,7 +109,7 @@ describe("deployer's ARM role", () => {
   });
   test("Contributor + conditional RBAC Administrator passes and names the roles the condition must allow", () => {
     expect(role({ value: [at(sub, "Contributor"), at(sub, "Role Based Access Control Administrator", "@Request[x] ...")] }).detail).toBe(
-      `user ada@contoso.com (object id ${OID}) holds Contributor at ${sub}, Role Based Access Control Administrator at ${sub} (with a condition); the role-assignment right carries a condition: it must allow assigning Storage Blob Data Contributor, Storage Blob Data Reader and Key Vault Secrets User`,
+      `user ada@contoso.com (object id ${OID}) holds Contributor at ${sub}, Role Based Access Control Administrator at ${sub} (with a condition); the role-assignment right carries a condition: it must allow assigning Key Vault Secrets Officer, Storage Blob Data Contributor and Storage Blob Data Reader`,
     );
   });
   test("Contributor alone fails: it cannot make role assignments", () => {

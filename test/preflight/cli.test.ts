@@ -42,6 +42,7 @@ test("without credentials: exit 0, every Azure check skipped with the reason, th
   expect(paths.map((r: { id: string; status: string }) => `${r.id} ${r.status}`)).toEqual([
     "datapath:mgdc-copy-to-landing pass",
     "datapath:mgdc-secret-lookup pass",
+    "datapath:secret-rotation-store pass",
     "datapath:landing-to-lake-read pass",
     "datapath:pipeline-write-lake pass",
     "datapath:spark-lake pass",

@@ -75,6 +75,7 @@ describe("the paths a deployment uses", () => {
     expect(check(base()).paths.map((p) => p.path.id)).toEqual([
       "mgdc-copy-to-landing",
       "mgdc-secret-lookup",
+      "secret-rotation-store",
       "landing-to-lake-read",
       "pipeline-write-lake",
       "spark-lake",
@@ -87,7 +88,7 @@ describe("the paths a deployment uses", () => {
 
   it("print with compute, identity, route and role for each path", () => {
     const text = formatDataPaths(check(base()));
-    expect(text).toMatch(/^run-time paths: 9 of 9 open, nothing else open$/m);
+    expect(text).toMatch(/^run-time paths: 10 of 10 open, nothing else open$/m);
     expect(text).toContain("✓ Spark notebooks ↔ lake (read raw, write curated)\n      compute: Spark pool spark35 (in the managed VNet)\n      as: synapseWorkspaceIdentity\n      route: managed private endpoint to lake (storage) (dfs)");
     expect(text).toContain("compute: ir-rm-mgdc (Azure IR outside any VNet) via ls_rm_landing_mgdc");
   });
@@ -96,7 +97,7 @@ describe("the paths a deployment uses", () => {
 describe("regressions: each finding of the deployment review fails for its own reason", () => {
   it("SEC-15 the MGDC linked services cannot read their secret from a vault that denies by default: Key Vault trusts Synapse only for customer-managed keys", () => {
     const report = check(base(), (plan) => (res(plan, "azure-native:keyvault:Vault", "key-vault").properties.networkAcls.defaultAction = "Deny"));
-    expect(closed(report)).toEqual(["mgdc-secret-lookup"]);
+    expect(closed(report)).toEqual(["mgdc-secret-lookup", "secret-rotation-store"]);
     expect(problems(report, "mgdc-secret-lookup")).toContain("the trusted-services bypass covers Synapse only for customer-managed keys");
   });
 

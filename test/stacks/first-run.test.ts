@@ -80,7 +80,7 @@ describe("the program under mocks", () => {
 
 describe("the generated schedule", () => {
   test("the daily trigger starts at relmesh:pipelineStartDate and is not published before one is set", () => {
-    const trigger = (config: ReturnType<typeof devConfig>) => synapseArtifacts(readArtifactInputs(config)).filter((a) => a.kind === "trigger");
+    const trigger = (config: ReturnType<typeof devConfig>) => synapseArtifacts(readArtifactInputs(config)).filter((a) => a.kind === "trigger" && a.name === "tr_rm_daily");
     expect(trigger(devConfig()).map((t) => (t.body.properties as { startTime: Date }).startTime.toISOString())).toEqual(["2027-01-04T00:00:00.000Z"]);
     expect(trigger(devConfig({ "relmesh:pipelineStartDate": undefined }))).toEqual([]);
   });

@@ -29,8 +29,8 @@ test("SEC-31 the workspace identity, and only it, is Storage Blob Data Contribut
   expect(wiring().filter(([, , scope]) => scope === lakeId)).toEqual([[workspaceIdentity, ROLE_IDS["Storage Blob Data Contributor"], lakeId]]);
 });
 
-test("SEC-31 the workspace identity reads Key Vault secrets (Key Vault Secrets User on the vault)", () => {
-  expect(wiring().filter(([, , scope]) => scope === vaultId)).toEqual([[workspaceIdentity, ROLE_IDS["Key Vault Secrets User"], vaultId]]);
+test("SEC-31 the workspace identity reads the MGDC secret and writes its rotated versions (Key Vault Secrets Officer on the vault, nothing wider)", () => {
+  expect(wiring().filter(([, , scope]) => scope === vaultId)).toEqual([[workspaceIdentity, ROLE_IDS["Key Vault Secrets Officer"], vaultId]]);
 });
 
 test("SEC-31 the MGDC principal can write only to the landing container, nothing wider", () => {

@@ -263,10 +263,16 @@ describe("MGDC identity", () => {
   test("SEC-32 the MGDC app is single-tenant, owned by the configured users and the deployer (to rotate its password), and has no redirect URIs", () => {
     const app = inputs(plan, T.application, "mgdc-app");
     expect(app.signInAudience).toBe("AzureADMyOrg");
-    expect(app.owners).toEqual([...config.mgdcAppOwnerObjectIds, MOCK_CLIENT_CONFIG.objectId]);
+    // The workspace identity too: it rotates the secret on a schedule (synapse-artifacts/rotation.ts).
+    const workspaceIdentity = find(plan, "azuread:index/appRoleAssignment:AppRoleAssignment", "synapse-graph-owned-apps").inputs.principalObjectId;
+    expect(app.owners).toEqual([...config.mgdcAppOwnerObjectIds, MOCK_CLIENT_CONFIG.objectId, workspaceIdentity]);
     expect(inputs(plan, T.servicePrincipal, "mgdc-app-sp").owners).toEqual(app.owners);
     expect(app.web).toBeUndefined();
     expect(app.requiredResourceAccesses).toBeUndefined();
+  });
+
+  test("SEC-32 the workspace identity may add passwords only to applications it owns (Graph Application.ReadWrite.OwnedBy), for the scheduled rotation", () => {
+    expect(inputs(plan, "azuread:index/appRoleAssignment:AppRoleAssignment", "synapse-graph-owned-apps")).toMatchObject({ appRoleId: "18a4783c-866b-4cc7-a460-3d5e5662c884" });
   });
 
   test("the allowed-mailboxes group is owned by its configured owners, none of whom owns the MGDC app (separation of duties)", () => {

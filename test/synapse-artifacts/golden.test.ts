@@ -56,6 +56,6 @@ test("the manifest lists every other file with its sha256 and counts per kind", 
   const manifest = JSON.parse(first.files["manifest.json"]);
   const listed = manifest.files.map((f: { path: string }) => f.path);
   expect(listed).toEqual(Object.keys(first.files).filter((p) => p !== "manifest.json").sort());
-  expect(manifest.counts).toEqual({ linkedService: 5, dataset: 7, notebook: 8, pipeline: 4, trigger: 1, sql: 0 });
+  expect(manifest.counts).toEqual({ linkedService: 5, dataset: 7, notebook: 8, pipeline: 5, trigger: 2, sql: 0 });
   expect(manifest.configFingerprint).toMatch(/^[0-9a-f]{64}$/);
 });

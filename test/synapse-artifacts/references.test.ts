@@ -76,7 +76,11 @@ describe.each(variants)("%s", (_label, artifacts) => {
     const pipelines = new Map(byKind(artifacts, "pipeline").map((p) => [p.name, (p.body as any).parameters ?? {}]));
     const calls = [
       ...byKind(artifacts, "pipeline").flatMap((p) => activitiesOf(p).filter((a) => a.type === "ExecutePipeline").map((a) => [a.pipeline.referenceName, a.parameters ?? {}])),
-      ...byKind(artifacts, "trigger").map((t) => [(t.body as any).properties.pipeline.pipelineReference.referenceName, (t.body as any).properties.pipeline.parameters]),
+      // Tumbling-window triggers name one pipeline, schedule triggers a list.
+      ...byKind(artifacts, "trigger").flatMap((t) => {
+        const p = (t.body as any).properties;
+        return (p.pipelines ?? [p.pipeline]).map((x: any) => [x.pipelineReference.referenceName, x.parameters ?? {}]);
+      }),
     ] as Array<[string, Record<string, unknown>]>;
     for (const [target, passed] of calls) {
       const declared = pipelines.get(target);
