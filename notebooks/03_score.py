@@ -18,6 +18,8 @@ load_id = "local"
 # %%
 import datetime as dt
 
+from pyspark.sql import functions as F
+
 configure_session(spark)
 ruleset = json.loads(ruleset_json)
 as_of_date = dt.date.fromisoformat(as_of)
@@ -40,8 +42,7 @@ for name, df, keys in (
     ("touchpoints", touch, ["account_id", "rank"]),
 ):
     rows = with_row_hash(df.withColumn("load_id", F.lit(load_id))).persist()
-    schema = rows.schema
-    counts = merge_rows(spark, table_path(gold, name), rows, keys, T.StructType([f for f in schema.fields]), delete_missing=True)
+    counts = merge_rows(spark, table_path(gold, name), rows, keys, rows.schema, delete_missing=True)
     counts["rows"] = rows.count()
     result["tables"][name] = counts
     log_step(f"gold.{name}", **counts)

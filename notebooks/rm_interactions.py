@@ -33,8 +33,9 @@ EXCLUSION_PRIORITY = ["cancelled", "all_day", "draft", "auto_reply", "declined",
                       "unknown_domain", "internal_only", "no_seller_party"]
 
 
-def directory(sellers: DataFrame, contacts: DataFrame, accounts: DataFrame, internal_domains: list) -> dict:
-    """Lookup tables for classifying addresses, small enough to broadcast."""
+def directory(sellers: DataFrame, contacts: DataFrame, accounts: DataFrame) -> dict:
+    """Lookup tables for classifying addresses, small enough to broadcast. Internal domains are the
+    sellers' own domains (the CRM's employees), so nothing else has to name them."""
     seller_by_email = sellers.select(F.lower("email").alias("address"), "seller_id").dropDuplicates(["address"])
     contact_by_email = (contacts.select(F.lower("email").alias("address"), "contact_id", F.col("account_id").alias("contact_account_id"), "opted_out")
                         .filter(F.col("address").isNotNull())
@@ -43,8 +44,7 @@ def directory(sellers: DataFrame, contacts: DataFrame, accounts: DataFrame, inte
     account_by_domain = (accounts.select("account_id", F.explode("domains").alias("domain"))
                          .select(F.lower(F.trim("domain")).alias("domain"), "account_id")
                          .groupBy("domain").agg(F.min("account_id").alias("domain_account_id")))
-    domains = set(d.lower() for d in internal_domains)
-    domains |= {row[0] for row in seller_by_email.select(F.substring_index("address", "@", -1)).distinct().collect()}
+    domains = {row[0] for row in seller_by_email.select(F.substring_index("address", "@", -1)).distinct().collect()}
     return {"sellers": seller_by_email, "contacts": contact_by_email, "domains": account_by_domain, "internal": sorted(domains)}
 
 
@@ -212,3 +212,44 @@ def _finish(interactions: DataFrame, load_id: str) -> DataFrame:
         "interaction_id", stable_id(F.col("source"), F.col("source_key"), F.col("seller_id"), F.col("contact_id")))
     with_load = with_id.withColumn("weight", F.round("weight", 9)).withColumn("load_id", F.lit(load_id))
     return with_row_hash(with_load, exclude=("load_id", "row_hash", "window_date")).select(*[f.name for f in INTERACTION_SCHEMA.fields])
+
+
+def reconcile(rows_in: int, quarantine_reasons: dict, copies: int, distinct: int, outcomes: dict) -> dict:
+    """The counts a window reports, checked to add up (REL-12): rows in = parsed + quarantined;
+    mailbox copies = distinct + duplicate copies; distinct = used + excluded by reason. Pure: raises
+    naming the count that does not reconcile rather than printing a ✓ over a hole."""
+    quarantined = sum(quarantine_reasons.values())
+    excluded = {k: v for k, v in outcomes.items() if k != "used"}
+    used = outcomes.get("used", 0)
+    if rows_in != copies + quarantined:
+        raise ValueError(f"rows in ({rows_in}) != parsed ({copies}) + quarantined ({quarantined}): a row was lost between reading and parsing")
+    if distinct != used + sum(excluded.values()):
+        raise ValueError(f"distinct ({distinct}) != used ({used}) + excluded ({sum(excluded.values())}): an item has no outcome")
+    return {"rows_in": rows_in, "quarantined": quarantined, "quarantine_reasons": dict(quarantine_reasons), "copies": copies,
+            "distinct": distinct, "used": used, "excluded": excluded, "duplicate_copies": copies - distinct}
+
+
+# Per dataset: parser, the key one item is counted once by, which mailbox copy wins, how copies are
+# prepared before deduplication, and how items become interactions.
+DATASET_STEPS = {
+    MESSAGE_DATASET: (parse_messages, "internet_message_id", lambda: ["copy_id"], union_recipients, message_interactions),
+    EVENT_DATASET: (parse_events, "event_key", lambda: [F.desc("is_organizer"), F.desc("last_modified_at"), "copy_id"], with_event_key, meeting_interactions),
+}
+
+
+def ingest_dataset(lines: DataFrame, dataset: str, lookup: dict, ruleset: dict, keep_subjects: bool, load_id: str):
+    """One dataset of one window: raw lines → (interaction rows, quarantine rows, reconciled counts)."""
+    parse, key, prefer, prepare, build = DATASET_STEPS[dataset]
+    parsed = parse(split_records(lines, dataset)).drop("rec").persist()
+    bad = parsed.filter(F.col("reason").isNotNull())
+    good = prepare(parsed.filter(F.col("reason").isNull()))
+    distinct = dedupe_copies(good, key, prefer()).persist()
+    rows, outcomes = build(distinct, lookup, ruleset, keep_subjects, load_id)
+    counts = reconcile(
+        parsed.count(),
+        {r["reason"]: r["count"] for r in bad.groupBy("reason").count().collect()},
+        good.count(),
+        distinct.count(),
+        {r["outcome"]: r["count"] for r in outcomes.groupBy("outcome").count().collect()},
+    )
+    return rows, quarantine_rows(bad, load_id), counts

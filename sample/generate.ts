@@ -133,7 +133,6 @@ function manifestOf(
     endDate: options.endDate,
     asOf: addDays(options.endDate, 1),
     tenantId: world.tenantId,
-    internalDomains: [world.domain],
     counts: {
       ...Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b))),
       users: world.users.length,

@@ -133,7 +133,6 @@ export interface TenantManifest {
   /** endDate + 1 day: the as-of date for scoring. */
   asOf: string;
   tenantId: string;
-  internalDomains: string[];
   counts: Record<string, number>;
   /** Which accounts exercise which scoring rule (account ids). */
   scenarios: Record<string, string[] | number>;

@@ -212,7 +212,7 @@ def lines_df(spark, lines: list, source_file: str = "/data/m365/x/2026/11/01/f.j
 def ingest_in_memory(spark, lib, ruleset: dict, tenant: Tenant, messages=(), events=(), keep_subjects=False):
     """Messages and events (dicts or raw lines) → (interactions, message outcomes, event outcomes) as lists of Rows."""
     d = dims(spark, lib, tenant)
-    lookup = lib.directory(d["sellers"], d["contacts"], d["accounts"], [])
+    lookup = lib.directory(d["sellers"], d["contacts"], d["accounts"])
     out = {"interactions": [], "messages": {}, "events": {}}
     if messages:
         parsed = lib.parse_messages(lib.split_records(lines_df(spark, list(messages)), lib.MESSAGE_DATASET))

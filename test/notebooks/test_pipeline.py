@@ -131,3 +131,17 @@ def test_overlapping_calendar_windows_count_a_meeting_once(spark, ruleset, tmp_p
         ("2026-11-02T20:00:00", True), ("2026-11-02T23:30:00", True)]
     # The second window met the late meeting again and stored nothing new for it.
     assert second[1]["interactions"]["inserted"] == 1
+
+
+def test_reconcile_returns_the_counts_when_they_add_up(lib):
+    # 10 rows in = 8 parsed + 2 quarantined; 8 copies = 5 distinct + 3 duplicates; 5 distinct = 3 used + 2 excluded.
+    assert lib.reconcile(10, {"malformed_json": 2}, 8, 5, {"used": 3, "internal_only": 2}) == {
+        "rows_in": 10, "quarantined": 2, "quarantine_reasons": {"malformed_json": 2}, "copies": 8,
+        "distinct": 5, "used": 3, "excluded": {"internal_only": 2}, "duplicate_copies": 3}
+
+
+def test_reconcile_names_the_count_that_does_not_add_up(lib):
+    with pytest.raises(ValueError, match=r"rows in \(10\) != parsed \(7\) \+ quarantined \(2\)"):
+        lib.reconcile(10, {"malformed_json": 2}, 7, 5, {"used": 5})
+    with pytest.raises(ValueError, match=r"distinct \(5\) != used \(3\) \+ excluded \(1\): an item has no outcome"):
+        lib.reconcile(10, {"malformed_json": 2}, 8, 5, {"used": 3, "internal_only": 1})
