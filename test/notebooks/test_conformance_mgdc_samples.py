@@ -1,12 +1,10 @@
 """Conformance: Microsoft's own published MGDC sample rows parse, in both casings. They are not part of
 the repository; set RELMESH_MGDC_SAMPLES (or place ../shared/mgdc-samples beside the clone). Without
 them these tests are skipped, and the skip names the path searched."""
-import json
-
 import pytest
 
 from conftest import MICROSOFT_SAMPLES
-from test_bad_input import EVENTS, MESSAGES, parse_events, parse_messages, pascal
+from test_bad_input import EVENTS, MESSAGES, assert_pascal_parses_like_camel, parse_events, parse_messages
 
 pytestmark = pytest.mark.skipif(
     not (MICROSOFT_SAMPLES / f"{MESSAGES}.jsonl").exists(),
@@ -41,9 +39,4 @@ def test_microsofts_sample_events_all_parse_with_responses_and_seven_digit_times
 
 
 def test_microsofts_samples_in_pascal_case_parse_the_same_as_camel_case(spark, lib):
-    for dataset, parse in ((MESSAGES, parse_messages), (EVENTS, parse_events)):
-        lines = sample_lines(dataset)
-        camel = parse(spark, lib, lines)
-        pascal_rows = parse(spark, lib, [json.dumps(pascal(json.loads(l))) for l in lines])
-        strip = lambda rows: [{k: v for k, v in r.asDict().items() if k not in ("raw",)} for r in rows]
-        assert strip(pascal_rows) == strip(camel)
+    assert_pascal_parses_like_camel(spark, lib, sample_lines)
