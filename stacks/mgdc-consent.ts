@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { canonicalJson } from "../config/json";
-import { MGDC_DATASETS } from "./mgdc-datasets";
+import { MGDC_DATASETS } from "../config/mgdc-datasets";
 
 export interface ConsentInputs {
   tenantId: string;
