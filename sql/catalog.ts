@@ -3,7 +3,7 @@
  * Read-only catalog queries through the executor's connection factory and retries (querySql), one per
  * database; the comparison is pure (sql/objects.ts keys).
  */
-import type { SqlScript } from "../synapse-artifacts/model";
+import type { SqlScript } from "./script";
 import { querySql, type ExecuteOptions } from "./execute";
 import { objectKey, sqlObjects, type SqlObject } from "./objects";
 

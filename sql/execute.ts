@@ -5,7 +5,7 @@
  * transient error is safe, and a batch that succeeded is never sent again.
  */
 import type { TokenCredential } from "@azure/identity";
-import type { SqlScript } from "../synapse-artifacts/model";
+import type { SqlScript } from "./script";
 
 /** One open connection to one database. */
 export interface SqlConnection {

@@ -4,9 +4,10 @@
  * `relmesh synth` writes these scripts (renderSqlFile); the publisher runs them (execute.ts).
  */
 import type { RelmeshConfig } from "../config/stack";
-import type { SqlScript } from "../synapse-artifacts/model";
+import type { SqlScript } from "./script";
 import { goldContract, servedColumns, type ContractTable } from "./contract";
 
+export type { SqlScript } from "./script";
 export { splitBatches, renderSqlFile } from "./batches";
 export { goldContract, servedColumns, compatible, contractProblems } from "./contract";
 export type { ContractColumn, ContractTable, GoldContract } from "./contract";

@@ -6,7 +6,7 @@
  * Read from the batches rather than declared by sql/index.ts because the state of an earlier deploy
  * holds only the scripts it ran: the objects of a script that is gone must be recoverable from it.
  */
-import type { SqlScript } from "../synapse-artifacts/model";
+import type { SqlScript } from "./script";
 
 export type SqlObjectKind = "database" | "schema" | "credential" | "dataSource" | "view" | "user";
 

@@ -7,7 +7,8 @@ import { createHash } from "node:crypto";
 import { canonicalJson } from "../config/json";
 import { renderSqlFile } from "../sql/batches";
 import type { ArtifactInputs } from "./inputs";
-import { PUBLISH_ORDER, type Artifact, type SqlScript } from "./model";
+import type { SqlScript } from "../sql/script";
+import { PUBLISH_ORDER, type Artifact } from "./model";
 import { dataAccessReport } from "./report";
 import { toWire } from "./wire";
 

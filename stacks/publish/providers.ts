@@ -8,7 +8,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { DefaultAzureCredential } from "@azure/identity";
 import { AccessControlClient } from "@azure/synapse-access-control";
-import type { Artifact, SqlScript } from "../../synapse-artifacts/model";
+import type { Artifact } from "../../synapse-artifacts/model";
+import type { SqlScript } from "../../sql/script";
 import { executeSqlScripts } from "../../sql/execute";
 import { readSqlObjects } from "../../sql/catalog";
 import { objectKey, sqlObjects, updateScripts } from "../../sql/objects";

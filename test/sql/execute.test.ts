@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import type { TokenCredential } from "@azure/identity";
-import type { SqlScript } from "../../synapse-artifacts/model";
+import type { SqlScript } from "../../sql/script";
 import { defaultConfig } from "../../config/stack";
 import { executeSqlScripts, isTransientSqlError, sqlScripts, type SqlConnectionFactory } from "../../sql";
 import { tediousConfig, tediousConnectionFactory, type ConnectionLike } from "../../sql/tedious";

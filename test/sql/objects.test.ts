@@ -2,7 +2,7 @@ import { defaultConfig, type RelmeshConfig } from "../../config/stack";
 import { sqlScripts } from "../../sql";
 import { executeSqlScripts } from "../../sql/execute";
 import { dropScripts, dropStatement, objectKey, planDrops, sqlObjects, updateScripts } from "../../sql/objects";
-import type { SqlScript } from "../../synapse-artifacts/model";
+import type { SqlScript } from "../../sql/script";
 import { fakeSql } from "./fake-sql";
 import { batchProblems } from "./tsql-check";
 
