@@ -14,10 +14,11 @@ import { executeSqlScripts } from "../../sql/execute";
 import { readSqlObjects } from "../../sql/catalog";
 import { objectKey, sqlObjects, updateScripts } from "../../sql/objects";
 import { tediousConnectionFactory } from "../../sql/tedious";
-import { artifactsApi, createArtifactsClient, DEFAULT_PIPELINE_RETRY } from "./client";
+import { artifactsApi, createArtifactsClient } from "./client";
 import { contentHash } from "./hash";
 import { planPublish, type PublishedArtifact, type ScheduleIntent } from "./planner";
 import { publishArtifacts, readPublished, unpublishArtifacts } from "./publish";
+import { DEFAULT_PIPELINE_RETRY } from "./retry";
 import { assertSameDeployer, assignSynapseRoles, presentSynapseRoles, principalTypeFromToken, removeSynapseRoles, synapseRoleAssignments, type RbacPrincipals, type SynapseRoleAssignment } from "./rbac";
 
 // ---- SynapseArtifacts ------------------------------------------------------------------------
