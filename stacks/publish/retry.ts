@@ -1,6 +1,6 @@
 /**
  * The one retry helper of the publishing side, around whole operations: an HTTP request and its
- * polling (the publisher, RBAC, private endpoints) or a SQL batch on a fresh connection (sql/execute.ts).
+ * polling (the publisher, RBAC, private endpoints) or a SQL batch on a fresh connection (stacks/publish/sql/execute.ts).
  * The SDK pipeline already retries single requests on 429-with-Retry-After, 408 and 5xx
  * ({@link DEFAULT_PIPELINE_RETRY}); this layer covers what it does not: request timeouts (the SDK
  * rethrows an AbortError without retrying), 429 without Retry-After, and 403 right after the role
