@@ -13,25 +13,9 @@ import type { RelmeshConfig } from "../config/stack";
 import { canonicalJson } from "../config/json";
 import { relmeshMocks } from "./plan-mocks";
 import { createRelmesh, stackOutputs } from "./relmesh";
+import type { PlanResource } from "./plan-resource";
 
-/** One registered resource, as the plan prints it. **Contract** (`relmesh plan --json`). */
-export interface PlanResource {
-  /** Type token, e.g. `azure-native:storage:StorageAccount`. */
-  type: string;
-  /** Logical (Pulumi) name. */
-  name: string;
-  urn: string;
-  /** False for component resources. */
-  custom: boolean;
-  /** URN of the parent resource (null for the stack itself). */
-  parent: string | null;
-  /** Logical name of the top-level component the resource belongs to (null at the top). */
-  component: string | null;
-  /** URNs of the resources it depends on (explicit `dependsOn` and inputs taken from them). */
-  dependencies: string[];
-  /** Inputs as sent to the provider; secrets replaced by `[secret]`. */
-  inputs: Record<string, unknown>;
-}
+export type { PlanResource } from "./plan-resource";
 
 export interface PlanResult {
   resources: PlanResource[];

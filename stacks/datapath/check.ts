@@ -6,7 +6,7 @@
 import type { RelmeshConfig } from "../../config/stack";
 import type { Artifact } from "../../synapse-artifacts/model";
 import { LINKED } from "../../synapse-artifacts/names";
-import type { PlanResource } from "../plan";
+import type { PlanResource } from "../plan-resource";
 import { LOGICAL } from "../logical-names";
 import type { AzureRole, GrantScope } from "../../config/roles";
 import { deploymentFacts, type DeploymentFacts, type RoleFact } from "./facts";
