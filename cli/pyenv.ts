@@ -1,9 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { deltaJarCoordinates, pythonRequirements, SYNAPSE_RUNTIME } from "../config/runtime";
+import { REPO_ROOT } from "../config/stack";
 import { probe, runStreaming } from "./proc";
 
-export const REPO_ROOT = join(__dirname, "..");
+/** The repository root, defined once in config/ (re-exported so the commands keep importing it from here). */
+export { REPO_ROOT };
 const VENV = join(REPO_ROOT, ".venv");
 const MARKER = join(VENV, "relmesh-env.json");
 

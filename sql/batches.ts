@@ -2,7 +2,7 @@
  * `GO` handling. GO is a client (sqlcmd/SSMS) separator, not T-SQL: tedious sends one batch per
  * call (docs/platform-facts.md §5.5), so scripts are kept as arrays of batches and written to .sql files joined by GO.
  */
-import type { SqlScript } from "../synapse-artifacts/model";
+import type { SqlScript } from "./script";
 
 /**
  * Splits a script on lines holding only `GO` (any case, optional `;`, optional trailing comment),

@@ -1,21 +1,18 @@
 /**
  * The serverless SQL serving layer: the T-SQL that creates the database, its access to the lake and
  * the thin `relmesh.*` views Power BI reads. Pure: a function of the config and sql/gold-schema.json.
- * `relmesh synth` writes these scripts (renderSqlFile); the publisher runs them (execute.ts).
+ * `relmesh synth` writes these scripts (renderSqlFile); the publisher runs them (stacks/publish/sql/).
  */
 import type { RelmeshConfig } from "../config/stack";
-import type { SqlScript } from "../synapse-artifacts/model";
+import type { SqlScript } from "./script";
 import { goldContract, servedColumns, type ContractTable } from "./contract";
 
+export type { SqlScript } from "./script";
 export { splitBatches, renderSqlFile } from "./batches";
 export { goldContract, servedColumns, compatible, contractProblems } from "./contract";
 export type { ContractColumn, ContractTable, GoldContract } from "./contract";
-export { executeSqlScripts, isTransientSqlError, querySql, SqlScriptError, TRANSIENT_SQL_ERRORS } from "./execute";
 export { dropScripts, dropStatement, objectKey, planDrops, sqlObjects, updateScripts } from "./objects";
 export type { SqlObject, SqlObjectKind } from "./objects";
-export { readSqlObjects } from "./catalog";
-export { tediousConnectionFactory, tediousConfig } from "./tedious";
-export type { SqlConnection, SqlConnectionFactory, ExecuteOptions, ExecutionReport } from "./execute";
 
 /** UTF-8 collation for the database and every VARCHAR column: Delta strings are UTF-8 (docs/platform-facts.md §5.2). */
 export const UTF8_COLLATION = "Latin1_General_100_BIN2_UTF8";

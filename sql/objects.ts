@@ -1,12 +1,12 @@
 /**
  * The named objects the serving scripts create, read back from their own text: what the publisher
  * drops when a script or view leaves the code (planDrops) and what `pulumi refresh` looks for on the
- * server (readSqlObjects in read.ts). Pure; no I/O.
+ * server (readSqlObjects in stacks/publish/sql/catalog.ts). Pure; no I/O.
  *
  * Read from the batches rather than declared by sql/index.ts because the state of an earlier deploy
  * holds only the scripts it ran: the objects of a script that is gone must be recoverable from it.
  */
-import type { SqlScript } from "../synapse-artifacts/model";
+import type { SqlScript } from "./script";
 
 export type SqlObjectKind = "database" | "schema" | "credential" | "dataSource" | "view" | "user";
 

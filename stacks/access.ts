@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import type { RelmeshConfig } from "../config/stack";
-import { plannedRoleGrants, roleAssignmentName, roleDefinitionId, ROLE_IDS, type Grantee, type GrantScope, type RoleGrant } from "./roles";
+import { plannedRoleGrants, roleAssignmentName, roleDefinitionId, ROLE_IDS, type Grantee, type GrantScope, type RoleGrant } from "../config/roles";
 
 export interface AccessControlArgs {
   config: RelmeshConfig;

@@ -5,7 +5,8 @@
  * invalidates the approval; the fingerprint over exactly those values tells when that happened.
  */
 import { createHash } from "node:crypto";
-import { MGDC_DATASETS } from "./mgdc-datasets";
+import { canonicalJson } from "../config/json";
+import { MGDC_DATASETS } from "../config/mgdc-datasets";
 
 export interface ConsentInputs {
   tenantId: string;
@@ -63,13 +64,6 @@ export function approvalValues(inputs: ConsentInputs): ApprovalValues {
     storageAccountUri: inputs.storageDfsUri,
     datasets: MGDC_DATASETS.map((d) => ({ name: d.name, columns: d.columns.map((c) => c.name), scope: { allowedGroups: groups } })),
   };
-}
-
-/** JSON with object keys sorted at every level (arrays keep their order). */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v) =>
-    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]])) : v,
-  );
 }
 
 export function approvalFingerprint(values: ApprovalValues): string {

@@ -10,27 +10,12 @@
 import { contentHash } from "./publish/hash";
 import * as pulumi from "@pulumi/pulumi";
 import type { RelmeshConfig } from "../config/stack";
+import { canonicalJson } from "../config/json";
 import { relmeshMocks } from "./plan-mocks";
 import { createRelmesh, stackOutputs } from "./relmesh";
+import type { PlanResource } from "./plan-resource";
 
-/** One registered resource, as the plan prints it. **Contract** (`relmesh plan --json`). */
-export interface PlanResource {
-  /** Type token, e.g. `azure-native:storage:StorageAccount`. */
-  type: string;
-  /** Logical (Pulumi) name. */
-  name: string;
-  urn: string;
-  /** False for component resources. */
-  custom: boolean;
-  /** URN of the parent resource (null for the stack itself). */
-  parent: string | null;
-  /** Logical name of the top-level component the resource belongs to (null at the top). */
-  component: string | null;
-  /** URNs of the resources it depends on (explicit `dependsOn` and inputs taken from them). */
-  dependencies: string[];
-  /** Inputs as sent to the provider; secrets replaced by `[secret]`. */
-  inputs: Record<string, unknown>;
-}
+export type { PlanResource } from "./plan-resource";
 
 export interface PlanResult {
   resources: PlanResource[];
@@ -106,15 +91,6 @@ function urnOf(parent: string, type: string, name: string, stack: string, projec
   return `urn:pulumi:${stack}::${project}::${t}::${name}`;
 }
 
-/** JSON with object keys sorted at every level, so the output is byte-identical run to run. */
-export function sortedJson(value: unknown, indent = 2): string {
-  return JSON.stringify(
-    value,
-    (_k, v) => (v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v),
-    indent,
-  );
-}
-
 export interface PlanOptions {
   /** @default - {@link PLAN_CLOCK} */
   now?: Date;
@@ -180,7 +156,7 @@ export async function runPlan(config: RelmeshConfig, opts: PlanOptions = {}): Pr
 
 /** The `--json` document. **Contract**: `{ "resources": [...] }`, keys sorted. */
 export function planJson(plan: PlanResult): string {
-  return `${sortedJson({ resources: plan.resources })}\n`;
+  return `${canonicalJson({ resources: plan.resources }, 2)}\n`;
 }
 
 function flatten(value: unknown, prefix: string, out: Array<[string, string]>): void {

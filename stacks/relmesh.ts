@@ -23,7 +23,7 @@ import { SynapseManagedPrivateEndpoints } from "./publish/private-endpoint-provi
 import { managedPrivateEndpointSpecs } from "./network";
 import { MANAGED_PRIVATE_ENDPOINTS_NAME } from "./datapath/facts";
 import { publishedArtifacts, servingSql } from "./publish/content";
-import { plannedSynapseRbac, type Grantee, type GrantScope } from "./roles";
+import { plannedSynapseRbac, type Grantee, type GrantScope } from "../config/roles";
 import { SynapseWorkspace, synapseWorkspaceId } from "./synapse";
 
 export interface CreateOptions {

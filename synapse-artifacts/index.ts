@@ -10,7 +10,7 @@ import { notebookResource } from "./notebooks";
 import { pipelines } from "./pipelines";
 import { triggers } from "./triggers";
 
-export type { Artifact, ArtifactKind, SqlScript } from "./model";
+export type { Artifact, ArtifactKind } from "./model";
 export { PUBLISH_ORDER } from "./model";
 export { placeholderDeployment, readArtifactInputs, readNotebookSources, type ArtifactInputs, type DeploymentValues } from "./inputs";
 export { notebookResource } from "./notebooks";

@@ -3,7 +3,7 @@
  * pipelines, the datasets, the data-access report and the tests agree.
  */
 import type { RelmeshConfig } from "../config/stack";
-import { CALENDAR_DATASET, MESSAGE_DATASET } from "../stacks/mgdc-datasets";
+import { CALENDAR_DATASET, MESSAGE_DATASET } from "../config/mgdc-datasets";
 
 export const LINKED = {
   keyVault: "ls_rm_keyvault",

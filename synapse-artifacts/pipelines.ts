@@ -5,7 +5,7 @@
  * same folders (REL-05, REL-06).
  */
 import type { CopyActivity, ExecutePipelineActivity, FailActivity, Office365Source, PipelineResource } from "@azure/synapse-artifacts";
-import { MGDC_DATASETS, type MgdcDataset } from "../stacks/mgdc-datasets";
+import { MGDC_DATASETS, type MgdcDataset } from "../config/mgdc-datasets";
 import { after, datasetRef, folderCopy, fromExpression, literalJson, notebookActivity, policy, POLICIES } from "./activities";
 import { expr } from "./datasets";
 import type { ArtifactInputs } from "./inputs";

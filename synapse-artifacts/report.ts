@@ -3,8 +3,8 @@
  * it stays and who can read it. Written for a privacy or security reviewer, from the same values the
  * artifacts are generated from, so it cannot drift from what is deployed. Pure.
  */
-import { MGDC_DATASETS, MGDC_FORBIDDEN_COLUMNS } from "../stacks/mgdc-datasets";
-import { plannedRoleGrants, plannedSynapseRbac } from "../stacks/roles";
+import { MGDC_DATASETS, MGDC_FORBIDDEN_COLUMNS } from "../config/mgdc-datasets";
+import { plannedRoleGrants, plannedSynapseRbac } from "../config/roles";
 import type { ArtifactInputs } from "./inputs";
 import { abfssRoot, dfsUrl, m365Folder, PIPELINES, RAW_CRM_FOLDER, DEFAULT_CRM_DROP_FOLDER, TRIGGERS } from "./names";
 import { outputColumnName } from "./pipelines";

@@ -4,27 +4,16 @@
  * order, so two runs are byte-identical and a diff shows only real change.
  */
 import { createHash } from "node:crypto";
+import { canonicalJson } from "../config/json";
 import { renderSqlFile } from "../sql/batches";
 import type { ArtifactInputs } from "./inputs";
-import { PUBLISH_ORDER, type Artifact, type SqlScript } from "./model";
+import type { SqlScript } from "../sql/script";
+import { PUBLISH_ORDER, type Artifact } from "./model";
 import { dataAccessReport } from "./report";
 import { toWire } from "./wire";
 
-/** JSON with keys sorted at every level, two-space indent, final newline. */
-export function stableJson(value: unknown): string {
-  const sort = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(sort);
-    if (v && typeof v === "object" && !(v instanceof Date)) {
-      return Object.fromEntries(
-        Object.keys(v as Record<string, unknown>)
-          .sort()
-          .map((k) => [k, sort((v as Record<string, unknown>)[k])]),
-      );
-    }
-    return v;
-  };
-  return `${JSON.stringify(sort(value), null, 2)}\n`;
-}
+/** A JSON file of the output: keys sorted at every level (config/json.ts), two-space indent, final newline. */
+const jsonFile = (value: unknown): string => `${canonicalJson(value, 2)}\n`;
 
 export const sha256 = (text: string): string => createHash("sha256").update(text, "utf8").digest("hex");
 
@@ -36,7 +25,7 @@ export function sqlFileName(script: SqlScript, index: number): string {
 
 /** Fingerprint of everything the artifacts derive from besides the notebook files (hashed per file). */
 export function configFingerprint(inputs: ArtifactInputs): string {
-  return sha256(stableJson({ config: inputs.config, ruleset: inputs.ruleset, crmMapping: inputs.crmMapping }));
+  return sha256(jsonFile({ config: inputs.config, ruleset: inputs.ruleset, crmMapping: inputs.crmMapping }));
 }
 
 export interface SynthResult {
@@ -47,7 +36,7 @@ export interface SynthResult {
 
 export async function synthFiles(inputs: ArtifactInputs, artifacts: readonly Artifact[], sqlScripts: readonly SqlScript[]): Promise<SynthResult> {
   const files: Record<string, string> = {};
-  for (const w of await toWire(artifacts)) files[`${w.artifact.kind}/${w.artifact.name}.json`] = stableJson(w.wire);
+  for (const w of await toWire(artifacts)) files[`${w.artifact.kind}/${w.artifact.name}.json`] = jsonFile(w.wire);
   sqlScripts.forEach((s, i) => {
     files[sqlFileName(s, i)] = renderSqlFile(s);
   });
@@ -55,7 +44,7 @@ export async function synthFiles(inputs: ArtifactInputs, artifacts: readonly Art
   const counts: Record<string, number> = Object.fromEntries(PUBLISH_ORDER.map((k) => [k, artifacts.filter((a) => a.kind === k).length]));
   counts.sql = sqlScripts.length;
   const paths = Object.keys(files).sort();
-  files["manifest.json"] = stableJson({
+  files["manifest.json"] = jsonFile({
     generatedBy: "relmesh synth",
     stack: inputs.config.stack,
     configFingerprint: configFingerprint(inputs),

@@ -6,9 +6,9 @@
 import type { RelmeshConfig } from "../../config/stack";
 import type { Artifact } from "../../synapse-artifacts/model";
 import { LINKED } from "../../synapse-artifacts/names";
-import type { PlanResource } from "../plan";
+import type { PlanResource } from "../plan-resource";
 import { LOGICAL } from "../logical-names";
-import type { AzureRole, GrantScope } from "../roles";
+import type { AzureRole, GrantScope } from "../../config/roles";
 import { deploymentFacts, type DeploymentFacts, type RoleFact } from "./facts";
 import { runtimePaths, type DataPath } from "./paths";
 import { routeOf, runtimeRunsOffice365, storageAdmits, vaultAdmits, workspaceAdmits, type Verdict } from "./rules";
@@ -61,7 +61,7 @@ function roleVerdict(path: DataPath, facts: DeploymentFacts): Verdict {
   const held = facts.roles.find((r) => satisfies(r, path));
   return held
     ? { open: true, how: `${held.role} on ${held.scope} (${held.logicalName})` }
-    : { open: false, how: `${path.identity} holds no ${need.role} on ${need.scope}`, fix: `grant ${need.role} on ${need.scope} to ${path.identity} (stacks/roles.ts)` };
+    : { open: false, how: `${path.identity} holds no ${need.role} on ${need.scope}`, fix: `grant ${need.role} on ${need.scope} to ${path.identity} (config/roles.ts)` };
 }
 
 function evaluate(path: DataPath, facts: DeploymentFacts, config: RelmeshConfig): PathResult {
@@ -169,7 +169,7 @@ function exposures(facts: DeploymentFacts, paths: DataPath[], config: RelmeshCon
     }
   }
   for (const r of facts.roles.filter((x) => !paths.some((p) => satisfies(x, p)))) {
-    out.push({ id: `unused-role:${r.logicalName}`, what: `${r.grantee} holds ${r.role} on ${r.scope}, which no run-time path uses`, fix: `remove the grant ${r.logicalName} (stacks/roles.ts)` });
+    out.push({ id: `unused-role:${r.logicalName}`, what: `${r.grantee} holds ${r.role} on ${r.scope}, which no run-time path uses`, fix: `remove the grant ${r.logicalName} (config/roles.ts)` });
   }
   return out;
 }

@@ -5,9 +5,9 @@
  * plan sees the path it closes.
  */
 import type { Artifact } from "../../synapse-artifacts/model";
-import type { PlanResource } from "../plan";
+import type { PlanResource } from "../plan-resource";
 import { LOGICAL } from "../logical-names";
-import { plannedRoleGrants, ROLE_IDS, type AzureRole, type Grantee, type GrantScope } from "../roles";
+import { plannedRoleGrants, ROLE_IDS, type AzureRole, type Grantee, type GrantScope } from "../../config/roles";
 import type { RelmeshConfig } from "../../config/stack";
 import type { StorageNetwork, VaultNetwork, WorkspaceNetwork } from "./rules";
 

@@ -6,7 +6,7 @@
 import type { RelmeshConfig } from "../../config/stack";
 import { LINKED, RUNTIMES } from "../../synapse-artifacts/names";
 import { LOGICAL } from "../logical-names";
-import type { AzureRole, Grantee, GrantScope } from "../roles";
+import type { AzureRole, Grantee, GrantScope } from "../../config/roles";
 
 export type Caller =
   /** A pipeline activity through a linked service: it runs on that linked service's integration runtime. */

@@ -19,7 +19,7 @@ import {
   type TlsSettings,
 } from "@azure/core-rest-pipeline";
 import type { RelmeshConfig } from "../../config/stack";
-import { DEFAULT_PIPELINE_RETRY } from "../publish/client";
+import { DEFAULT_PIPELINE_RETRY } from "../publish/retry";
 import { principalTypeFromToken } from "../publish/rbac";
 import { builtinRoleName, globalNames } from "./checks";
 import type { AzureFacts, DeployerFact, DirectoryRoleFact, GlobalNameKey, GraphFacts, NameFact, Read, RoleAssignmentFact } from "./facts";

@@ -3,7 +3,7 @@
  * (facts.ts). No I/O; tested without a server. Each check returns one or more results; a `fail`
  * carries the fix. Without Azure facts every Azure check is `skipped`, with the reason.
  */
-import { plannedRoleGrants } from "../roles";
+import { plannedRoleGrants } from "../../config/roles";
 import type { RelmeshConfig } from "../../config/stack";
 import { MGDC_REGIONS } from "../../config/azure-reference";
 import type { AzureFacts, GlobalNameKey, GraphFacts, PreflightFacts, RoleAssignmentFact } from "./facts";

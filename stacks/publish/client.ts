@@ -6,7 +6,7 @@ import type { TokenCredential } from "@azure/identity";
 import type { HttpClient, PipelineRetryOptions, TlsSettings } from "@azure/core-rest-pipeline";
 import { ArtifactsClient } from "@azure/synapse-artifacts";
 import type { ArtifactKind } from "../../synapse-artifacts/model";
-import { statusOf } from "./retry";
+import { DEFAULT_PIPELINE_RETRY, statusOf } from "./retry";
 
 /** What the publisher needs from a workspace. Every call completes the whole long-running operation. */
 export interface WorkspaceApi {
@@ -20,19 +20,6 @@ export interface WorkspaceApi {
   /** Starts a pipeline run and returns its run id (the run itself goes on in the workspace). */
   runPipeline(name: string, parameters: Record<string, string>, signal: AbortSignal): Promise<string>;
 }
-
-/**
- * Per-request retries in the SDK pipeline. Its defaults (3 retries, 1 s doubling, 64 s cap) give up
- * within ~15 s of a 5xx burst; publishing right after the workspace is created meets longer ones.
- * The pipeline retries 429/503 only when they carry Retry-After (it then waits exactly that long),
- * and 408/5xx (not 501/505) plus connection errors with this backoff. Timeouts are not retried here
- * (the SDK rethrows its AbortError): {@link withRetries} handles them around the whole operation.
- */
-export const DEFAULT_PIPELINE_RETRY: Required<Pick<PipelineRetryOptions, "maxRetries" | "retryDelayInMs" | "maxRetryDelayInMs">> = {
-  maxRetries: 6,
-  retryDelayInMs: 2000,
-  maxRetryDelayInMs: 60000,
-};
 
 export interface ClientOptions {
   /** @default - {@link DEFAULT_PIPELINE_RETRY} */

@@ -4,7 +4,8 @@
  * the dynamic resources; what they do is decided in planner.ts, rbac.ts and sql/.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { Artifact, SqlScript } from "../../synapse-artifacts/model";
+import type { Artifact } from "../../synapse-artifacts/model";
+import type { SqlScript } from "../../sql/script";
 import type { ScheduleIntent } from "./planner";
 import { artifactsProvider, rbacProvider, sqlLayerHash, sqlLayerProvider } from "./providers";
 

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { RelmeshConfig } from "../../config/stack";
 import { readArtifactInputs, synapseArtifacts, type Artifact, type DeploymentValues } from "../../synapse-artifacts";
 import { sqlScripts } from "../../sql";
-import type { SqlScript } from "../../synapse-artifacts/model";
+import type { SqlScript } from "../../sql/script";
 
 export interface DeploymentInputs {
   tenantId: pulumi.Input<string>;

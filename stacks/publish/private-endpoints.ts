@@ -16,8 +16,7 @@
  */
 import type { TokenCredential } from "@azure/identity";
 import { bearerTokenAuthenticationPolicy, createDefaultHttpClient, createHttpHeaders, createPipelineFromOptions, createPipelineRequest, type HttpClient, type PipelineRetryOptions, type TlsSettings } from "@azure/core-rest-pipeline";
-import { DEFAULT_PIPELINE_RETRY } from "./client";
-import { statusOf, withRetries, type RetryOptions } from "./retry";
+import { DEFAULT_PIPELINE_RETRY, statusOf, withRetries, type RetryOptions } from "./retry";
 
 export interface ManagedPrivateEndpointSpec {
   /** MPE name in the workspace, e.g. "mpe-lake-dfs". */
@@ -67,8 +66,6 @@ export const SYNAPSE_SCOPE = "https://dev.azuresynapse.net/.default";
 export const DEFAULT_ARM_ENDPOINT = "https://management.azure.com";
 export const ARM_SCOPE = "https://management.azure.com/.default";
 export const APPROVAL_DESCRIPTION = "Approved by Relationship Mesh (pulumi up)";
-/** A copy, so the serialized provider captures this object and not client.ts with the ArtifactsClient. */
-const PIPELINE_RETRY = { ...DEFAULT_PIPELINE_RETRY };
 
 const same = (a: string | undefined, b: string | undefined) => (a ?? "").toLowerCase() === (b ?? "").toLowerCase();
 
@@ -198,7 +195,7 @@ export interface JsonClientOptions {
  * the ArtifactsClient is (client.ts), TLS settings.
  */
 export function createJsonClient(credential: TokenCredential, baseUrl: string, scope: string, options: JsonClientOptions = {}): JsonClient {
-  const pipeline = createPipelineFromOptions({ retryOptions: { ...PIPELINE_RETRY, ...options.retryOptions }, ...(options.tlsOptions ? { tlsOptions: options.tlsOptions } : {}) });
+  const pipeline = createPipelineFromOptions({ retryOptions: { ...DEFAULT_PIPELINE_RETRY, ...options.retryOptions }, ...(options.tlsOptions ? { tlsOptions: options.tlsOptions } : {}) });
   pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes: scope }));
   const http = options.httpClient ?? createDefaultHttpClient();
   const base = baseUrl.replace(/\/+$/, "");

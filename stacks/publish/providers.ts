@@ -8,15 +8,17 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { DefaultAzureCredential } from "@azure/identity";
 import { AccessControlClient } from "@azure/synapse-access-control";
-import type { Artifact, SqlScript } from "../../synapse-artifacts/model";
-import { executeSqlScripts } from "../../sql/execute";
-import { readSqlObjects } from "../../sql/catalog";
+import type { Artifact } from "../../synapse-artifacts/model";
+import type { SqlScript } from "../../sql/script";
 import { objectKey, sqlObjects, updateScripts } from "../../sql/objects";
-import { tediousConnectionFactory } from "../../sql/tedious";
-import { artifactsApi, createArtifactsClient, DEFAULT_PIPELINE_RETRY } from "./client";
+import { artifactsApi, createArtifactsClient } from "./client";
 import { contentHash } from "./hash";
 import { planPublish, type PublishedArtifact, type ScheduleIntent } from "./planner";
 import { publishArtifacts, readPublished, unpublishArtifacts } from "./publish";
+import { DEFAULT_PIPELINE_RETRY } from "./retry";
+import { readSqlObjects } from "./sql/catalog";
+import { executeSqlScripts } from "./sql/execute";
+import { tediousConnectionFactory } from "./sql/tedious";
 import { assertSameDeployer, assignSynapseRoles, presentSynapseRoles, principalTypeFromToken, removeSynapseRoles, synapseRoleAssignments, type RbacPrincipals, type SynapseRoleAssignment } from "./rbac";
 
 // ---- SynapseArtifacts ------------------------------------------------------------------------
@@ -80,13 +82,13 @@ export function sqlLayerHash(scripts: SqlScript[], server: string): string {
 }
 
 /**
- * The factory is passed explicitly: executeSqlScripts' default loads ./tedious with a relative
- * dynamic import, which the serialized provider cannot resolve from Pulumi's provider host.
+ * The tedious factory is made here, inside the method, and handed to the executor: the serialized
+ * provider then requires the tedious package itself, never a relative path.
  */
 async function runSql(p: SqlLayerProps, previous?: SqlScript[]): Promise<void> {
   const credential = new DefaultAzureCredential();
   // Objects of views or scripts that left the code are dropped first (sql/objects.ts), then every script reruns.
-  await executeSqlScripts(updateScripts(previous, p.scripts), { server: p.server, credential, factory: tediousConnectionFactory(p.server, credential), log });
+  await executeSqlScripts(updateScripts(previous, p.scripts), { factory: tediousConnectionFactory(p.server, credential), log });
 }
 
 export interface SqlLayerState extends SqlLayerProps {
@@ -104,11 +106,11 @@ export const sqlLayerProvider: pulumi.dynamic.ResourceProvider<SqlLayerProps, Sq
     await runSql(inputs);
     return { id: `sql@${inputs.server}`, outs: { ...inputs, objects: expectedObjects(inputs.scripts) } };
   },
-  // `pulumi refresh`: which objects are still there (read-only catalog queries, sql/catalog.ts).
+  // `pulumi refresh`: which objects are still there (read-only catalog queries, ./sql/catalog.ts).
   async read(id, props) {
     if (!props || expectedObjects(props.scripts).length === 0) return { id, props };
     const credential = new DefaultAzureCredential();
-    const objects = await readSqlObjects(props.scripts, { server: props.server, credential, factory: tediousConnectionFactory(props.server, credential), log });
+    const objects = await readSqlObjects(props.scripts, { factory: tediousConnectionFactory(props.server, credential), log });
     return { id, props: { ...props, objects } };
   },
   async diff(_id, olds, news) {

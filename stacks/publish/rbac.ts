@@ -3,7 +3,7 @@
  * apply over `AccessControlClient`. No ARM resource type exists for these, hence a dynamic resource.
  */
 import type { AccessControlClient } from "@azure/synapse-access-control";
-import { plannedSynapseRbac, roleAssignmentName } from "../roles";
+import { plannedSynapseRbac, roleAssignmentName } from "../../config/roles";
 import { statusOf, withRetries, type RetryOptions } from "./retry";
 
 /** Role ids from the service's own role-definition listing (docs/platform-facts.md §3.5). */
@@ -50,7 +50,7 @@ export function synapseRoleAssignments(p: RbacPrincipals): SynapseRoleAssignment
     scope,
     reason,
   });
-  // One list (stacks/roles.ts): what the stack reports is what the publisher assigns.
+  // One list (config/roles.ts): what the stack reports is what the publisher assigns.
   return plannedSynapseRbac().map((g) =>
     g.principal === "deployer"
       ? make(g.role, p.deployerObjectId, p.deployerType, g.reason)

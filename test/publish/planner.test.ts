@@ -1,4 +1,5 @@
-import { canonicalJson, contentHash } from "../../stacks/publish/hash";
+import { canonicalJson } from "../../config/json";
+import { contentHash } from "../../stacks/publish/hash";
 import { describeOperation, planPublish, publishedState } from "../../stacks/publish/planner";
 import { dataset, fullSet, linkedService, notebook, pipeline, trigger } from "./fixtures";
 

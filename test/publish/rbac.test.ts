@@ -1,6 +1,6 @@
 import { AccessControlClient } from "@azure/synapse-access-control";
 import { assertSameDeployer, assignSynapseRoles, objectIdFromToken, principalTypeFromToken, removeSynapseRoles, SYNAPSE_ROLES, synapseRoleAssignments } from "../../stacks/publish/rbac";
-import { plannedSynapseRbac } from "../../stacks/roles";
+import { plannedSynapseRbac } from "../../config/roles";
 import { startFakeSynapse, type FakeSynapse } from "./fake-synapse";
 import { fakeCredential, makeSelfSignedCert, type TestCert } from "./tls";
 

@@ -1,9 +1,10 @@
 import { EventEmitter } from "node:events";
 import type { TokenCredential } from "@azure/identity";
-import type { SqlScript } from "../../synapse-artifacts/model";
+import type { SqlScript } from "../../sql/script";
 import { defaultConfig } from "../../config/stack";
-import { executeSqlScripts, isTransientSqlError, sqlScripts, type SqlConnectionFactory } from "../../sql";
-import { tediousConfig, tediousConnectionFactory, type ConnectionLike } from "../../sql/tedious";
+import { sqlScripts } from "../../sql";
+import { executeSqlScripts, isTransientSqlError, type SqlConnectionFactory } from "../../stacks/publish/sql/execute";
+import { tediousConfig, tediousConnectionFactory, type ConnectionLike } from "../../stacks/publish/sql/tedious";
 
 const scripts: SqlScript[] = [
   { name: "01-database.sql", database: "master", batches: ["M1"] },
@@ -37,7 +38,7 @@ function fakeServer(failures: Record<string, Error[]> = {}, connectFailures: Err
   return { factory, log, opened, closed };
 }
 
-const quiet = { server: "ws-ondemand.sql.azuresynapse.net", sleep: async () => undefined };
+const quiet = { sleep: async () => undefined };
 
 describe("executeSqlScripts", () => {
   test("runs every batch once, in order, on one connection per database run", async () => {

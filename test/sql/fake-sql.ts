@@ -4,7 +4,7 @@
  * its own patterns (not sql/objects.ts, so the tests do not grade the code with itself). Read-only
  * catalog queries are answered from the same state. Drift is injected by editing `catalog` by hand.
  */
-import type { SqlConnectionFactory } from "../../sql/execute";
+import type { SqlConnectionFactory } from "../../stacks/publish/sql/execute";
 
 /** database → keys like "view relmesh.pair_scores", "schema relmesh", "credential WorkspaceIdentity". */
 export type Catalog = Map<string, Set<string>>;

@@ -1,8 +1,8 @@
 import { defaultConfig, type RelmeshConfig } from "../../config/stack";
 import { sqlScripts } from "../../sql";
-import { executeSqlScripts } from "../../sql/execute";
+import { executeSqlScripts } from "../../stacks/publish/sql/execute";
 import { dropScripts, dropStatement, objectKey, planDrops, sqlObjects, updateScripts } from "../../sql/objects";
-import type { SqlScript } from "../../synapse-artifacts/model";
+import type { SqlScript } from "../../sql/script";
 import { fakeSql } from "./fake-sql";
 import { batchProblems } from "./tsql-check";
 
@@ -90,7 +90,7 @@ describe("drop statements", () => {
 });
 
 describe("an update through the executor, against the fake SQL endpoint", () => {
-  const quiet = { server: "ws-ondemand.sql.azuresynapse.net", sleep: async () => undefined };
+  const quiet = { sleep: async () => undefined };
 
   test("a view removed from the gold schema is dropped before the scripts run, and a rerun changes nothing", async () => {
     const server = fakeSql();

@@ -1,7 +1,7 @@
 /** The security exceptions list, the MGDC datasets and the consent checklist. */
 import { securityExceptions, SECURITY_EXCEPTIONS } from "../../stacks/exceptions";
 import { approvalFingerprint, approvalValues, consentChecklist, secretSchedule, type ConsentInputs } from "../../stacks/mgdc-consent";
-import { CALENDAR_DATASET, MESSAGE_DATASET, MGDC_DATASET_COLUMNS, MGDC_DATASETS, MGDC_FORBIDDEN_COLUMNS } from "../../stacks/mgdc-datasets";
+import { CALENDAR_DATASET, MESSAGE_DATASET, MGDC_DATASET_COLUMNS, MGDC_DATASETS, MGDC_FORBIDDEN_COLUMNS } from "../../config/mgdc-datasets";
 import { runPlan, type PlanResult } from "../../stacks/plan";
 import { devConfig, ofType, T } from "./harness";
 

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CALENDAR_DATASET, MESSAGE_DATASET, MGDC_DATASET_COLUMNS, MGDC_FORBIDDEN_COLUMNS } from "../../stacks/mgdc-datasets";
+import { CALENDAR_DATASET, MESSAGE_DATASET, MGDC_DATASET_COLUMNS, MGDC_FORBIDDEN_COLUMNS } from "../../config/mgdc-datasets";
 
 /** The MGDC fields the ingestion notebook reads (`r.getItem("…")`, keys lower-cased), per parser. */
 function fieldsRead(): Record<string, string[]> {

@@ -1,7 +1,7 @@
 /** SEC-31: which identity gets which role on which scope, and how the assignments are named. */
 import { runPlan, type PlanResult } from "../../stacks/plan";
 import { MOCK_CLIENT_CONFIG, mockGuid } from "../../stacks/plan-mocks";
-import { plannedRoleGrants, plannedSynapseRbac, roleAssignmentName, roleDefinitionId, ROLE_IDS, SYNAPSE_ROLE_IDS } from "../../stacks/roles";
+import { plannedRoleGrants, plannedSynapseRbac, roleAssignmentName, roleDefinitionId, ROLE_IDS, SYNAPSE_ROLE_IDS } from "../../config/roles";
 import { devConfig, inputs, ofType, T } from "./harness";
 
 const config = devConfig();

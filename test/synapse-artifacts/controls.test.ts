@@ -1,5 +1,5 @@
 /** SEC- and REL- controls on the generated artifacts (docs/security-controls.md), and the MGDC source rules (docs/platform-facts.md §2.5). */
-import { CALENDAR_DATASET, MESSAGE_DATASET, MGDC_FORBIDDEN_COLUMNS } from "../../stacks/mgdc-datasets";
+import { CALENDAR_DATASET, MESSAGE_DATASET, MGDC_FORBIDDEN_COLUMNS } from "../../config/mgdc-datasets";
 import { synapseArtifacts } from "../../synapse-artifacts";
 import { activitiesOf, artifactsFor, byKind, devConfig, devWire, inputsFor, objects, strings } from "./helpers";
 

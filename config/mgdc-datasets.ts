@@ -2,7 +2,8 @@
  * The Microsoft Graph Data Connect datasets and the exact columns Relationship Mesh extracts.
  *
  * One list, read by the consent checklist (what the Global Admin approves), the Synapse artifact
- * generator (the copy activity's `outputColumns`) and the ingestion notebooks. Only the columns
+ * generator (the copy activity's `outputColumns`) and the ingestion notebooks. Facts about the
+ * source, so in config/: every later stage may import them. Only the columns
  * scoring needs: never message bodies (`body`, `uniqueBody`, `bodyPreview`), `attachments` or
  * `internetMessageHeaders`. Changing anything here changes the approval fingerprint: the admin
  * must approve again (docs/platform-facts.md §1.2).

@@ -1,9 +1,11 @@
 /**
  * Role assignments: which identity gets which role on which scope. Pure functions decide; the
  * components only create the `authorization.RoleAssignment` resources the list asks for.
+ * In config/ (before every stage that reads it): the data-access report (synapse-artifacts/report.ts)
+ * and the Pulumi program (stacks/) read the same list.
  */
 import { createHash } from "node:crypto";
-import type { RelmeshConfig } from "../config/stack";
+import type { RelmeshConfig } from "./stack";
 
 /** Built-in Azure role definition GUIDs (docs/platform-facts.md §6.7). */
 export const ROLE_IDS = {

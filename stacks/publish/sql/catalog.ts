@@ -3,9 +3,9 @@
  * Read-only catalog queries through the executor's connection factory and retries (querySql), one per
  * database; the comparison is pure (sql/objects.ts keys).
  */
-import type { SqlScript } from "../synapse-artifacts/model";
+import type { SqlScript } from "../../../sql/script";
 import { querySql, type ExecuteOptions } from "./execute";
-import { objectKey, sqlObjects, type SqlObject } from "./objects";
+import { objectKey, sqlObjects, type SqlObject } from "../../../sql/objects";
 
 /** Everything named in a serving database, as (kind, schema, name) rows. */
 export const DATABASE_CATALOG_QUERY = [

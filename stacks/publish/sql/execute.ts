@@ -1,11 +1,12 @@
 /**
  * Runs the serving-layer scripts on the serverless SQL endpoint, batch by batch. The publisher calls
- * `executeSqlScripts` from a Pulumi dynamic resource; tests inject a fake `SqlConnectionFactory`.
- * Every batch is idempotent by construction (sql/index.ts), so retrying a batch that failed on a
- * transient error is safe, and a batch that succeeded is never sent again.
+ * `executeSqlScripts` from a Pulumi dynamic resource with the tedious factory (tedious.ts); tests
+ * inject a fake `SqlConnectionFactory`. The scripts themselves are pure output of sql/; only this
+ * folder talks to the server. Every batch is idempotent by construction (sql/index.ts), so retrying a
+ * batch that failed on a transient error is safe, and a batch that succeeded is never sent again.
  */
-import type { TokenCredential } from "@azure/identity";
-import type { SqlScript } from "../synapse-artifacts/model";
+import type { SqlScript } from "../../../sql/script";
+import { withRetries } from "../retry";
 
 /** One open connection to one database. */
 export interface SqlConnection {
@@ -19,12 +20,12 @@ export interface SqlConnection {
 export type SqlConnectionFactory = (database: string) => Promise<SqlConnection>;
 
 export interface ExecuteOptions {
-  /** `<workspace>-ondemand.sql.azuresynapse.net` (docs/platform-facts.md §5.1). */
-  server: string;
-  /** Entra credential for the real factory. @default - `new DefaultAzureCredential()` */
-  credential?: TokenCredential;
-  /** @default - `tediousConnectionFactory(server, credential)` */
-  factory?: SqlConnectionFactory;
+  /**
+   * Opens the connections: `tediousConnectionFactory(server, credential)` (tedious.ts) against the
+   * serverless endpoint, a fake in tests. Always passed in: a default would load tedious.ts through a
+   * relative dynamic import, which the serialized provider cannot resolve (providers.ts).
+   */
+  factory: SqlConnectionFactory;
   /** Tries per batch, the first included. @default - 6 */
   attempts?: number;
   /** First backoff; it doubles per retry, with jitter, up to `maxDelayMs`. @default - 2000 */
@@ -85,7 +86,7 @@ export class SqlScriptError extends Error {
 
 /** Runs every batch of every script in order, one connection per run of scripts on the same database. */
 export async function executeSqlScripts(scripts: readonly SqlScript[], options: ExecuteOptions): Promise<ExecutionReport> {
-  const runner = connectionRunner(options.factory ?? (await defaultFactory(options)), options);
+  const runner = connectionRunner(options);
   try {
     for (const script of scripts) {
       for (const [index, sql] of script.batches.entries()) {
@@ -107,7 +108,7 @@ export async function executeSqlScripts(scripts: readonly SqlScript[], options: 
  * `label` names the query in errors and logs.
  */
 export async function querySql(database: string, sql: string, label: string, options: ExecuteOptions): Promise<Array<Record<string, unknown>>> {
-  const runner = connectionRunner(options.factory ?? (await defaultFactory(options)), options);
+  const runner = connectionRunner(options);
   try {
     return await runner.step(database, `${label} on database ${database}`, (c) => c.query(sql), (message, error) => Object.assign(new Error(message), { cause: error }));
   } finally {
@@ -116,12 +117,14 @@ export async function querySql(database: string, sql: string, label: string, opt
 }
 
 /**
- * The retry loop of executeSqlScripts and querySql: one open connection at a time (reopened when the
- * database changes or after any failure), each step retried on transient errors with backoff.
+ * The connection handling of executeSqlScripts and querySql: one open connection at a time (reopened
+ * when the database changes or after any failure), each step retried on transient SQL errors by
+ * withRetries (../retry.ts) with jittered backoff, so a retry always runs on a fresh connection.
  */
-function connectionRunner(factory: SqlConnectionFactory, options: ExecuteOptions) {
+function connectionRunner(options: ExecuteOptions) {
+  const { factory } = options;
   const attempts = options.attempts ?? 6;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const retry = { attempts, baseDelayMs: options.baseDelayMs ?? 2000, maxDelayMs: options.maxDelayMs ?? 60000, jitter: true, sleep: options.sleep };
   const log = options.log ?? (() => undefined);
   const report: ExecutionReport = { batches: 0, retries: 0, connections: 0 };
   let open: { database: string; connection: SqlConnection } | undefined;
@@ -131,40 +134,35 @@ function connectionRunner(factory: SqlConnectionFactory, options: ExecuteOptions
     // A connection that already failed may also fail to close; the next step reconnects either way.
     if (current) await current.connection.close().catch(() => undefined);
   };
-  const step = async <T>(database: string, where: string, run: (c: SqlConnection) => Promise<T>, fail: (message: string, error: unknown, transient: boolean) => Error): Promise<T> => {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        if (open?.database !== database) {
-          await close();
-          open = { database, connection: await factory(database) };
-          report.connections += 1;
-        }
-        return await run(open.connection);
-      } catch (error) {
+  const attempt = async <T>(database: string, run: (c: SqlConnection) => Promise<T>): Promise<T> => {
+    try {
+      if (open?.database !== database) {
         await close();
-        const reason = describe(error);
-        if (!isTransientSqlError(error)) throw fail(`${where} failed: ${reason}`, error, false);
-        if (attempt >= attempts) throw fail(`${where} failed after ${attempts} attempts on transient errors, last: ${reason}`, error, true);
-        const delay = backoff(attempt, options.baseDelayMs ?? 2000, options.maxDelayMs ?? 60000);
-        log(`${where}: transient error (${reason}); retry ${attempt}/${attempts - 1} in ${Math.round(delay / 1000)} s`);
-        report.retries += 1;
-        await sleep(delay);
+        open = { database, connection: await factory(database) };
+        report.connections += 1;
       }
+      return await run(open.connection);
+    } catch (error) {
+      await close();
+      throw error;
+    }
+  };
+  const step = async <T>(database: string, where: string, run: (c: SqlConnection) => Promise<T>, fail: (message: string, error: unknown, transient: boolean) => Error): Promise<T> => {
+    const onRetry = (line: string) => {
+      report.retries += 1;
+      log(line);
+    };
+    try {
+      return await withRetries(where, () => attempt(database, run), retry, onRetry, isTransientSqlError);
+    } catch (wrapped) {
+      // withRetries names the attempts; the message here names the SQL error, and for a batch its first statement.
+      const error = (wrapped as { cause?: unknown }).cause ?? wrapped;
+      const reason = describe(error);
+      if (!isTransientSqlError(error)) throw fail(`${where} failed: ${reason}`, error, false);
+      throw fail(`${where} failed after ${attempts} attempts on transient errors, last: ${reason}`, error, true);
     }
   };
   return { step, close, report };
-}
-
-/*
- * One retry helper? stacks/publish/retry.ts has `withRetries` for the HTTP publisher. This loop stays
- * separate on purpose: sql/ must not import stacks/ (the SQL layer is also used by `relmesh synth` and
- * the tests without the Pulumi program), and this loop differs in what a retry means here: a fresh
- * connection, SQL error numbers instead of HTTP statuses, jittered backoff and an injectable sleep.
- * Sharing it would mean moving the helper to a neutral folder both import, a restructuring left for later.
- */
-function backoff(attempt: number, base: number, max: number): number {
-  const exp = Math.min(max, base * 2 ** (attempt - 1));
-  return Math.round(exp / 2 + Math.random() * (exp / 2));
 }
 
 function describe(error: unknown): string {
@@ -178,10 +176,4 @@ function describe(error: unknown): string {
 function firstStatement(sql: string): string {
   const line = sql.split("\n").map((l) => l.trim()).find((l) => l.length > 0 && !l.startsWith("--")) ?? "";
   return line.length > 120 ? `${line.slice(0, 117)}...` : line;
-}
-
-async function defaultFactory(options: ExecuteOptions): Promise<SqlConnectionFactory> {
-  const credential = options.credential ?? new (await import("@azure/identity")).DefaultAzureCredential();
-  const { tediousConnectionFactory } = await import("./tedious");
-  return tediousConnectionFactory(options.server, credential);
 }

@@ -1,0 +1,24 @@
+/**
+ * The resource record of `relmesh plan`, in a module of its own: the plan (plan.ts) produces it by
+ * running the program, and the data-path model (datapath/), which the program itself runs, reads it.
+ * With the type in plan.ts the two would import each other through relmesh.ts.
+ */
+
+/** One registered resource, as the plan prints it. **Contract** (`relmesh plan --json`). */
+export interface PlanResource {
+  /** Type token, e.g. `azure-native:storage:StorageAccount`. */
+  type: string;
+  /** Logical (Pulumi) name. */
+  name: string;
+  urn: string;
+  /** False for component resources. */
+  custom: boolean;
+  /** URN of the parent resource (null for the stack itself). */
+  parent: string | null;
+  /** Logical name of the top-level component the resource belongs to (null at the top). */
+  component: string | null;
+  /** URNs of the resources it depends on (explicit `dependsOn` and inputs taken from them). */
+  dependencies: string[];
+  /** Inputs as sent to the provider; secrets replaced by `[secret]`. */
+  inputs: Record<string, unknown>;
+}
