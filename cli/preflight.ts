@@ -85,7 +85,7 @@ export async function preflightCommand(argv: string[], deps: PreflightDeps = {})
   }
   const stack = args.stack ?? "dev";
   const env = deps.env ?? process.env;
-  const { loadStackConfig, readStackConfigFile } = require("../config/stack") as typeof import("../config/stack");
+  const { loadRelmesh, readStackConfigFile } = require("../config/load") as typeof import("../config/load");
   const { ConfigError } = require("../config/errors") as typeof import("../config/errors");
   const { connect, readAzureFacts, resolveSubscription } = require("../stacks/preflight/azure") as typeof import("../stacks/preflight/azure");
   const { runChecks, blocks } = require("../stacks/preflight/checks") as typeof import("../stacks/preflight/checks");
@@ -94,7 +94,7 @@ export async function preflightCommand(argv: string[], deps: PreflightDeps = {})
   let raw: Record<string, unknown>;
   try {
     raw = readStackConfigFile(stack, deps.rootDir);
-    config = loadStackConfig(stack, deps.rootDir);
+    config = loadRelmesh(stack, { raw, rootDir: deps.rootDir }).config;
   } catch (error) {
     if (error instanceof ConfigError) {
       err(`relmesh preflight: ${error.message}\n`);
@@ -128,7 +128,7 @@ export async function preflightCommand(argv: string[], deps: PreflightDeps = {})
     } else {
       subscriptionId = resolved.subscriptionId;
       // The global-name suffix depends on the subscription, as at `pulumi up`.
-      config = loadStackConfig(stack, deps.rootDir, subscriptionId);
+      config = loadRelmesh(stack, { raw, rootDir: deps.rootDir, subscriptionId }).config;
       err(`relmesh preflight: reading subscription ${subscriptionId} as ${connection.session.deployer.name ?? connection.session.deployer.objectId}...\n`);
       facts = await readAzureFacts(connection.session, config, subscriptionId);
     }
