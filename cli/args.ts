@@ -1,4 +1,10 @@
-/** A small, strict parser for `--name value` and `--flag` options: unknown options are errors. */
+/**
+ * Options of every `relmesh` command, parsed by `parseArgs` from `node:util` (strict: an unknown
+ * option is an error). This module only declares the options once per command and words the
+ * errors and the help the same way everywhere.
+ */
+import { parseArgs as parseNodeArgs } from "node:util";
+
 export interface OptionSpec {
   /** Options that take a value, with a one-line description for help and errors. */
   values?: Record<string, string>;
@@ -14,31 +20,44 @@ export interface ParsedArgs {
 
 export class UsageError extends Error {}
 
+/** The option, e.g. `--out`, that a `node:util` parse error names. */
+function optionOf(error: Error): string {
+  return /'(-[^' <]*)/.exec(error.message)?.[1] ?? "";
+}
+
+/** Parses `argv` for `relmesh <command>`; a bad option is a {@link UsageError} naming it and the command. */
 export function parseArgs(command: string, argv: string[], spec: OptionSpec): ParsedArgs {
-  const values: Record<string, string> = {};
-  const flags = new Set<string>();
-  const positionals: string[] = [];
-  const known = [...Object.keys(spec.values ?? {}), ...Object.keys(spec.flags ?? {})].map((n) => `--${n}`);
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith("--")) {
-      positionals.push(arg);
-      continue;
+  const values = spec.values ?? {};
+  const flags = spec.flags ?? {};
+  const options = {
+    ...Object.fromEntries(Object.keys(values).map((name) => [name, { type: "string" as const }])),
+    ...Object.fromEntries(Object.keys(flags).map((name) => [name, { type: "boolean" as const }])),
+  };
+  let parsed: ReturnType<typeof parseNodeArgs<{ options: typeof options; allowPositionals: true; strict: true }>>;
+  try {
+    parsed = parseNodeArgs({ args: argv, options, strict: true, allowPositionals: true });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const option = optionOf(error as Error);
+    const name = option.replace(/^-+/, "");
+    if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+      const known = [...Object.keys(values), ...Object.keys(flags)].map((n) => `--${n}`);
+      throw new UsageError(`relmesh ${command}: unknown option ${option}; known options: ${known.join(", ") || "none"}`);
     }
-    const [name, inline] = arg.slice(2).split("=", 2);
-    if (spec.flags && name in spec.flags) {
-      flags.add(name);
-    } else if (spec.values && name in spec.values) {
-      const value = inline ?? argv[++i];
-      if (value === undefined || value.startsWith("--")) {
-        throw new UsageError(`relmesh ${command}: --${name} needs a value (${spec.values[name]})`);
-      }
-      values[name] = value;
-    } else {
-      throw new UsageError(`relmesh ${command}: unknown option ${arg}; known options: ${known.join(", ") || "none"}`);
+    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && name in values) {
+      throw new UsageError(`relmesh ${command}: ${option} needs a value (${values[name]})`);
     }
+    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && name in flags) {
+      throw new UsageError(`relmesh ${command}: ${option} takes no value (${flags[name]})`);
+    }
+    throw new UsageError(`relmesh ${command}: ${(error as Error).message.split("\n")[0]}`);
   }
-  return { values, flags, positionals };
+  const result: ParsedArgs = { values: {}, flags: new Set(), positionals: parsed.positionals };
+  for (const [name, value] of Object.entries(parsed.values)) {
+    if (typeof value === "string") result.values[name] = value;
+    else if (value === true) result.flags.add(name);
+  }
+  return result;
 }
 
 /** Reads a whole-number option, failing with the option's name and the accepted range. */

@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadRuleset } from "../config/ruleset";
-import { loadStackConfig } from "../config/stack";
+import { loadRelmesh } from "../config/load";
 import { addDays } from "../sample/time";
 import { helpText, intOption, OptionSpec, parseArgs } from "./args";
 import { runStreaming } from "./proc";
@@ -45,11 +44,12 @@ export async function benchCommand(argv: string[]): Promise<number> {
     process.stderr.write(`relmesh bench: reusing ${data}\n`);
   }
   const tenant = JSON.parse(readFileSync(join(data, "tenant.json"), "utf8")) as { startDate: string; asOf: string };
-  const mapping = readColumnMapping(data);
-  const ruleset = loadRuleset(join(REPO_ROOT, loadStackConfig("dev").rulesetPath));
+  const loaded = loadRelmesh("dev");
+  const mapping = readColumnMapping(data, loaded);
+  const ruleset = loaded.ruleset;
   const lastDay = addDays(tenant.asOf, -1);
   const request = (out: string, windowStart: string, windowEnd: string, steps?: RunRequest["steps"]): RunRequest =>
-    ({ data, out, asOf: tenant.asOf, windowStart, windowEnd, ruleset, keepSubjects: false, steps });
+    ({ data, out, asOf: tenant.asOf, windowStart, windowEnd, ruleset, crmMapping: loaded.crmMapping, keepSubjects: false, steps });
   const full = join(root, "out-full");
   const incremental = join(root, "out-incremental");
   const plan = {

@@ -22,11 +22,11 @@ export async function planCommand(argv: string[]): Promise<number> {
   const stack = args.values.stack ?? "dev";
   // Loaded lazily (`require`, as in cli/main.ts: tsx compiles to CommonJS and import() would bypass
   // it): the Pulumi SDK is heavy and a config error should come first.
-  const { loadStackConfig } = require("../config/stack") as typeof import("../config/stack");
+  const { loadRelmesh } = require("../config/load") as typeof import("../config/load");
   const { ConfigError } = require("../config/errors") as typeof import("../config/errors");
   let config;
   try {
-    config = loadStackConfig(stack);
+    config = loadRelmesh(stack).config;
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`relmesh plan: ${error.message}\n`);

@@ -1,6 +1,5 @@
-import { parseArgs } from "node:util";
 import type { TokenCredential } from "@azure/identity";
-import { UsageError } from "./args";
+import { parseArgs, UsageError, type OptionSpec } from "./args";
 import type { AzureOptions } from "../stacks/preflight/azure";
 import type { CheckResult } from "../stacks/preflight/checks";
 import type { PreflightFacts } from "../stacks/preflight/facts";
@@ -18,6 +17,11 @@ and says which were skipped. Exit 0 when nothing fails, 1 otherwise.
                        deployer sees)
   --json               print only one JSON document { stack, subscriptionId, ok, results } on stdout
   --help               show this help`;
+
+const SPEC: OptionSpec = {
+  values: { stack: "stack whose Pulumi.<stack>.yaml is checked", subscription: "subscription pulumi up deploys to" },
+  flags: { json: "print only one JSON document", help: "show this help" },
+};
 
 export interface PreflightDeps {
   /** @default - DefaultAzureCredential */
@@ -66,17 +70,9 @@ const NO_CREDENTIALS_HELP = "sign in with az login, or set AZURE_TENANT_ID, AZUR
  * the exit code (0 when no check fails) and the JSON shape {@link PreflightReport}.
  */
 export async function preflightCommand(argv: string[], deps: PreflightDeps = {}): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
-      args: argv,
-      options: { stack: { type: "string" }, subscription: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean" } },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (error) {
-    throw new UsageError(`relmesh preflight: ${(error as Error).message}`);
-  }
+  const parsed = parseArgs("preflight", argv, SPEC);
+  if (parsed.positionals.length > 0) throw new UsageError(`relmesh preflight: unexpected argument '${parsed.positionals[0]}'; options take the form --name value`);
+  const args = { stack: parsed.values.stack, subscription: parsed.values.subscription, json: parsed.flags.has("json"), help: parsed.flags.has("help") };
   const out = deps.stdout ?? ((t: string) => void process.stdout.write(t));
   const err = deps.stderr ?? ((t: string) => void process.stderr.write(t));
   if (args.help) {
@@ -85,7 +81,7 @@ export async function preflightCommand(argv: string[], deps: PreflightDeps = {})
   }
   const stack = args.stack ?? "dev";
   const env = deps.env ?? process.env;
-  const { loadStackConfig, readStackConfigFile } = require("../config/stack") as typeof import("../config/stack");
+  const { loadRelmesh, readStackConfigFile } = require("../config/load") as typeof import("../config/load");
   const { ConfigError } = require("../config/errors") as typeof import("../config/errors");
   const { connect, readAzureFacts, resolveSubscription } = require("../stacks/preflight/azure") as typeof import("../stacks/preflight/azure");
   const { runChecks, blocks } = require("../stacks/preflight/checks") as typeof import("../stacks/preflight/checks");
@@ -94,7 +90,7 @@ export async function preflightCommand(argv: string[], deps: PreflightDeps = {})
   let raw: Record<string, unknown>;
   try {
     raw = readStackConfigFile(stack, deps.rootDir);
-    config = loadStackConfig(stack, deps.rootDir);
+    config = loadRelmesh(stack, { raw, rootDir: deps.rootDir }).config;
   } catch (error) {
     if (error instanceof ConfigError) {
       err(`relmesh preflight: ${error.message}\n`);
@@ -128,7 +124,7 @@ export async function preflightCommand(argv: string[], deps: PreflightDeps = {})
     } else {
       subscriptionId = resolved.subscriptionId;
       // The global-name suffix depends on the subscription, as at `pulumi up`.
-      config = loadStackConfig(stack, deps.rootDir, subscriptionId);
+      config = loadRelmesh(stack, { raw, rootDir: deps.rootDir, subscriptionId }).config;
       err(`relmesh preflight: reading subscription ${subscriptionId} as ${connection.session.deployer.name ?? connection.session.deployer.objectId}...\n`);
       facts = await readAzureFacts(connection.session, config, subscriptionId);
     }

@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { loadCrmMapping } from "../config/crm-mapping";
+import { loadCrmMapping, type CrmMapping } from "../config/crm-mapping";
+import { repoPath } from "../config/files";
+import { loadRelmesh, type Relmesh } from "../config/load";
 import { loadRuleset, Ruleset } from "../config/ruleset";
-import { loadStackConfig, RelmeshConfig } from "../config/stack";
 import { addDays } from "../sample/time";
 import { helpText, OptionSpec, parseArgs, UsageError } from "./args";
 import { runStreaming } from "./proc";
@@ -31,6 +32,8 @@ export interface RunRequest {
   windowStart: string;
   windowEnd: string;
   ruleset: Ruleset;
+  /** The stack config's CRM column mapping, used when the data folder has none of its own. */
+  crmMapping: CrmMapping;
   keepSubjects: boolean;
   steps?: Array<"01_ingest_crm" | "02_ingest_m365" | "03_score">;
   loadId?: string;
@@ -73,10 +76,10 @@ function safeList(dir: string): string[] {
  * export carries the mapping of its columns), else the stack config's. The notebook then checks it
  * against each CSV header.
  */
-export function readColumnMapping(data: string, config?: RelmeshConfig): unknown {
+export function readColumnMapping(data: string, loaded: Pick<Relmesh, "crmMapping">): CrmMapping {
   const own = join(data, "crm", "column-mapping.yaml");
   if (existsSync(own)) return loadCrmMapping(own);
-  return (config ?? loadStackConfig()).crmMapping;
+  return loaded.crmMapping;
 }
 
 export function resolveRequest(argv: string[]): RunRequest | undefined {
@@ -95,20 +98,21 @@ export function resolveRequest(argv: string[]): RunRequest | undefined {
   const manifestPath = join(data, "tenant.json");
   const manifestAsOf = existsSync(manifestPath) ? (JSON.parse(readFileSync(manifestPath, "utf8")) as { asOf?: string }).asOf : undefined;
   const asOf = isoDate("as-of", args.values["as-of"] ?? manifestAsOf ?? addDays(days[days.length - 1], 1));
-  const config = loadStackConfig(args.values.stack ?? "dev");
+  const { config, ruleset, crmMapping } = loadRelmesh(args.values.stack ?? "dev");
   return {
     data,
     out: resolve(args.values.out),
     asOf,
     windowStart: isoDate("window-start", args.values["window-start"] ?? days[0]),
     windowEnd: isoDate("window-end", args.values["window-end"] ?? asOf),
-    ruleset: loadRuleset(args.values.ruleset ?? join(REPO_ROOT, config.rulesetPath)),
+    ruleset: args.values.ruleset ? loadRuleset(repoPath(args.values.ruleset, process.cwd())) : ruleset,
+    crmMapping,
     keepSubjects: args.flags.has("keep-subjects") || config.keepSubjects,
   };
 }
 
 /** The plan the Python runner executes: the same notebooks and parameters a Synapse pipeline passes. */
-export function notebookPlan(request: RunRequest, mapping: unknown): Record<string, unknown> {
+export function notebookPlan(request: Pick<RunRequest, "data" | "out" | "asOf" | "windowStart" | "windowEnd" | "ruleset" | "keepSubjects" | "steps" | "loadId">, mapping: CrmMapping): Record<string, unknown> {
   const loadId = request.loadId ?? `local-${request.windowStart}-${request.windowEnd}`;
   const ruleset = JSON.stringify(request.ruleset);
   const all = {
@@ -132,7 +136,7 @@ export async function executeRun(request: RunRequest): Promise<{ summary?: RunSu
   if (request.windowStart >= request.windowEnd) {
     throw new UsageError(`relmesh run: the window ${request.windowStart}..${request.windowEnd} is empty: --window-end must be after --window-start`);
   }
-  const mapping = readColumnMapping(request.data);
+  const mapping = readColumnMapping(request.data, request);
   const python = await ensurePythonEnv();
   mkdirSync(join(request.out, "_relmesh"), { recursive: true });
   const planPath = join(request.out, "_relmesh", "plan.json");

@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { loadRuleset } from "../config/ruleset";
-import { loadStackConfig } from "../config/stack";
+import { loadRelmesh } from "../config/load";
 import { helpText, OptionSpec, parseArgs } from "./args";
 import { REPO_ROOT } from "./pyenv";
 import { executeRun } from "./run";
@@ -41,14 +40,15 @@ export async function start(argv: string[]): Promise<number> {
   }
   const tenant = JSON.parse(readFileSync(manifest, "utf8")) as { startDate: string; asOf: string };
   // The same validated config object Pulumi deploys from: its ruleset and privacy settings apply here too.
-  const config = loadStackConfig("dev");
+  const { config, ruleset, crmMapping } = loadRelmesh("dev");
   await executeRun({
     data,
     out,
     asOf: tenant.asOf,
     windowStart: tenant.startDate,
     windowEnd: tenant.asOf,
-    ruleset: loadRuleset(join(REPO_ROOT, config.rulesetPath)),
+    ruleset,
+    crmMapping,
     keepSubjects: config.keepSubjects,
   });
   process.stdout.write(`\nNext: \`npx relmesh run --data ${data} --out ${out} --as-of <date>\` to rescore, \`npx relmesh plan\` to audit the Azure deployment.\n`);

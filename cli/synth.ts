@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { loadStackConfig } from "../config/stack";
+import { loadRelmesh } from "../config/load";
 import { sqlScripts } from "../sql";
 import { readArtifactInputs, synapseArtifacts } from "../synapse-artifacts";
 import { PUBLISH_ORDER } from "../synapse-artifacts/model";
@@ -35,7 +35,7 @@ export async function synthCommand(argv: string[]): Promise<number> {
   }
   if (!args.values.out) throw new UsageError("relmesh synth: --out is required (relmesh synth --out DIR [--stack dev])");
   const out = resolve(args.values.out);
-  const config = loadStackConfig(args.values.stack ?? "dev");
+  const { config } = loadRelmesh(args.values.stack ?? "dev");
   const inputs = readArtifactInputs(config);
   const artifacts = synapseArtifacts(inputs);
   const sql = sqlScripts(config);

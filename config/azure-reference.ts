@@ -1,7 +1,7 @@
 /** Azure and MGDC reference tables and the pure naming/address helpers the config validation uses. */
 import { createHash } from "node:crypto";
-import { resolve } from "node:path";
 import type { LakeSku, SparkNodeSize, ResourceNames } from "./stack-types";
+import schema from "./stack.schema.json";
 
 // ---------------------------------------------------------------------------------------------
 // Reference tables
@@ -49,8 +49,9 @@ export const SPARK_NODE_SIZES: Readonly<Record<SparkNodeSize, { vCores: number; 
   XXXLarge: { vCores: 80, memoryGb: 504 },
 };
 
-export const LAKE_SKUS: readonly LakeSku[] = ["Standard_LRS", "Standard_ZRS", "Standard_GRS", "Standard_RAGRS", "Standard_GZRS", "Standard_RAGZRS"];
-export const DW_SKUS = ["DW100c", "DW200c", "DW300c", "DW400c", "DW500c", "DW1000c", "DW1500c", "DW2000c", "DW2500c", "DW3000c", "DW5000c", "DW6000c", "DW7500c", "DW10000c", "DW15000c", "DW30000c"];
+/** Lake SKUs and dedicated SQL pool levels relmesh:lakeSku and relmesh:dedicatedSqlPool accept (the schema's enums). */
+export const LAKE_SKUS: readonly LakeSku[] = schema.properties.lakeSku.enum as LakeSku[];
+export const DW_SKUS: readonly string[] = schema.properties.dedicatedSqlPool.properties.sku.enum;
 
 /** Lake file systems; fixed so notebooks, SQL and artifacts agree. */
 export const LAKE_FILE_SYSTEMS = { raw: "raw", curated: "curated", workspace: "workspace" } as const;
@@ -61,20 +62,8 @@ export const LANDING_CONTAINER = "mgdc";
 /** The Key Vault secret name the Office 365 / ADLS linked services reference (docs/platform-facts.md §1.6). */
 export const MGDC_SECRET_NAME = "mgdc-sp-secret";
 
-/** Every key this project reads, without the `relmesh:` prefix. */
-export const CONFIG_KEYS = [
-  "location", "namePrefix", "nameSuffix", "tags",
-  "lakeSku", "rawRetentionDays", "softDeleteRetentionDays", "landingRetentionDays",
-  "mgdcEnabled", "mgdcAppOwnerObjectIds", "allowedGroupObjectIds", "allowedGroupName", "allowedGroupOwnerObjectIds", "mgdcSecretLifetimeDays", "mgdcApprovedFingerprint",
-  "adminGroupObjectId", "adminGroupName", "sqlReadersGroupObjectId", "deployerIpAddress", "firewallRules", "keyVaultAllowedCidrs",
-  "managedVirtualNetwork", "sparkPool", "sparkSession", "dedicatedSqlPool",
-  "logRetentionDays", "alertEmails", "budgetAmount", "budgetThresholds", "budgetStartDate", "budgetContactEmails", "lockResources",
-  "rulesetPath", "pipelineStartDate", "initialLoadDays", "calendarOverlapHours", "keepSubjects", "crmMappingPath", "sqlReadersGroupName",
-] as const;
-export type ConfigKey = (typeof CONFIG_KEYS)[number];
-
-/** The repository root (this file lives in `config/`). */
-export const REPO_ROOT = resolve(__dirname, "..");
+/** The repository root. */
+export { REPO_ROOT } from "./files";
 
 // ---------------------------------------------------------------------------------------------
 // Pure helpers (exported for tests and for the other stages)
@@ -85,9 +74,10 @@ export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /**
  * "The maximum input date range supported for this dataset for an extraction cannot exceed 1825
  * days" (Graph Data Connect, BasicDataSet_v0.CalendarView_v0 dataset page,
- * microsoftgraph/dataconnect-solutions): the longest initial load one MGDC run can take.
+ * microsoftgraph/dataconnect-solutions): the longest initial load one MGDC run can take, the
+ * schema's maximum of relmesh:initialLoadDays.
  */
-export const CALENDAR_VIEW_MAX_DAYS = 1825;
+export const CALENDAR_VIEW_MAX_DAYS: number = schema.properties.initialLoadDays.maximum;
 
 export const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 

@@ -1,8 +1,7 @@
-import { readFileSync, existsSync } from "node:fs";
-import Ajv, { ErrorObject } from "ajv";
-import { parse as parseYaml } from "yaml";
-import { ConfigError } from "./errors";
+import { readYaml } from "./files";
+import { configAjv, raise, schemaProblems, type Problem, type Wording } from "./problems";
 import schema from "./ruleset.schema.json";
+import stackSchema from "./stack.schema.json";
 
 /** The scoring ruleset, as validated. Field meanings are documented in config/ruleset.yaml. */
 export interface Ruleset {
@@ -56,92 +55,57 @@ const KIND_FIELDS: Record<ChecklistItem["kind"], string[]> = {
   multi_threaded: ["min_sellers"],
 };
 
-export const DEFAULT_RULESET_PATH = "config/ruleset.yaml";
+/** The default of relmesh:rulesetPath. */
+export const DEFAULT_RULESET_PATH = stackSchema.properties.rulesetPath.default;
 
-const validateSchema = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
+const validateSchema = configAjv().compile(schema);
 
-/** Reads, parses and validates a ruleset file; every problem names the key and the fix. */
+/** How ruleset messages read: `recency.half_life_days must be > 0, got -3: set recency.half_life_days to …`. */
+const WORDING: Wording = {
+  fix: (key, s) => `set ${key} to ${(s?.description as string | undefined) ?? "a valid value"}`,
+  missingFix: () => `add it (see ${DEFAULT_RULESET_PATH} for the default)`,
+  unknown: () => ({ rule: "not a ruleset key", fix: "remove it or fix its spelling" }),
+};
+
+/** Reads, parses and validates a ruleset file (absolute path); every problem names the key and the fix. */
 export function loadRuleset(path: string): Ruleset {
-  if (!existsSync(path)) {
-    throw new ConfigError(`ruleset file ${path} does not exist: set relmesh:rulesetPath to a ruleset YAML file (the default is ${DEFAULT_RULESET_PATH})`);
-  }
-  let document: unknown;
-  try {
-    document = parseYaml(readFileSync(path, "utf8"));
-  } catch (error) {
-    throw new ConfigError(`${path} is not valid YAML: ${(error as Error).message.split("\n")[0]}: fix the syntax at that line`);
-  }
+  const document = readYaml(path, { what: "ruleset file", missingFix: `set relmesh:rulesetPath to a ruleset YAML file (the default is ${DEFAULT_RULESET_PATH})` });
   return validateRuleset(document, path);
 }
 
 /** Validates a parsed ruleset document. Pure: the source name only labels the messages. */
 export function validateRuleset(document: unknown, source = "ruleset"): Ruleset {
-  if (!validateSchema(document)) {
-    const problems = (validateSchema.errors ?? []).map((e) => describeSchemaError(e, document));
-    throw new ConfigError(`${source} is invalid:\n  - ${[...new Set(problems)].join("\n  - ")}`);
-  }
+  if (!validateSchema(document)) raise(schemaProblems(validateSchema.errors ?? [], document, WORDING), WORDING, source);
   const ruleset = document as unknown as Ruleset;
-  const problems = semanticProblems(ruleset);
-  if (problems.length > 0) throw new ConfigError(`${source} is invalid:\n  - ${problems.join("\n  - ")}`);
+  raise(semanticProblems(ruleset), WORDING, source);
   return ruleset;
 }
 
-function keyOf(instancePath: string): string {
-  return instancePath.replace(/^\//, "").replace(/\//g, ".") || "(top level)";
-}
-
-function valueAt(document: unknown, instancePath: string): unknown {
-  return instancePath
-    .split("/")
-    .filter(Boolean)
-    .reduce<unknown>((node, part) => (node && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined), document);
-}
-
-function describeSchemaError(error: ErrorObject, document: unknown): string {
-  const key = keyOf(error.instancePath);
-  const got = JSON.stringify(valueAt(document, error.instancePath));
-  const description = (error.parentSchema as { description?: string } | undefined)?.description;
-  switch (error.keyword) {
-    case "required": {
-      const missing = (error.params as { missingProperty: string }).missingProperty;
-      const where = key === "(top level)" ? missing : `${key}.${missing}`;
-      return `${where} is missing: add it (see config/ruleset.yaml for the default)`;
-    }
-    case "additionalProperties": {
-      const extra = (error.params as { additionalProperty: string }).additionalProperty;
-      const where = key === "(top level)" ? extra : `${key}.${extra}`;
-      return `${where} is not a ruleset key: remove it or fix its spelling`;
-    }
-    default:
-      return `${key} ${error.message}, got ${got}: set ${key} to ${description ?? "a valid value"}`;
-  }
-}
-
-function semanticProblems(r: Ruleset): string[] {
-  const problems: string[] = [];
+function semanticProblems(r: Ruleset): Problem[] {
+  const problems: Problem[] = [];
   const w = r.account.weights;
   const sum = w.depth + w.breadth + w.executive;
   if (Math.abs(sum - 1) > 1e-9) {
-    problems.push(`account.weights must add up to 1, got ${+sum.toFixed(6)}: adjust depth, breadth and executive`);
+    problems.push({ key: "account.weights", rule: "must add up to 1", got: +sum.toFixed(6), fix: "adjust depth, breadth and executive" });
   }
   if (!r.exclusions.internal_only) {
-    problems.push("exclusions.internal_only must stay true, got false: internal-only mail says nothing about customer relationships");
+    problems.push({ key: "exclusions.internal_only", rule: "must stay true", got: false, fix: "internal-only mail says nothing about customer relationships" });
   }
   if (!r.exclusions.opted_out_contacts) {
-    problems.push("exclusions.opted_out_contacts must stay true, got false: people who opted out must never be scored");
+    problems.push({ key: "exclusions.opted_out_contacts", rule: "must stay true", got: false, fix: "people who opted out must never be scored" });
   }
   r.exclusions.auto_reply_subject_prefixes.forEach((prefix, i) => {
     if (prefix !== prefix.toLowerCase()) {
-      problems.push(`exclusions.auto_reply_subject_prefixes.${i} must be lower case, got "${prefix}": write "${prefix.toLowerCase()}"`);
+      problems.push({ key: `exclusions.auto_reply_subject_prefixes[${i}]`, rule: "lower case", got: prefix, fix: `write "${prefix.toLowerCase()}"` });
     }
   });
   const seen = new Set<string>();
   r.checklist.forEach((item, i) => {
-    if (seen.has(item.id)) problems.push(`checklist.${i}.id "${item.id}" is used twice: give each item its own id`);
+    if (seen.has(item.id)) problems.push({ key: `checklist[${i}].id`, rule: "an id no other item uses", got: item.id, fix: "give each item its own id" });
     seen.add(item.id);
     for (const field of KIND_FIELDS[item.kind]) {
       if ((item as unknown as Record<string, unknown>)[field] === undefined) {
-        problems.push(`checklist.${i}.${field} is missing: a ${item.kind} item needs ${KIND_FIELDS[item.kind].join(" and ")}`);
+        problems.push({ key: `checklist[${i}].${field}`, rule: "missing", fix: `a ${item.kind} item needs ${KIND_FIELDS[item.kind].join(" and ")}` });
       }
     }
   });

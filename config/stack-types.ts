@@ -1,5 +1,17 @@
-/** The shape of the validated configuration (see config/stack.ts for how each key is read and checked). */
+/**
+ * The shape of the validated configuration. The keys a stack config may set, their ranges and
+ * static defaults are config/stack.schema.json; test/config/schema.test.ts fails when this type and
+ * the schema's property list differ. config/stack.ts holds the rules a schema cannot say.
+ */
 import type { CrmMapping } from "./crm-mapping";
+import type { Ruleset } from "./ruleset";
+import type schema from "./stack.schema.json";
+
+/** A key of the stack config, without the `relmesh:` prefix: a property of config/stack.schema.json. */
+export type ConfigKey = keyof typeof schema.properties;
+
+/** Values derived or loaded by the validation, not set as keys. */
+export type DerivedConfigKey = "stack" | "names" | "fileSystems" | "rawM365Folder" | "landingContainer" | "mgdcSecretName" | "ruleset" | "crmMapping";
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -205,8 +217,10 @@ export interface RelmeshConfig {
    */
   lockResources: boolean;
 
-  /** Scoring ruleset YAML, relative to the repository root. @default - `config/ruleset.yaml` */
+  /** Scoring ruleset YAML, absolute or relative to the repository root. @default - `config/ruleset.yaml` */
   rulesetPath: string;
+  /** The validated scoring ruleset {@link rulesetPath} names, which the scoring notebooks receive. */
+  ruleset: Ruleset;
   /**
    * The first daily window (`YYYY-MM-DD`), normally the day after the Global Admin approved MGDC.
    * History before it comes from the one-off initial load ({@link initialLoadDays}), not from a
@@ -229,7 +243,7 @@ export interface RelmeshConfig {
   calendarOverlapHours: number;
   /** Whether e-mail and meeting subjects are stored in silver. @default - false: subjects are dropped at ingestion */
   keepSubjects: boolean;
-  /** CRM column mapping YAML, relative to the repository root. @default - `config/crm-mapping.yaml` */
+  /** CRM column mapping YAML, absolute or relative to the repository root. @default - `config/crm-mapping.yaml` */
   crmMappingPath: string;
   /** The validated CRM column mapping the CRM notebook receives. */
   crmMapping: CrmMapping;

@@ -4,13 +4,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
-import { validateConfig } from "../config/stack";
+import { loadRelmesh } from "../config/load";
 import { createRelmesh, stackOutputs } from "./relmesh";
 
 async function main(): Promise<Record<string, unknown>> {
   // The deploying subscription makes the global-name suffix unique per subscription (an invoke, not a resource).
   const { subscriptionId } = await authorization.getClientConfig();
-  const config = validateConfig(pulumi.runtime.allConfig(), { stack: pulumi.getStack(), subscriptionId });
+  const { config } = loadRelmesh(pulumi.getStack(), { raw: pulumi.runtime.allConfig(), subscriptionId });
   return stackOutputs(createRelmesh(config));
 }
 

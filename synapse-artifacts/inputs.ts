@@ -3,8 +3,9 @@
  * {@link readArtifactInputs} is the only code here that touches the file system.
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { isAbsolute, join } from "node:path";
-import { loadRuleset, type Ruleset } from "../config/ruleset";
+import { join } from "node:path";
+import type { CrmMapping } from "../config/crm-mapping";
+import type { Ruleset } from "../config/ruleset";
 import { REPO_ROOT, type RelmeshConfig } from "../config/stack";
 
 /**
@@ -27,7 +28,7 @@ export interface ArtifactInputs {
   /** The validated ruleset the scoring notebooks receive as `ruleset_json`. */
   ruleset: Ruleset;
   /** The CRM column mapping 01_ingest_crm receives as `crm_mapping_json` (`tables: {...}`). */
-  crmMapping: unknown;
+  crmMapping: CrmMapping;
   /** Notebook name (file name without `.py`) → percent-format source, sorted by name. */
   notebooks: Record<string, string>;
   deployment: DeploymentValues;
@@ -54,16 +55,13 @@ export function readNotebookSources(notebooksDir: string): Record<string, string
 }
 
 /**
- * The one reader: notebooks, ruleset and CRM mapping from the repository.
- *
- * The CRM mapping has no stack config key yet; until it gets one this uses the mapping the sample
- * tenant ships (Dynamics 365 style export), the same one `relmesh run` reads from a sample folder.
+ * The generators' inputs: the ruleset and CRM mapping the loaded config already validated
+ * (config/load.ts), and the notebooks, read here from `rootDir`.
  */
 export function readArtifactInputs(config: RelmeshConfig, rootDir = REPO_ROOT, deployment?: DeploymentValues): ArtifactInputs {
-  const rulesetFile = isAbsolute(config.rulesetPath) ? config.rulesetPath : join(rootDir, config.rulesetPath);
   return {
     config,
-    ruleset: loadRuleset(rulesetFile),
+    ruleset: config.ruleset,
     crmMapping: config.crmMapping,
     notebooks: readNotebookSources(join(rootDir, "notebooks")),
     deployment: deployment ?? placeholderDeployment(config),

@@ -41,7 +41,7 @@ describe("the ruleset validator", () => {
   });
 
   test("rejects a weight of the wrong type", () => {
-    expect(errorOf((r) => (r.sources.email = "high"))).toContain('sources.email must be number, got "high"');
+    expect(errorOf((r) => (r.sources.email = "high"))).toContain("sources.email must be number, got 'high'");
   });
 
   test("rejects account weights that do not add up to 1", () => {
@@ -61,7 +61,7 @@ describe("the ruleset validator", () => {
   });
 
   test("requires the fields each checklist kind needs", () => {
-    expect(errorOf((r) => delete r.checklist[0].titles)).toContain("checklist.0.titles is missing: a meeting_with_title item needs titles and within_days");
+    expect(errorOf((r) => delete r.checklist[0].titles)).toContain("checklist[0].titles is missing: a meeting_with_title item needs titles and within_days");
   });
 
   test("rejects an unknown checklist kind, listing the known ones", () => {
@@ -69,7 +69,7 @@ describe("the ruleset validator", () => {
   });
 
   test("rejects duplicate checklist ids", () => {
-    expect(errorOf((r) => (r.checklist[1].id = r.checklist[0].id))).toContain('checklist.1.id "exec_meeting_180d" is used twice');
+    expect(errorOf((r) => (r.checklist[1].id = r.checklist[0].id))).toContain("checklist[1].id must be an id no other item uses, got 'exec_meeting_180d': give each item its own id");
   });
 
   test("rejects a cadence tier that is not a number", () => {

@@ -4,7 +4,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../config/errors";
-import { checkNames, firstOfMonth, deriveNames, deriveNameSuffix, loadStackConfig, MGDC_AZURE_REGIONS, parseCidr, validateConfig } from "../../config/stack";
+import { loadRelmesh } from "../../config/load";
+import { checkNames, firstOfMonth, deriveNames, deriveNameSuffix, MGDC_AZURE_REGIONS, parseCidr, validateConfig } from "../../config/stack";
 import { relmeshMocks } from "../../stacks/plan-mocks";
 import { createRelmesh } from "../../stacks/relmesh";
 import { devRaw, ROOT } from "../stacks/harness";
@@ -127,7 +128,7 @@ describe("invalid configs fail before any resource is declared", () => {
 
 describe("valid config", () => {
   test("Pulumi.dev.yaml on a fresh clone validates with its documented defaults", () => {
-    const c = loadStackConfig("dev", ROOT);
+    const c = loadRelmesh("dev", { rootDir: ROOT }).config;
     expect([c.location, c.rawRetentionDays, c.keepSubjects, c.rulesetPath, c.pipelineStartDate, c.managedVirtualNetwork]).toEqual([
       "westeurope", 30, false, "config/ruleset.yaml", "2027-01-04", true,
     ]);

@@ -2,7 +2,7 @@
  * stacks/preflight/azure.ts against a local HTTPS fake of ARM and Graph, through the real
  * core-rest-pipeline (bearer policy, retry policy), with injected 429 and 503.
  */
-import { loadStackConfig } from "../../config/stack";
+import { loadRelmesh } from "../../config/load";
 import { connect, readAzureFacts, resolveSubscription, type AzureSession } from "../../stacks/preflight/azure";
 import { DEPLOYER_ROLE_IDS, DIRECTORY_ROLE_IDS, runChecks } from "../../stacks/preflight/checks";
 import { makeSelfSignedCert, type TestCert } from "../publish/tls";
@@ -11,7 +11,7 @@ import { emptyState, GRAPH_APP_ROLES, GRAPH_SP_ID, jwtCredential, startFakeAzure
 const SUB = "00000000-0000-4000-8000-0000000000aa";
 const USER = "aaaaaaaa-0000-4000-8000-000000000001";
 const SP = "bbbbbbbb-0000-4000-8000-000000000002";
-const config = loadStackConfig("dev", undefined, SUB);
+const config = loadRelmesh("dev", { subscriptionId: SUB }).config;
 const rg = config.names.resourceGroup;
 
 let tls: TestCert;

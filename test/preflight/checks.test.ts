@@ -1,11 +1,12 @@
 /** stacks/preflight/checks.ts: each check's pass, fail and skipped cases, with the exact messages. */
-import { loadStackConfig, type RelmeshConfig } from "../../config/stack";
+import { loadRelmesh } from "../../config/load";
+import type { RelmeshConfig } from "../../config/stack";
 import { blocks, checkDeployerRole, checkGlobalNames, checkGraphPermissions, checkMgdcRegion, checkProviders, DEPLOYER_ROLE_IDS, DIRECTORY_ROLE_IDS, runChecks, type CheckResult } from "../../stacks/preflight/checks";
 import type { AzureFacts, GraphFacts, NoAzureFacts } from "../../stacks/preflight/facts";
 
 const SUB = "00000000-0000-4000-8000-0000000000aa";
 const OID = "aaaaaaaa-0000-4000-8000-000000000001";
-const config: RelmeshConfig = loadStackConfig("dev", undefined, SUB);
+const config: RelmeshConfig = loadRelmesh("dev", { subscriptionId: SUB }).config;
 const REGISTERED = Object.fromEntries(["Microsoft.Synapse", "Microsoft.Storage", "Microsoft.KeyVault", "Microsoft.OperationalInsights", "Microsoft.Insights", "Microsoft.Consumption", "Microsoft.Authorization"].map((p) => [p, "Registered"]));
 const userGraph = (roles: Array<keyof typeof DIRECTORY_ROLE_IDS>, defaults?: GraphFacts["defaultUserPermissions"]): GraphFacts => ({
   tokenKind: "user",

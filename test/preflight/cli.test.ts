@@ -1,7 +1,7 @@
 /** `relmesh preflight`: the no-credentials path, the --json shape, the exit code, the table, option errors. */
 import { UsageError } from "../../cli/args";
 import { preflightCommand, preflightTable, type PreflightDeps } from "../../cli/preflight";
-import { loadStackConfig } from "../../config/stack";
+import { loadRelmesh } from "../../config/load";
 import { DEPLOYER_ROLE_IDS, DIRECTORY_ROLE_IDS } from "../../stacks/preflight/checks";
 import { makeSelfSignedCert, type TestCert } from "../publish/tls";
 import { emptyState, jwtCredential, startFakeAzure, type FakeAzure } from "./fake-azure";
@@ -88,7 +88,7 @@ test("with credentials against the fake: names derive from the subscription, a f
   expect(report).toMatchObject({ subscriptionId: SUB, ok: false });
   expect(report.results.filter((r: { status: string }) => r.status === "fail").map((r: { id: string }) => r.id)).toEqual(["arm-role"]);
   // The names checked are the ones pulumi up derives for this subscription.
-  const names = loadStackConfig("dev", undefined, SUB).names;
+  const names = loadRelmesh("dev", { subscriptionId: SUB }).config.names;
   expect(report.results.find((r: { id: string }) => r.id === "name.keyVault").detail).toBe(`${names.keyVault} is available`);
   const table = await run([], deps);
   expect(table.code).toBe(1);
@@ -99,7 +99,7 @@ test("with credentials against the fake: names derive from the subscription, a f
 
 test("--subscription names the subscription; an unknown option is a usage error", async () => {
   await expect(run(["--bogus"])).rejects.toThrow(UsageError);
-  await expect(run(["--bogus"])).rejects.toThrow(/^relmesh preflight: Unknown option '--bogus'/);
+  await expect(run(["--bogus"])).rejects.toThrow(/^relmesh preflight: unknown option --bogus; known options: --stack, --subscription, --json, --help$/);
   const { code, stdout } = await run(["--json", "--subscription", SUB]);
   expect(code).toBe(0);
   expect(JSON.parse(stdout).subscriptionId).toBeNull();

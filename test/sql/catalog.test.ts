@@ -1,5 +1,5 @@
 /** `pulumi refresh` of the SQL layer: which of the scripts' objects the server still has, read with catalog queries. */
-import { defaultConfig } from "../../config/stack";
+import { loadRelmesh } from "../../config/load";
 import { sqlScripts } from "../../sql";
 import { readSqlObjects } from "../../stacks/publish/sql/catalog";
 import { executeSqlScripts } from "../../stacks/publish/sql/execute";
@@ -7,7 +7,7 @@ import { objectKey, sqlObjects } from "../../sql/objects";
 import { sqlLayerHash, sqlLayerProvider, type SqlLayerState } from "../../stacks/publish/providers";
 import { fakeSql } from "./fake-sql";
 
-const scripts = sqlScripts({ ...defaultConfig(), sqlReadersGroupObjectId: "33333333-3333-4333-8333-333333333333" }, { readersGroupName: "relmesh-report-readers" });
+const scripts = sqlScripts({ ...loadRelmesh().config, sqlReadersGroupObjectId: "33333333-3333-4333-8333-333333333333" }, { readersGroupName: "relmesh-report-readers" });
 const server = "ws-ondemand.sql.azuresynapse.net";
 const quiet = { sleep: async () => undefined };
 const expected = sqlObjects(scripts).map(objectKey);

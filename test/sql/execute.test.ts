@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { TokenCredential } from "@azure/identity";
 import type { SqlScript } from "../../sql/script";
-import { defaultConfig } from "../../config/stack";
+import { loadRelmesh } from "../../config/load";
 import { sqlScripts } from "../../sql";
 import { executeSqlScripts, isTransientSqlError, type SqlConnectionFactory } from "../../stacks/publish/sql/execute";
 import { tediousConfig, tediousConnectionFactory, type ConnectionLike } from "../../stacks/publish/sql/tedious";
@@ -134,7 +134,7 @@ describe("executeSqlScripts", () => {
 
   test("runs the generated scripts: master for the database, the serving database for the rest", async () => {
     const server = fakeServer();
-    const generated = sqlScripts(defaultConfig());
+    const generated = sqlScripts(loadRelmesh().config);
     await executeSqlScripts(generated, { ...quiet, factory: server.factory });
     expect(server.opened).toEqual(["master", "relmesh_serving"]);
     expect(server.log.map((e) => e.sql)).toEqual(generated.flatMap((s) => s.batches));

@@ -1,4 +1,5 @@
-import { defaultConfig, type RelmeshConfig } from "../../config/stack";
+import { loadRelmesh } from "../../config/load";
+import type { RelmeshConfig } from "../../config/stack";
 import { sqlScripts } from "../../sql";
 import { executeSqlScripts } from "../../stacks/publish/sql/execute";
 import { dropScripts, dropStatement, objectKey, planDrops, sqlObjects, updateScripts } from "../../sql/objects";
@@ -6,7 +7,7 @@ import type { SqlScript } from "../../sql/script";
 import { fakeSql } from "./fake-sql";
 import { batchProblems } from "./tsql-check";
 
-const base = defaultConfig();
+const base = loadRelmesh().config;
 const READERS = "33333333-3333-4333-8333-333333333333";
 const withReaders: RelmeshConfig = { ...base, sqlReadersGroupObjectId: READERS };
 const full = sqlScripts(withReaders, { readersGroupName: "relmesh-report-readers" });

@@ -1,10 +1,11 @@
-import { defaultConfig, type RelmeshConfig } from "../../config/stack";
+import { loadRelmesh } from "../../config/load";
+import type { RelmeshConfig } from "../../config/stack";
 import {
   UTF8_COLLATION, compatible, goldContract, renderSqlFile, servedColumns, servingNames, splitBatches, sqlScripts, withType,
 } from "../../sql";
 import { batchProblems, code, dynamicBatches, parseView, tokenize } from "./tsql-check";
 
-const base = defaultConfig();
+const base = loadRelmesh().config;
 const READERS = "33333333-3333-4333-8333-333333333333";
 const withReaders: RelmeshConfig = { ...base, sqlReadersGroupObjectId: READERS };
 const all = sqlScripts(withReaders, { readersGroupName: "relmesh-report-readers" });

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { synthCommand } from "../../cli/synth";
 import { UsageError } from "../../cli/args";
-import { loadStackConfig } from "../../config/stack";
+import { loadRelmesh } from "../../config/load";
 import { sqlScripts } from "../../sql";
 
 let out: string;
@@ -27,8 +27,8 @@ test("synth writes one file per artifact under DIR/<kind>/<name>.json, the SQL, 
   expect(existsSync(join(out, "trigger", "tr_rm_daily.json"))).toBe(true);
   expect(existsSync(join(out, "DATA-ACCESS.md"))).toBe(true);
   // The serving SQL in execution order, as sql/ generates it.
-  expect(manifest.files.map((f: { path: string }) => f.path).filter((p: string) => p.startsWith("sql/"))).toEqual(sqlScripts(loadStackConfig("dev")).map((s) => `sql/${s.name}`));
-  expect(manifest.counts.sql).toBe(sqlScripts(loadStackConfig("dev")).length);
+  expect(manifest.files.map((f: { path: string }) => f.path).filter((p: string) => p.startsWith("sql/"))).toEqual(sqlScripts(loadRelmesh("dev").config).map((s) => `sql/${s.name}`));
+  expect(manifest.counts.sql).toBe(sqlScripts(loadRelmesh("dev").config).length);
 });
 
 test("synth replaces its own folders (a stale artifact file goes) and leaves other files alone", () => {
