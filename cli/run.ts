@@ -5,6 +5,8 @@ import { repoPath } from "../config/files";
 import { loadRelmesh, type Relmesh } from "../config/load";
 import { loadRuleset, Ruleset } from "../config/ruleset";
 import { addDays } from "../sample/time";
+import { readNotebookSources } from "../synapse-artifacts";
+import { checkNotebookParameters } from "../synapse-artifacts/notebooks";
 import { helpText, OptionSpec, parseArgs, UsageError } from "./args";
 import { runStreaming } from "./proc";
 import { ensurePythonEnv, REPO_ROOT } from "./pyenv";
@@ -124,6 +126,8 @@ export function notebookPlan(request: Pick<RunRequest, "data" | "out" | "asOf" |
     "03_score": { curated_root: request.out, as_of: request.asOf, ruleset_json: ruleset, load_id: loadId },
   };
   const steps = request.steps ?? (Object.keys(all) as Array<keyof typeof all>);
+  const sources = readNotebookSources(join(REPO_ROOT, "notebooks"));
+  for (const notebook of steps) checkNotebookParameters(notebook, sources[notebook], Object.keys(all[notebook]));
   return {
     notebooks_dir: join(REPO_ROOT, "notebooks"),
     steps: steps.map((notebook) => ({ notebook, parameters: all[notebook] })),

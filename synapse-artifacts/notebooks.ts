@@ -81,6 +81,23 @@ export function notebookParameters(sourceText: string): string[] {
     .filter((n): n is string => n !== undefined);
 }
 
+/**
+ * The notebook's parameters cell is the one contract between a caller and a notebook: the Synapse
+ * pipelines (pipelines.ts) and the local runner (cli/run.ts) must each pass exactly those names.
+ * Pure: throws naming the notebook, what is missing and what it does not declare.
+ */
+export function checkNotebookParameters(name: string, sourceText: string, passed: readonly string[]): void {
+  const declared = notebookParameters(sourceText);
+  const missing = declared.filter((p) => !passed.includes(p));
+  const unknown = passed.filter((p) => !declared.includes(p));
+  if (missing.length || unknown.length) {
+    throw new Error(
+      `notebook ${name}: the caller passes ${unknown.length ? `${unknown.join(", ")}, which its parameters cell does not declare` : "every declared parameter"}` +
+        `${missing.length ? `, and not ${missing.join(", ")}` : ""}: change the caller or the notebook's parameters cell so they name the same parameters`,
+    );
+  }
+}
+
 /** Every notebook a source includes with `%run`, in order. */
 export function includedNotebooks(sourceText: string): string[] {
   return readCells(sourceText)

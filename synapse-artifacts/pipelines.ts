@@ -9,6 +9,7 @@ import { MGDC_DATASETS, type MgdcDataset } from "../config/mgdc-datasets";
 import { after, datasetRef, folderCopy, fromExpression, literalJson, notebookActivity, policy, POLICIES } from "./activities";
 import { expr } from "./datasets";
 import type { ArtifactInputs } from "./inputs";
+import { checkNotebookParameters } from "./notebooks";
 import { rotationPipeline } from "./rotation";
 import type { Artifact } from "./model";
 import { abfssRoot, DATASETS, DEFAULT_CRM_DROP_FOLDER, m365Folder, office365DatasetName, PIPELINES, RAW_CRM_FOLDER, tableLabel } from "./names";
@@ -145,6 +146,7 @@ export function processPipeline(inputs: ArtifactInputs): Artifact {
     ),
     notebookActivity(config, "03_score", { curated_root: curatedRoot, as_of: day(windowEnd), ruleset_json: ruleset, load_id: loadId }, []),
   ];
+  for (const a of [crm, m365, score]) checkNotebookParameters(a.notebook.referenceName, inputs.notebooks[a.notebook.referenceName], Object.keys(a.parameters ?? {}));
   m365.dependsOn = [after(crm.name)];
   score.dependsOn = [after(m365.name)];
   return pipeline(PIPELINES.process, {

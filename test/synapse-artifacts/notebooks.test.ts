@@ -4,7 +4,8 @@
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { jupyterLines, notebookParameters, notebookResource, readCells, runTarget } from "../../synapse-artifacts/notebooks";
+import { checkNotebookParameters, jupyterLines, notebookParameters, notebookResource, readCells, runTarget } from "../../synapse-artifacts/notebooks";
+import { notebookPlan } from "../../cli/run";
 import { devConfig, inputsFor, ROOT } from "./helpers";
 
 const config = devConfig();
@@ -79,4 +80,20 @@ test("cell text is stored the Jupyter way: every line ends in a newline except t
 test("the parameters of a notebook are the names assigned in its parameters cell", () => {
   expect(notebookParameters(sources["03_score"])).toEqual(["curated_root", "as_of", "ruleset_json", "load_id"]);
   expect(notebookParameters(sources["rm_common"])).toEqual([]);
+});
+
+test("a caller that passes other parameters than the notebook's parameters cell declares fails, naming both sides", () => {
+  const source = '# %% tags=["parameters"]\na = 1\nb = "x"\n';
+  expect(() => checkNotebookParameters("nb", source, ["a", "b"])).not.toThrow();
+  expect(() => checkNotebookParameters("nb", source, ["a", "c"])).toThrow(
+    "notebook nb: the caller passes c, which its parameters cell does not declare, and not b: change the caller or the notebook's parameters cell so they name the same parameters",
+  );
+});
+
+test("the local runner passes each notebook exactly the parameters its parameters cell declares, like the pipelines", () => {
+  const plan = notebookPlan(
+    { data: "/d", out: "/o", asOf: "2026-11-04", windowStart: "2026-11-01", windowEnd: "2026-11-04", ruleset: {} as never, keepSubjects: false },
+    { tables: {} } as never,
+  ) as { steps: Array<{ notebook: string; parameters: Record<string, unknown> }> };
+  for (const step of plan.steps) expect(Object.keys(step.parameters).sort()).toEqual(notebookParameters(sources[step.notebook]).sort());
 });
