@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { loadCrmMapping, type CrmMapping } from "../config/crm-mapping";
+import { crmMappingForNotebook, loadCrmMapping, type CrmMapping } from "../config/crm-mapping";
 import { repoPath } from "../config/files";
 import { loadRelmesh, type Relmesh } from "../config/load";
 import { loadRuleset, Ruleset } from "../config/ruleset";
@@ -118,7 +118,7 @@ export function notebookPlan(request: Pick<RunRequest, "data" | "out" | "asOf" |
   const loadId = request.loadId ?? `local-${request.windowStart}-${request.windowEnd}`;
   const ruleset = JSON.stringify(request.ruleset);
   const all = {
-    "01_ingest_crm": { raw_root: request.data, curated_root: request.out, crm_mapping_json: JSON.stringify(mapping), load_id: loadId },
+    "01_ingest_crm": { raw_root: request.data, curated_root: request.out, crm_mapping_json: JSON.stringify(crmMappingForNotebook(mapping)), load_id: loadId },
     "02_ingest_m365": {
       raw_root: request.data, curated_root: request.out, window_start: request.windowStart, window_end: request.windowEnd,
       ruleset_json: ruleset, keep_subjects: request.keepSubjects, load_id: loadId,

@@ -19,6 +19,14 @@ export const CRM_REQUIRED_COLUMNS = Object.fromEntries(
   Object.entries(schema.properties.tables.properties).map(([table, spec]) => [table, [...spec.properties.columns.required]]),
 ) as Record<CrmTable, string[]>;
 
+/**
+ * The mapping as the CRM notebook receives it (`crm_mapping_json`), carrying the columns each table
+ * must map, so the notebook checks the schema's list instead of keeping its own. Pure.
+ */
+export function crmMappingForNotebook(mapping: CrmMapping): CrmMapping & { required_columns: Record<CrmTable, string[]> } {
+  return { ...mapping, required_columns: CRM_REQUIRED_COLUMNS };
+}
+
 const validateSchema = configAjv().compile(schema);
 
 const WORDING: Wording = {

@@ -35,7 +35,10 @@ DIM_SCHEMAS = {
 }
 DIM_TABLES = {"accounts": "dim_account", "contacts": "dim_contact", "opportunities": "dim_opportunity", "sellers": "dim_seller"}
 DIM_KEYS = {"accounts": "account_id", "contacts": "contact_id", "opportunities": "opportunity_id", "sellers": "seller_id"}
-REQUIRED = {"accounts": ["account_id", "name"], "contacts": ["contact_id", "email"],
+# Values a row must carry, or it is quarantined as missing_<column>. Which columns a mapping must
+# name is another fact, config/crm-mapping.schema.json's, which arrives with the mapping
+# (`required_columns`, config/crm-mapping.ts crmMappingForNotebook).
+ROW_KEYS = {"accounts": ["account_id", "name"], "contacts": ["contact_id", "email"],
             "opportunities": ["opportunity_id", "account_id"], "sellers": ["seller_id", "email"]}
 
 
@@ -49,7 +52,9 @@ def mapped_columns(table: str, mapping: dict, header: list) -> dict:
     if spec is None:
         raise MappingError(f"column mapping has no tables.{table}: add it to crm/column-mapping.yaml")
     columns = spec.get("columns", {})
-    missing = [k for k in REQUIRED[table] if k not in columns]
+    if table not in mapping.get("required_columns", {}):
+        raise MappingError(f"column mapping has no required_columns.{table}: the caller passes config/crm-mapping.ts crmMappingForNotebook(mapping)")
+    missing = [k for k in mapping["required_columns"][table] if k not in columns]
     if missing:
         raise MappingError(f"column mapping tables.{table}.columns lacks {', '.join(missing)}: map them to the CRM's column names")
     absent = {k: v for k, v in columns.items() if v not in header}
@@ -77,7 +82,7 @@ def apply_mapping(raw: DataFrame, table: str, mapping: dict) -> DataFrame:
                      F.to_json(F.struct(*[F.col(f"`{c}`") for c in raw.columns if c != "_corrupt_record"])).alias("raw"),
                      F.col("_corrupt_record"))
     reasons = F.when(F.col("_corrupt_record").isNotNull(), "malformed_csv_row")
-    for required in REQUIRED[table]:
+    for required in ROW_KEYS[table]:
         reasons = reasons.when(F.col(required).isNull(), f"missing_{required}")
     if "email" in out.columns:
         reasons = reasons.when(~F.col("email").rlike(_EMAIL), "invalid_email")

@@ -9,6 +9,7 @@ import { MGDC_DATASETS, type MgdcDataset } from "../config/mgdc-datasets";
 import { after, datasetRef, folderCopy, fromExpression, literalJson, notebookActivity, policy, POLICIES } from "./activities";
 import { expr } from "./datasets";
 import type { ArtifactInputs } from "./inputs";
+import { crmMappingForNotebook } from "../config/crm-mapping";
 import { checkNotebookParameters } from "./notebooks";
 import { rotationPipeline } from "./rotation";
 import type { Artifact } from "./model";
@@ -129,7 +130,7 @@ export function processPipeline(inputs: ArtifactInputs): Artifact {
   const ruleset = literalJson("the ruleset", inputs.ruleset);
   const day = (p: string) => fromExpression(`@formatDateTime(${p}, 'yyyy-MM-dd')`);
   const [crm, m365, score] = [
-    notebookActivity(config, "01_ingest_crm", { raw_root: rawRoot, curated_root: curatedRoot, crm_mapping_json: literalJson("the CRM column mapping", inputs.crmMapping), load_id: loadId }, []),
+    notebookActivity(config, "01_ingest_crm", { raw_root: rawRoot, curated_root: curatedRoot, crm_mapping_json: literalJson("the CRM column mapping", crmMappingForNotebook(inputs.crmMapping)), load_id: loadId }, []),
     notebookActivity(
       config,
       "02_ingest_m365",

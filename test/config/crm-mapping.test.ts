@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { loadCrmMapping, validateCrmMapping } from "../../config/crm-mapping";
+import { CRM_REQUIRED_COLUMNS, crmMappingForNotebook, loadCrmMapping, validateCrmMapping } from "../../config/crm-mapping";
 
 const DEFAULT = join(__dirname, "..", "..", "config", "crm-mapping.yaml");
 const base = () => parse(readFileSync(DEFAULT, "utf8"));
@@ -37,4 +37,10 @@ describe("the CRM column mapping", () => {
   test("the version is checked", () => {
     expect(errorOf((m) => (m.version = 2))).toContain("version must be 1, got 2: set version: 1");
   });
+});
+
+test("the CRM notebook receives the schema's required columns with the mapping, so it keeps no list of its own", () => {
+  const mapping = loadCrmMapping(join(__dirname, "..", "..", "config", "crm-mapping.yaml"));
+  expect(crmMappingForNotebook(mapping).required_columns).toEqual(CRM_REQUIRED_COLUMNS);
+  expect(CRM_REQUIRED_COLUMNS.contacts).toEqual(["contact_id", "account_id", "email", "job_title", "opted_out"]);
 });

@@ -107,6 +107,9 @@ class Tenant:
 
     MAPPING = {
         "version": 1,
+        # As config/crm-mapping.ts crmMappingForNotebook passes it: the schema's lists, read from the schema.
+        "required_columns": {t: spec["properties"]["columns"]["required"] for t, spec in
+                             json.loads((ROOT / "config" / "crm-mapping.schema.json").read_text())["properties"]["tables"]["properties"].items()},
         "tables": {
             "accounts": {"file": "accounts.csv", "columns": {"account_id": "accountid", "name": "name", "domains": "rm_emaildomains", "tier": "rm_tier", "industry": "industrycode", "owner_seller_id": "ownerid"}},
             "contacts": {"file": "contacts.csv", "columns": {"contact_id": "contactid", "account_id": "parentcustomerid", "email": "emailaddress1", "full_name": "fullname", "job_title": "jobtitle", "opted_out": "donotemail"}},

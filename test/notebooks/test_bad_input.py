@@ -202,3 +202,15 @@ def test_a_mapping_that_names_a_missing_column_fails_naming_the_key_and_the_fix(
     mapping["tables"]["contacts"]["columns"]["email"] = "email_address"
     with pytest.raises(lib.MappingError, match=r"tables.contacts.columns names columns not in contacts.csv \(email: email_address\).*fix crm/column-mapping.yaml"):
         lib.apply_mapping(read_crm(spark, tmp_path / "crm" / "contacts.csv", header), "contacts", mapping)
+
+
+def test_a_mapping_without_a_column_the_schema_requires_fails_naming_it(spark, lib, tmp_path):
+    """The columns a mapping must name are config/crm-mapping.schema.json's, passed with the mapping:
+    the notebook keeps no list of its own that could disagree."""
+    mapping = json.loads(json.dumps(Tenant.MAPPING))
+    del mapping["tables"]["contacts"]["columns"]["job_title"]
+    with pytest.raises(lib.MappingError, match=r"tables.contacts.columns lacks job_title"):
+        lib.mapped_columns("contacts", mapping, ["contactid", "parentcustomerid", "emailaddress1", "fullname", "donotemail"])
+    del mapping["required_columns"]
+    with pytest.raises(lib.MappingError, match=r"no required_columns.contacts: the caller passes config/crm-mapping.ts crmMappingForNotebook"):
+        lib.mapped_columns("contacts", mapping, [])
