@@ -5,7 +5,7 @@ import { addDays } from "../sample/time";
 import { helpText, intOption, OptionSpec, parseArgs } from "./args";
 import { runStreaming } from "./proc";
 import { ensurePythonEnv, REPO_ROOT } from "./pyenv";
-import { notebookPlan, readColumnMapping, RunRequest } from "./run";
+import { notebookPlan, readColumnMapping, RunRequest, writeWireNotebooks } from "./run";
 import { WORK_DIR } from "./start";
 
 const SPEC: OptionSpec = {
@@ -52,14 +52,15 @@ export async function benchCommand(argv: string[]): Promise<number> {
     ({ data, out, asOf: tenant.asOf, windowStart, windowEnd, ruleset, crmMapping: loaded.crmMapping, keepSubjects: false, steps });
   const full = join(root, "out-full");
   const incremental = join(root, "out-incremental");
+  const notebooksDir = await writeWireNotebooks(join(root, "notebooks"), loaded);
   const plan = {
     clean: [full, incremental],
     spark: { "spark.driver.memory": args.values["driver-memory"] ?? "6g" },
     scan_globs: ["BasicDataSet_v0.Message_v1", "BasicDataSet_v0.CalendarView_v0"].map((d) => join(data, "m365", d, "*", "*", "*", "*.json")),
-    full: notebookPlan(request(full, tenant.startDate, tenant.asOf), mapping),
-    history: notebookPlan(request(incremental, tenant.startDate, lastDay), mapping),
+    full: notebookPlan(request(full, tenant.startDate, tenant.asOf), mapping, notebooksDir),
+    history: notebookPlan(request(incremental, tenant.startDate, lastDay), mapping, notebooksDir),
     // The daily run: CRM refresh, that day's M365 window, and a rescore (scores decay with the as-of date).
-    incremental: notebookPlan(request(incremental, lastDay, tenant.asOf), mapping),
+    incremental: notebookPlan(request(incremental, lastDay, tenant.asOf), mapping, notebooksDir),
   };
   mkdirSync(root, { recursive: true });
   const planPath = join(root, "bench-plan.json");

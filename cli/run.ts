@@ -5,7 +5,8 @@ import { repoPath } from "../config/files";
 import { loadRelmesh, type Relmesh } from "../config/load";
 import { loadRuleset, Ruleset } from "../config/ruleset";
 import { addDays } from "../sample/time";
-import { readNotebookSources } from "../synapse-artifacts";
+import { notebooks as notebookArtifacts, readArtifactInputs, readNotebookSources } from "../synapse-artifacts";
+import { toWire } from "../synapse-artifacts/wire";
 import { checkNotebookParameters } from "../synapse-artifacts/notebooks";
 import { helpText, OptionSpec, parseArgs, UsageError } from "./args";
 import { runStreaming } from "./proc";
@@ -40,6 +41,8 @@ export interface RunRequest {
   steps?: Array<"01_ingest_crm" | "02_ingest_m365" | "03_score">;
   loadId?: string;
   quiet?: boolean;
+  /** The stack whose config converts the notebooks (pool and session settings). @default - `dev` */
+  stack?: string;
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -100,8 +103,10 @@ export function resolveRequest(argv: string[]): RunRequest | undefined {
   const manifestPath = join(data, "tenant.json");
   const manifestAsOf = existsSync(manifestPath) ? (JSON.parse(readFileSync(manifestPath, "utf8")) as { asOf?: string }).asOf : undefined;
   const asOf = isoDate("as-of", args.values["as-of"] ?? manifestAsOf ?? addDays(days[days.length - 1], 1));
-  const { config, ruleset, crmMapping } = loadRelmesh(args.values.stack ?? "dev");
+  const stack = args.values.stack ?? "dev";
+  const { config, ruleset, crmMapping } = loadRelmesh(stack);
   return {
+    stack,
     data,
     out: resolve(args.values.out),
     asOf,
@@ -113,8 +118,23 @@ export function resolveRequest(argv: string[]): RunRequest | undefined {
   };
 }
 
+/**
+ * Writes every notebook as the publisher sends it to Synapse (the SDK's wire JSON), for the Python
+ * runner to execute: one reader of the percent-format sources, so local and cloud run the same cells.
+ */
+export async function writeWireNotebooks(dir: string, loaded: Pick<Relmesh, "config">): Promise<string> {
+  const inputs = readArtifactInputs(loaded.config);
+  mkdirSync(dir, { recursive: true });
+  for (const w of await toWire(notebookArtifacts(inputs))) writeFileSync(join(dir, `${w.artifact.name}.json`), JSON.stringify(w.wire));
+  return dir;
+}
+
 /** The plan the Python runner executes: the same notebooks and parameters a Synapse pipeline passes. */
-export function notebookPlan(request: Pick<RunRequest, "data" | "out" | "asOf" | "windowStart" | "windowEnd" | "ruleset" | "keepSubjects" | "steps" | "loadId">, mapping: CrmMapping): Record<string, unknown> {
+export function notebookPlan(
+  request: Pick<RunRequest, "data" | "out" | "asOf" | "windowStart" | "windowEnd" | "ruleset" | "keepSubjects" | "steps" | "loadId">,
+  mapping: CrmMapping,
+  notebooksDir: string,
+): Record<string, unknown> {
   const loadId = request.loadId ?? `local-${request.windowStart}-${request.windowEnd}`;
   const ruleset = JSON.stringify(request.ruleset);
   const all = {
@@ -129,7 +149,7 @@ export function notebookPlan(request: Pick<RunRequest, "data" | "out" | "asOf" |
   const sources = readNotebookSources(join(REPO_ROOT, "notebooks"));
   for (const notebook of steps) checkNotebookParameters(notebook, sources[notebook], Object.keys(all[notebook]));
   return {
-    notebooks_dir: join(REPO_ROOT, "notebooks"),
+    notebooks_dir: notebooksDir,
     steps: steps.map((notebook) => ({ notebook, parameters: all[notebook] })),
     summary: steps.includes("03_score") ? { curated_root: request.out, top: 5 } : undefined,
   };
@@ -144,7 +164,8 @@ export async function executeRun(request: RunRequest): Promise<{ summary?: RunSu
   const python = await ensurePythonEnv();
   mkdirSync(join(request.out, "_relmesh"), { recursive: true });
   const planPath = join(request.out, "_relmesh", "plan.json");
-  writeFileSync(planPath, JSON.stringify(notebookPlan(request, mapping), null, 2));
+  const notebooksDir = await writeWireNotebooks(join(request.out, "_relmesh", "notebooks"), loadRelmesh(request.stack ?? "dev"));
+  writeFileSync(planPath, JSON.stringify(notebookPlan(request, mapping, notebooksDir), null, 2));
   const results: unknown[] = [];
   let summary: RunSummary | undefined;
   let failure: string | undefined;

@@ -1,14 +1,17 @@
-"""Reads the notebooks' percent-format sources (`# %%` cells), the same files Synapse receives.
+"""Reads a notebook exactly as the publisher sends it to Synapse: the wire JSON that `relmesh synth`
+writes (notebook/<name>.json) and `relmesh run` writes before each run. The percent-format `.py`
+sources are read by one reader only, synapse-artifacts/notebooks.ts, so a local run executes the
+same converted cells Synapse does.
 
-A cell starting `# %% tags=["parameters"]` is the parameters cell; a cell holding only `# %run name`
-includes another notebook, which in Synapse is the `%run` magic.
+A cell tagged `parameters` is the parameters cell; a code cell holding only `%run name` includes
+another notebook.
 """
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-_MARKER = re.compile(r"^# %%(?P<rest>.*)$")
-_RUN = re.compile(r"^#\s*%run\s+(?P<name>[\w./-]+)\s*$")
+_RUN = re.compile(r"^%run\s+(?P<name>[\w./-]+)\s*$")
 
 
 @dataclass
@@ -28,23 +31,7 @@ class Cell:
 
 
 def read_cells(path: Path) -> list:
-    cells, current, header = [], [], None
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        match = _MARKER.match(line)
-        if match:
-            if header is not None or any(l.strip() for l in current):
-                cells.append(_cell(header or "", current))
-            header, current = match.group("rest"), []
-        else:
-            current.append(line)
-    if header is not None or any(l.strip() for l in current):
-        cells.append(_cell(header or "", current))
-    return cells
-
-
-def _cell(header: str, lines: list) -> Cell:
-    tags = tuple(re.findall(r'"([^"]+)"', header.split("tags=", 1)[1])) if "tags=" in header else ()
-    if "[markdown]" in header:
-        text = "\n".join(l[2:] if l.startswith("# ") else l.lstrip("#") for l in lines)
-        return Cell("markdown", text.strip("\n"), tags)
-    return Cell("code", "\n".join(lines).strip("\n"), tags)
+    """The cells of a Synapse notebook's wire JSON (`{"name", "properties": {"cells": [...]}}`)."""
+    document = json.loads(Path(path).read_text(encoding="utf-8"))
+    return [Cell("code" if c["cell_type"] == "code" else "markdown", "".join(c.get("source", [])), tuple(c.get("metadata", {}).get("tags", [])))
+            for c in document["properties"]["cells"]]

@@ -26,7 +26,7 @@ def execute_notebook(path: Path, parameters: dict, namespace: dict, notebooks_di
         if cell.kind != "code":
             continue
         if cell.run_target:
-            execute_notebook(notebooks_dir / f"{cell.run_target}.py", {}, namespace, notebooks_dir)
+            execute_notebook(notebooks_dir / f"{cell.run_target}.json", {}, namespace, notebooks_dir)
             continue
         exec(compile(cell.source, str(path), "exec"), namespace)
         if "parameters" in cell.tags:
@@ -38,7 +38,7 @@ def execute_notebook(path: Path, parameters: dict, namespace: dict, notebooks_di
 
 def run_step(spark, notebooks_dir: Path, step: dict) -> dict:
     namespace = {"spark": spark, "__name__": "__notebook__"}
-    execute_notebook(notebooks_dir / f"{step['notebook']}.py", step.get("parameters", {}), namespace, notebooks_dir)
+    execute_notebook(notebooks_dir / f"{step['notebook']}.json", step.get("parameters", {}), namespace, notebooks_dir)
     text = namespace.get("__notebook_result__")
     return json.loads(text) if text else {}
 

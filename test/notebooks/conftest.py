@@ -1,9 +1,12 @@
 """Fixtures for the notebook tests: one local SparkSession, the library notebooks loaded the way
 `%run` loads them (into one namespace), and builders for MGDC rows and CRM files."""
 import csv
+import functools
 import json
 import os
+import subprocess
 import sys
+import tempfile
 import types
 import uuid
 from pathlib import Path
@@ -12,10 +15,8 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = ROOT / "notebooks"
-sys.path.insert(0, str(NOTEBOOKS / "local"))
+sys.path.insert(0, str(ROOT / "notebooks" / "local"))
 
-from notebook_source import read_cells  # noqa: E402
 from run_notebooks import execute_notebook, run_step  # noqa: E402
 from spark_session import local_spark  # noqa: E402
 
@@ -24,6 +25,17 @@ LIBRARIES = ["rm_common", "rm_ingest_m365", "rm_interactions", "rm_ingest_crm", 
 # the conformance tests find them through RELMESH_MGDC_SAMPLES or beside the clone, and skip without them.
 FIXTURES = ROOT / "test" / "fixtures" / "mgdc"
 MICROSOFT_SAMPLES = Path(os.environ.get("RELMESH_MGDC_SAMPLES") or ROOT.parent / "shared" / "mgdc-samples").resolve()
+
+
+@functools.cache
+def notebooks_dir() -> Path:
+    """The notebooks as the publisher sends them (wire JSON from `relmesh synth`), which the local
+    runner executes: one reader of the percent-format sources, synapse-artifacts/notebooks.ts."""
+    out = Path(tempfile.mkdtemp(prefix="relmesh-notebooks-"))
+    done = subprocess.run(["node", str(ROOT / "bin" / "relmesh.js"), "synth", "--out", str(out)], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"relmesh synth failed, so the notebooks could not be converted:\n{done.stderr}")
+    return out / "notebook"
 
 
 @pytest.fixture(scope="session")
@@ -37,7 +49,7 @@ def spark():
 def lib(spark):
     namespace = {"spark": spark, "__name__": "__notebook__"}
     for name in LIBRARIES:
-        execute_notebook(NOTEBOOKS / f"{name}.py", {}, namespace, NOTEBOOKS)
+        execute_notebook(notebooks_dir() / f"{name}.json", {}, namespace, notebooks_dir())
     namespace["configure_session"](spark)
     return types.SimpleNamespace(**namespace)
 
@@ -168,7 +180,7 @@ def run_pipeline(spark, tenant: Tenant, out: Path, ruleset: dict, window: tuple,
                                                       "ruleset_json": json.dumps(ruleset), "keep_subjects": keep_subjects}},
         {"notebook": "03_score", "parameters": {**common, "curated_root": str(out), "as_of": as_of, "ruleset_json": json.dumps(ruleset)}},
     ]
-    return [run_step(spark, NOTEBOOKS, s) for s in steps]
+    return [run_step(spark, notebooks_dir(), s) for s in steps]
 
 
 def read_table(spark, out: Path, zone: str, name: str):

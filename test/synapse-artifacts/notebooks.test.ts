@@ -1,9 +1,12 @@
 /**
- * The notebook converter reads percent-format sources exactly as notebooks/local/notebook_source.py
- * does (the reader the local runner executes), and writes the notebook Synapse stores.
+ * The notebook converter is the one reader of the percent-format sources; it writes the notebook
+ * Synapse stores, and the local runner (notebooks/local/notebook_source.py) executes that same JSON.
  */
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { toWire } from "../../synapse-artifacts/wire";
 import { checkNotebookParameters, jupyterLines, notebookParameters, notebookResource, readCells, runTarget } from "../../synapse-artifacts/notebooks";
 import { notebookPlan } from "../../cli/run";
 import { devConfig, inputsFor, ROOT } from "./helpers";
@@ -19,30 +22,34 @@ const EDGE_CASES: Record<string, string> = {
   "trailing blank lines": "# %%\n\n\na = 1\n\n\n",
 };
 
-/** The Python reader's view of each source: kind, source, tags, run target. */
-function pythonCells(texts: Record<string, string>): Record<string, unknown> {
+/** What the local runner's reader (notebook_source.py) sees in each notebook's wire JSON: kind, source, tags, run target. */
+async function pythonCells(texts: Record<string, string>): Promise<Record<string, unknown>> {
+  const wire = await toWire(Object.entries(texts).map(([name, text]) => ({ kind: "notebook" as const, name, body: notebookResource(name, text, config) })));
+  const dir = mkdtempSync(join(tmpdir(), "relmesh-wire-"));
+  for (const w of wire) writeFileSync(join(dir, `${w.artifact.name}.json`), JSON.stringify(w.wire));
   const script = [
-    "import json, sys, tempfile, pathlib",
+    "import json, sys, pathlib",
     `sys.path.insert(0, ${JSON.stringify(join(ROOT, "notebooks", "local"))})`,
     "from notebook_source import read_cells",
     "out = {}",
-    "for name, text in json.load(sys.stdin).items():",
-    "    p = pathlib.Path(tempfile.mkdtemp()) / 'n.py'",
-    "    p.write_bytes(text.encode('utf-8'))",
-    "    out[name] = [{'kind': c.kind, 'source': c.source, 'tags': list(c.tags), 'run': c.run_target} for c in read_cells(p)]",
+    "for p in sorted(pathlib.Path(sys.argv[1]).glob('*.json')):",
+    "    out[p.stem] = [{'kind': c.kind, 'source': c.source, 'tags': list(c.tags), 'run': c.run_target} for c in read_cells(p)]",
     "print(json.dumps(out))",
   ].join("\n");
-  const r = spawnSync("python3", ["-c", script], { input: JSON.stringify(texts), encoding: "utf8" });
+  const r = spawnSync("python3", ["-c", script, dir], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`python3 failed: ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
 
-const tsCells = (text: string) => readCells(text).map((c) => ({ kind: c.kind, source: c.source, tags: c.tags, run: runTarget(c) ?? null }));
+// The converter writes a run cell as the %run magic and markdown without its comment marks; the
+// runner must see the same cells, parameters tag and run targets as the one reader of the sources.
+const tsCells = (text: string) =>
+  readCells(text).map((c) => ({ kind: c.kind, source: runTarget(c) ? `%run ${runTarget(c)}` : c.source, tags: c.tags, run: runTarget(c) ?? null }));
 
-test("the TypeScript reader yields the same cells as notebook_source.py for every notebook and the edge cases", () => {
-  const texts = { ...sources, ...EDGE_CASES };
-  const expected = pythonCells(texts);
-  for (const [name, text] of Object.entries(texts)) expect({ name, cells: tsCells(text) }).toEqual({ name, cells: expected[name] });
+test("the local runner reads from the wire JSON exactly the cells the TypeScript reader found in every notebook and the edge cases", async () => {
+  const texts = { ...sources, ...Object.fromEntries(Object.entries(EDGE_CASES).map(([k, v]) => [k.replace(/\W+/g, "_"), v])) };
+  const seen = await pythonCells(texts);
+  for (const [name, text] of Object.entries(texts)) expect({ name, cells: seen[name] }).toEqual({ name, cells: tsCells(text) });
 });
 
 test("every notebook source becomes a Synapse notebook with the PySpark kernel, the pool and the session sizes of the config", () => {
@@ -94,6 +101,7 @@ test("the local runner passes each notebook exactly the parameters its parameter
   const plan = notebookPlan(
     { data: "/d", out: "/o", asOf: "2026-11-04", windowStart: "2026-11-01", windowEnd: "2026-11-04", ruleset: {} as never, keepSubjects: false },
     { tables: {} } as never,
+    "/notebooks",
   ) as { steps: Array<{ notebook: string; parameters: Record<string, unknown> }> };
   for (const step of plan.steps) expect(Object.keys(step.parameters).sort()).toEqual(notebookParameters(sources[step.notebook]).sort());
 });
