@@ -7,10 +7,10 @@
 import json
 import time
 
+from delta.tables import DeltaTable
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
-from delta.tables import DeltaTable
 
 try:  # Synapse ships notebookutils; OSS Spark does not.
     from notebookutils import mssparkutils as _mssparkutils

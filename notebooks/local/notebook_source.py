@@ -19,7 +19,7 @@ class Cell:
 
     @property
     def run_target(self):
-        lines = [l for l in self.source.strip().splitlines() if l.strip()]
+        lines = [line for line in self.source.strip().splitlines() if line.strip()]
         if len(lines) == 1:
             match = _RUN.match(lines[0].strip())
             if match:
@@ -32,12 +32,12 @@ def read_cells(path: Path) -> list:
     for line in Path(path).read_text(encoding="utf-8").splitlines():
         match = _MARKER.match(line)
         if match:
-            if header is not None or any(l.strip() for l in current):
+            if header is not None or any(c.strip() for c in current):
                 cells.append(_cell(header or "", current))
             header, current = match.group("rest"), []
         else:
             current.append(line)
-    if header is not None or any(l.strip() for l in current):
+    if header is not None or any(c.strip() for c in current):
         cells.append(_cell(header or "", current))
     return cells
 
@@ -45,6 +45,6 @@ def read_cells(path: Path) -> list:
 def _cell(header: str, lines: list) -> Cell:
     tags = tuple(re.findall(r'"([^"]+)"', header.split("tags=", 1)[1])) if "tags=" in header else ()
     if "[markdown]" in header:
-        text = "\n".join(l[2:] if l.startswith("# ") else l.lstrip("#") for l in lines)
+        text = "\n".join(line[2:] if line.startswith("# ") else line.lstrip("#") for line in lines)
         return Cell("markdown", text.strip("\n"), tags)
     return Cell("code", "\n".join(lines).strip("\n"), tags)

@@ -5,7 +5,6 @@ PLAN = {"notebooks_dir", "spark": {conf}, "steps": [{"notebook": "01_ingest_crm"
 Progress goes to stdout as JSON lines (`{"event": ...}`) for the relmesh command line to render.
 """
 import json
-import os
 import sys
 import time
 import traceback

@@ -8,7 +8,10 @@ def _rows(df, limit):
 
 def summarise(spark, plan: dict) -> dict:
     root = plan["curated_root"].rstrip("/")
-    read = lambda zone, name: spark.read.format("delta").load(f"{root}/{zone}/{name}")
+
+    def read(zone, name):
+        return spark.read.format("delta").load(f"{root}/{zone}/{name}")
+
     accounts = read("gold", "account_scores")
     columns = ["account_id", "name", "tier", "connectivity_score", "status", "days_since_last_interaction",
                "connected_contacts", "connected_sellers", "exec_coverage", "is_high_priority", "trend"]
@@ -34,7 +37,10 @@ def dashboard_data(spark, read, accounts, limit: int = 1000) -> dict:
     items = read("gold", "checklist").select("account_id", "item", "description", "satisfied", "evidence_at")
     touch = (read("gold", "touchpoints").filter(F.col("rank") <= 3)
              .select("account_id", "rank", "source", "direction", "occurred_at", "share"))
-    by_account = lambda df: {k: sorted(v, key=lambda r: (r.get("rank", 0), r.get("item", ""))) for k, v in _group(df).items()}
+
+    def by_account(df):
+        return {k: sorted(v, key=lambda r: (r.get("rank", 0), r.get("item", ""))) for k, v in _group(df).items()}
+
     return {
         "as_of": str(accounts.select(F.max("as_of")).collect()[0][0]),
         "accounts": _rows(accounts.drop("load_id", "row_hash").orderBy(F.desc("is_high_priority"), "connectivity_score", "account_id"), limit),

@@ -15,7 +15,6 @@ ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 sys.path.insert(0, str(NOTEBOOKS / "local"))
 
-from notebook_source import read_cells  # noqa: E402
 from run_notebooks import execute_notebook, run_step  # noqa: E402
 from spark_session import local_spark  # noqa: E402
 
@@ -144,7 +143,7 @@ class Tenant:
         folder = self.root / "m365" / dataset / day.replace("-", "/")
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / (name or f"{uuid.uuid4()}.json")
-        path.write_text("\n".join(l if isinstance(l, str) else json.dumps(l) for l in lines) + "\n", encoding="utf-8")
+        path.write_text("\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines) + "\n", encoding="utf-8")
         return path
 
     def messages(self, day: str, rows: list, name: str = None):
@@ -206,7 +205,7 @@ def dims(spark, lib, tenant: Tenant) -> dict:
 
 
 def lines_df(spark, lines: list, source_file: str = "/data/m365/x/2026/11/01/f.json"):
-    return spark.createDataFrame([(l if isinstance(l, str) else json.dumps(l), source_file) for l in lines], "value string, source_file string")
+    return spark.createDataFrame([(line if isinstance(line, str) else json.dumps(line), source_file) for line in lines], "value string, source_file string")
 
 
 def ingest_in_memory(spark, lib, ruleset: dict, tenant: Tenant, messages=(), events=(), keep_subjects=False):

@@ -57,14 +57,17 @@ def test_fixture_events_in_microsofts_shape_all_parse_with_responses_and_seven_d
     assert first["location"] == "Conference Room - Harbor"
 
 
+def _without_raw(rows):
+    return [{k: v for k, v in r.asDict().items() if k not in ("raw",)} for r in rows]
+
+
 def assert_pascal_parses_like_camel(spark, lib, lines_of):
     """Each dataset's rows, rewritten in the PascalCase of older exports, parse to the same values."""
     for dataset, parse in ((MESSAGES, parse_messages), (EVENTS, parse_events)):
         lines = lines_of(dataset)
         camel = parse(spark, lib, lines)
-        pascal_rows = parse(spark, lib, [json.dumps(pascal(json.loads(l))) for l in lines])
-        strip = lambda rows: [{k: v for k, v in r.asDict().items() if k not in ("raw",)} for r in rows]
-        assert strip(pascal_rows) == strip(camel)
+        pascal_rows = parse(spark, lib, [json.dumps(pascal(json.loads(line))) for line in lines])
+        assert _without_raw(pascal_rows) == _without_raw(camel)
 
 
 def test_pascal_case_exports_parse_the_same_as_camel_case(spark, lib):

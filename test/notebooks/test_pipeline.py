@@ -1,7 +1,6 @@
 """The notebooks end to end on local Spark and Delta: idempotency (REL-07, REL-10), windows, the
 serverless-readable table protocol (docs/platform-facts.md §5.2), reproducible as-of, reconciled counts (REL-12, REL-15)."""
 import json
-import shutil
 
 import pytest
 
@@ -88,7 +87,7 @@ def test_every_delta_table_stays_readable_by_the_serverless_sql_pool(spark, firs
     for zone, names in (("silver", SILVER), ("gold", GOLD)):
         for name in names:
             log = sorted((out / zone / name / "_delta_log").glob("*.json"))
-            protocols = [json.loads(l)["protocol"] for f in log for l in f.read_text().splitlines() if '"protocol"' in l]
+            protocols = [json.loads(line)["protocol"] for f in log for line in f.read_text().splitlines() if '"protocol"' in line]
             assert protocols and all(p["minReaderVersion"] == 1 and p["minWriterVersion"] <= 2 for p in protocols), name
             assert all("readerFeatures" not in p and "writerFeatures" not in p for p in protocols), name
             detail = spark.sql(f"DESCRIBE DETAIL delta.`{out / zone / name}`").collect()[0]
