@@ -3,6 +3,7 @@
 A cell starting `# %% tags=["parameters"]` is the parameters cell; a cell holding only `# %run name`
 includes another notebook, which in Synapse is the `%run` magic.
 """
+
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,7 @@ _RUN = re.compile(r"^#\s*%run\s+(?P<name>[\w./-]+)\s*$")
 
 @dataclass
 class Cell:
-    kind: str          # "code" | "markdown"
+    kind: str  # "code" | "markdown"
     source: str
     tags: tuple = ()
 
