@@ -39,8 +39,16 @@ const commands: Record<string, Command> = {
     summary: "benchmark the pipeline against a bare Spark scan, and an incremental day against a full recompute",
     run: async (argv) => (require("./bench") as typeof import("./bench")).benchCommand(argv),
   },
+  lint: {
+    summary: "lint and format checks: eslint, prettier --check, ruff check, ruff format --check",
+    run: async () => (require("./selftest") as typeof import("./selftest")).lintOnly(),
+  },
+  format: {
+    summary: "format in place: prettier --write, ruff's import order, ruff format",
+    run: async () => (require("./selftest") as typeof import("./selftest")).formatAll(),
+  },
   test: {
-    summary: "every test: type-check, jest, pytest on local Spark",
+    summary: "every test: lint, type-check, jest, pytest on local Spark",
     run: async (argv) => (require("./selftest") as typeof import("./selftest")).selftest(argv),
   },
   pytest: {

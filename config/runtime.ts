@@ -21,6 +21,8 @@ export function pythonRequirements(): string[] {
     `delta-spark==${SYNAPSE_RUNTIME.deltaSpark}`,
     "pytest==8.3.4",
     "pyyaml==6.0.2",
+    // Lint and format of the notebooks and their tests (`npm run lint`, the lint stage of `npm test`).
+    "ruff==0.17.6",
   ];
 }
 

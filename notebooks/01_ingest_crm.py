@@ -24,13 +24,27 @@ result = {"notebook": "01_ingest_crm", "tables": {}}
 for table, spec in sorted(mapping["tables"].items()):
     source_file = table_path(table_path(raw_root, "crm"), spec["file"])
     header = spark.read.option("header", True).csv(source_file).columns
-    schema = T.StructType([T.StructField(c, T.StringType(), True) for c in header] + [T.StructField("_corrupt_record", T.StringType(), True)])
-    raw = (spark.read.option("header", True).option("mode", "PERMISSIVE").option("multiLine", True)
-           .option("columnNameOfCorruptRecord", "_corrupt_record").schema(schema).csv(source_file)).cache()
+    schema = T.StructType(
+        [T.StructField(c, T.StringType(), True) for c in header] + [T.StructField("_corrupt_record", T.StringType(), True)]
+    )
+    raw = (
+        spark.read.option("header", True)
+        .option("mode", "PERMISSIVE")
+        .option("multiLine", True)
+        .option("columnNameOfCorruptRecord", "_corrupt_record")
+        .schema(schema)
+        .csv(source_file)
+    ).cache()
     typed = apply_mapping(raw, table, mapping).cache()
     rows_in = raw.count()
-    merged = merge_rows(spark, table_path(silver, DIM_TABLES[table]), dimension_rows(typed, table, load_id),
-                        [DIM_KEYS[table]], DIM_SCHEMAS[table], delete_missing=True)
+    merged = merge_rows(
+        spark,
+        table_path(silver, DIM_TABLES[table]),
+        dimension_rows(typed, table, load_id),
+        [DIM_KEYS[table]],
+        DIM_SCHEMAS[table],
+        delete_missing=True,
+    )
     bad = crm_quarantine(typed, table, spec["file"], load_id)
     merge_rows(spark, table_path(silver, "quarantine"), bad, ["quarantine_id"], QUARANTINE_SCHEMA)
     quarantined = typed.filter(F.col("reason").isNotNull()).count()

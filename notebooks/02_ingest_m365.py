@@ -47,7 +47,9 @@ for dataset in DATASET_STEPS:
         result["datasets"][dataset] = {"rows_in": 0, "files": 0}
         log_step(dataset, rows_in=0, note="no files in the window")
         continue
-    rows, bad, counts = ingest_dataset(spark.read.text(found).withColumn("source_file", F.input_file_name()), dataset, lookup, ruleset, keep_subjects, load_id)
+    rows, bad, counts = ingest_dataset(
+        spark.read.text(found).withColumn("source_file", F.input_file_name()), dataset, lookup, ruleset, keep_subjects, load_id
+    )
     result["datasets"][dataset] = counts
     log_step(dataset, **counts)
     interactions.append(rows)
@@ -58,8 +60,16 @@ if interactions:
     in_window = f"t.window_date >= DATE'{window_start}' AND t.window_date < DATE'{window_end}'"
     # Rows of this window that the new computation no longer produces (e.g. a contact opted out) go;
     # a message seen again in a later window keeps the window it was first stored under.
-    merged = merge_rows(spark, table_path(silver, "interactions"), all_rows, ["interaction_id"], INTERACTION_SCHEMA,
-                        delete_missing=True, delete_where=in_window, keep_on_update=("load_id", "window_date"))
+    merged = merge_rows(
+        spark,
+        table_path(silver, "interactions"),
+        all_rows,
+        ["interaction_id"],
+        INTERACTION_SCHEMA,
+        delete_missing=True,
+        delete_where=in_window,
+        keep_on_update=("load_id", "window_date"),
+    )
     result["interactions"] = {"rows": all_rows.count(), **merged}
     log_step("interactions", **result["interactions"])
     q = reduce(DataFrame.unionByName, quarantined).dropDuplicates(["quarantine_id"])

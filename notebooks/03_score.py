@@ -25,7 +25,12 @@ ruleset = json.loads(ruleset_json)
 as_of_date = dt.date.fromisoformat(as_of)
 silver = table_path(curated_root, "silver")
 gold = table_path(curated_root, "gold")
-load = lambda name: spark.read.format("delta").load(table_path(silver, name))
+
+
+def load(name):
+    return spark.read.format("delta").load(table_path(silver, name))
+
+
 interactions = load("interactions").persist()
 contacts, accounts, opportunities = load("dim_contact"), load("dim_account"), load("dim_opportunity")
 

@@ -7,10 +7,10 @@
 import json
 import time
 
+from delta.tables import DeltaTable
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
-from delta.tables import DeltaTable
 
 try:  # Synapse ships notebookutils; OSS Spark does not.
     from notebookutils import mssparkutils as _mssparkutils
@@ -26,16 +26,18 @@ SERVERLESS_SAFE_TABLE_PROPERTIES = {
 }
 
 # Rejected raw records, kept with the reason and the (body-redacted) raw text; never silently dropped.
-QUARANTINE_SCHEMA = T.StructType([
-    T.StructField("quarantine_id", T.StringType(), False),
-    T.StructField("dataset", T.StringType(), False),
-    T.StructField("source_file", T.StringType(), True),
-    T.StructField("window_date", T.DateType(), True),
-    T.StructField("reason", T.StringType(), False),
-    T.StructField("raw", T.StringType(), True),
-    T.StructField("load_id", T.StringType(), True),
-    T.StructField("row_hash", T.StringType(), True),
-])
+QUARANTINE_SCHEMA = T.StructType(
+    [
+        T.StructField("quarantine_id", T.StringType(), False),
+        T.StructField("dataset", T.StringType(), False),
+        T.StructField("source_file", T.StringType(), True),
+        T.StructField("window_date", T.DateType(), True),
+        T.StructField("reason", T.StringType(), False),
+        T.StructField("raw", T.StringType(), True),
+        T.StructField("load_id", T.StringType(), True),
+        T.StructField("row_hash", T.StringType(), True),
+    ]
+)
 
 
 def configure_session(spark: SparkSession) -> None:
@@ -95,9 +97,17 @@ def ensure_table(spark: SparkSession, path: str, schema: T.StructType, partition
     return builder.execute()
 
 
-def merge_rows(spark: SparkSession, path: str, rows: DataFrame, keys: list, schema: T.StructType,
-               delete_missing: bool = False, delete_where: str = None, keep_on_update: tuple = ("load_id",),
-               partition_by: tuple = ()) -> dict:
+def merge_rows(
+    spark: SparkSession,
+    path: str,
+    rows: DataFrame,
+    keys: list,
+    schema: T.StructType,
+    delete_missing: bool = False,
+    delete_where: str = None,
+    keep_on_update: tuple = ("load_id",),
+    partition_by: tuple = (),
+) -> dict:
     """Idempotent upsert (REL-07): insert new keys, update a row only when its row_hash changed
     (leaving `keep_on_update` columns as first written), and, with `delete_missing`, delete target
     rows the new computation no longer has — all of them for snapshot tables, or only those
@@ -107,7 +117,8 @@ def merge_rows(spark: SparkSession, path: str, rows: DataFrame, keys: list, sche
     condition = " AND ".join(f"t.`{k}` <=> s.`{k}`" for k in keys)
     update_columns = {f.name: F.col(f"s.`{f.name}`") for f in schema.fields if f.name not in keep_on_update}
     merge = (
-        table.alias("t").merge(source.alias("s"), condition)
+        table.alias("t")
+        .merge(source.alias("s"), condition)
         .whenMatchedUpdate(condition="t.row_hash <> s.row_hash", set=update_columns)
         .whenNotMatchedInsertAll()
     )

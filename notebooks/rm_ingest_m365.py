@@ -26,30 +26,55 @@ _BODY_PATTERN = r'(?i)("(?:body|uniqueBody|bodyPreview)"\s*:\s*)("(?:\\.|[^"\\])
 
 # Windows time-zone ids as Exchange writes them → IANA ids Spark understands.
 WINDOWS_TIME_ZONES = {
-    "utc": "UTC", "coordinated universal time": "UTC", "gmt": "UTC",
-    "pacific standard time": "America/Los_Angeles", "mountain standard time": "America/Denver",
-    "us mountain standard time": "America/Phoenix", "central standard time": "America/Chicago",
-    "eastern standard time": "America/New_York", "atlantic standard time": "America/Halifax",
-    "alaskan standard time": "America/Anchorage", "hawaiian standard time": "Pacific/Honolulu",
-    "canada central standard time": "America/Regina", "e. south america standard time": "America/Sao_Paulo",
-    "sa pacific standard time": "America/Bogota", "central standard time (mexico)": "America/Mexico_City",
-    "gmt standard time": "Europe/London", "greenwich standard time": "Atlantic/Reykjavik",
-    "w. europe standard time": "Europe/Berlin", "romance standard time": "Europe/Paris",
-    "central europe standard time": "Europe/Budapest", "central european standard time": "Europe/Warsaw",
-    "e. europe standard time": "Europe/Chisinau", "fle standard time": "Europe/Kiev",
-    "gtb standard time": "Europe/Bucharest", "russian standard time": "Europe/Moscow",
-    "south africa standard time": "Africa/Johannesburg", "israel standard time": "Asia/Jerusalem",
-    "arabian standard time": "Asia/Dubai", "india standard time": "Asia/Kolkata",
-    "singapore standard time": "Asia/Singapore", "china standard time": "Asia/Shanghai",
-    "taipei standard time": "Asia/Taipei", "tokyo standard time": "Asia/Tokyo",
-    "korea standard time": "Asia/Seoul", "aus eastern standard time": "Australia/Sydney",
-    "e. australia standard time": "Australia/Brisbane", "w. australia standard time": "Australia/Perth",
+    "utc": "UTC",
+    "coordinated universal time": "UTC",
+    "gmt": "UTC",
+    "pacific standard time": "America/Los_Angeles",
+    "mountain standard time": "America/Denver",
+    "us mountain standard time": "America/Phoenix",
+    "central standard time": "America/Chicago",
+    "eastern standard time": "America/New_York",
+    "atlantic standard time": "America/Halifax",
+    "alaskan standard time": "America/Anchorage",
+    "hawaiian standard time": "Pacific/Honolulu",
+    "canada central standard time": "America/Regina",
+    "e. south america standard time": "America/Sao_Paulo",
+    "sa pacific standard time": "America/Bogota",
+    "central standard time (mexico)": "America/Mexico_City",
+    "gmt standard time": "Europe/London",
+    "greenwich standard time": "Atlantic/Reykjavik",
+    "w. europe standard time": "Europe/Berlin",
+    "romance standard time": "Europe/Paris",
+    "central europe standard time": "Europe/Budapest",
+    "central european standard time": "Europe/Warsaw",
+    "e. europe standard time": "Europe/Chisinau",
+    "fle standard time": "Europe/Kiev",
+    "gtb standard time": "Europe/Bucharest",
+    "russian standard time": "Europe/Moscow",
+    "south africa standard time": "Africa/Johannesburg",
+    "israel standard time": "Asia/Jerusalem",
+    "arabian standard time": "Asia/Dubai",
+    "india standard time": "Asia/Kolkata",
+    "singapore standard time": "Asia/Singapore",
+    "china standard time": "Asia/Shanghai",
+    "taipei standard time": "Asia/Taipei",
+    "tokyo standard time": "Asia/Tokyo",
+    "korea standard time": "Asia/Seoul",
+    "aus eastern standard time": "Australia/Sydney",
+    "e. australia standard time": "Australia/Brisbane",
+    "w. australia standard time": "Australia/Perth",
     "new zealand standard time": "Pacific/Auckland",
 }
 
-RESPONSES = {"accepted": "accepted", "tentativelyaccepted": "tentative", "tentative": "tentative",
-             "declined": "declined", "none": "none", "notresponded": "none", "organizer": "organizer"}
-
+RESPONSES = {
+    "accepted": "accepted",
+    "tentativelyaccepted": "tentative",
+    "tentative": "tentative",
+    "declined": "declined",
+    "none": "none",
+    "notresponded": "none",
+    "organizer": "organizer",
+}
 
 
 def lower_keys(json_text) -> F.Column:
@@ -96,7 +121,9 @@ def split_records(lines: DataFrame, dataset: str) -> DataFrame:
     exploded = trimmed.select(
         "source_file",
         "value",
-        F.posexplode_outer(F.when(elements.isNull(), F.array(F.lit(None).cast("string"))).otherwise(elements)).alias("element_index", "element"),
+        F.posexplode_outer(F.when(elements.isNull(), F.array(F.lit(None).cast("string"))).otherwise(elements)).alias(
+            "element_index", "element"
+        ),
     )
     rec = lower_keys(F.col("element"))
     rec = F.map_filter(rec, lambda k, v: ~k.isin(*_BODY_KEYS))
@@ -116,7 +143,10 @@ def quarantine_rows(rows: DataFrame, load_id: str) -> DataFrame:
     bad = rows.filter(F.col("reason").isNotNull())
     out = bad.select(
         stable_id(F.col("dataset"), F.col("source_file"), F.col("raw"), F.col("element_index"), F.col("reason")).alias("quarantine_id"),
-        "dataset", "source_file", "window_date", "reason",
+        "dataset",
+        "source_file",
+        "window_date",
+        "reason",
         F.substring(redact(F.col("raw")), 1, 8000).alias("raw"),
         F.lit(load_id).alias("load_id"),
     )
@@ -127,11 +157,17 @@ def parse_messages(records: DataFrame) -> DataFrame:
     """Split records → typed message copies; copies that cannot be used get a quarantine reason."""
     r = F.col("rec")
     sender = F.coalesce(email_of(r.getItem("sender")), email_of(r.getItem("from")))
-    recipients = F.array_distinct(F.concat(emails_of(r.getItem("torecipients")), emails_of(r.getItem("ccrecipients")),
-                                           emails_of(r.getItem("bccrecipients"))))
+    recipients = F.array_distinct(
+        F.concat(emails_of(r.getItem("torecipients")), emails_of(r.getItem("ccrecipients")), emails_of(r.getItem("bccrecipients")))
+    )
     sent_raw = F.coalesce(r.getItem("sentdatetime"), r.getItem("receiveddatetime"), r.getItem("createddatetime"))
     typed = records.select(
-        "dataset", "source_file", "window_date", "element_index", "raw", "reason",
+        "dataset",
+        "source_file",
+        "window_date",
+        "element_index",
+        "raw",
+        "reason",
         r.getItem("puser").alias("puser"),
         r.getItem("id").alias("copy_id"),
         F.nullif(F.trim(r.getItem("internetmessageid")), F.lit("")).alias("internet_message_id"),
@@ -157,6 +193,7 @@ def union_recipients(messages: DataFrame) -> DataFrame:
     """Every copy of a message gets the recipients of all its copies: only the sender's copy lists
     Bcc recipients, so whichever copy is kept, nobody the seller wrote to is lost."""
     from pyspark.sql.window import Window
+
     everyone = F.array_distinct(F.flatten(F.collect_list("recipients").over(Window.partitionBy("internet_message_id"))))
     return messages.withColumn("recipients", F.array_sort(everyone))
 
@@ -169,9 +206,14 @@ def with_event_key(events: DataFrame) -> DataFrame:
 def dedupe_copies(parsed: DataFrame, key: str, prefer: list) -> DataFrame:
     """MGDC returns one copy per mailbox: keep one row per key (deterministically), count the copies."""
     from pyspark.sql.window import Window
+
     w = Window.partitionBy(key).orderBy(*prefer)
-    return (parsed.withColumn("_n", F.row_number().over(w)).withColumn("copies", F.count(F.lit(1)).over(Window.partitionBy(key)))
-            .filter(F.col("_n") == 1).drop("_n"))
+    return (
+        parsed.withColumn("_n", F.row_number().over(w))
+        .withColumn("copies", F.count(F.lit(1)).over(Window.partitionBy(key)))
+        .filter(F.col("_n") == 1)
+        .drop("_n")
+    )
 
 
 def _response_of(text) -> F.Column:
@@ -199,8 +241,10 @@ def _local_to_utc(part_json) -> F.Column:
 def parse_events(records: DataFrame) -> DataFrame:
     """Split records → typed event copies with attendees [(email, response)], quarantining what cannot be used."""
     r = F.col("rec")
-    known_zone = (_iana_zone(lower_keys(r.getItem("start")).getItem("timezone")).isNotNull()
-                  & _iana_zone(lower_keys(r.getItem("end")).getItem("timezone")).isNotNull())
+    known_zone = (
+        _iana_zone(lower_keys(r.getItem("start")).getItem("timezone")).isNotNull()
+        & _iana_zone(lower_keys(r.getItem("end")).getItem("timezone")).isNotNull()
+    )
     attendees = F.transform(
         F.coalesce(F.from_json(r.getItem("attendees"), _LIST), F.array().cast(_LIST)),
         lambda a: F.struct(
@@ -209,7 +253,12 @@ def parse_events(records: DataFrame) -> DataFrame:
         ),
     )
     typed = records.select(
-        "dataset", "source_file", "window_date", "element_index", "raw", "reason",
+        "dataset",
+        "source_file",
+        "window_date",
+        "element_index",
+        "raw",
+        "reason",
         r.getItem("puser").alias("puser"),
         r.getItem("id").alias("copy_id"),
         F.nullif(F.trim(r.getItem("icaluid")), F.lit("")).alias("ical_uid"),
@@ -222,9 +271,12 @@ def parse_events(records: DataFrame) -> DataFrame:
         (F.lower(r.getItem("isallday")) == "true").alias("is_all_day"),
         (F.lower(r.getItem("iscancelled")) == "true").alias("is_cancelled"),
         (F.lower(r.getItem("isorganizer")) == "true").alias("is_organizer"),
-        ((F.lower(r.getItem("isonlinemeeting")) == "true")
-         | F.lower(F.coalesce(r.getItem("onlinemeetingprovider"), F.lit(""))).isin("teamsforbusiness", "skypeforbusiness", "skypeforconsumer")
-         ).alias("is_online"),
+        (
+            (F.lower(r.getItem("isonlinemeeting")) == "true")
+            | F.lower(F.coalesce(r.getItem("onlinemeetingprovider"), F.lit(""))).isin(
+                "teamsforbusiness", "skypeforbusiness", "skypeforconsumer"
+            )
+        ).alias("is_online"),
         F.nullif(F.trim(lower_keys(r.getItem("location")).getItem("displayname")), F.lit("")).alias("location"),
         parse_instant(r.getItem("lastmodifieddatetime")).alias("last_modified_at"),
     )

@@ -8,42 +8,60 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-INTERACTION_SCHEMA = T.StructType([
-    T.StructField("interaction_id", T.StringType(), False),
-    T.StructField("source", T.StringType(), False),
-    T.StructField("source_key", T.StringType(), False),
-    T.StructField("direction", T.StringType(), False),
-    T.StructField("seller_id", T.StringType(), False),
-    T.StructField("contact_id", T.StringType(), False),
-    T.StructField("account_id", T.StringType(), True),
-    T.StructField("occurred_at", T.TimestampType(), False),
-    T.StructField("duration_min", T.DoubleType(), True),
-    T.StructField("participants", T.IntegerType(), False),
-    T.StructField("modality", T.StringType(), False),
-    T.StructField("response", T.StringType(), False),
-    T.StructField("subject", T.StringType(), True),
-    T.StructField("weight", T.DoubleType(), False),
-    T.StructField("window_date", T.DateType(), True),
-    T.StructField("load_id", T.StringType(), True),
-    T.StructField("row_hash", T.StringType(), True),
-])
+INTERACTION_SCHEMA = T.StructType(
+    [
+        T.StructField("interaction_id", T.StringType(), False),
+        T.StructField("source", T.StringType(), False),
+        T.StructField("source_key", T.StringType(), False),
+        T.StructField("direction", T.StringType(), False),
+        T.StructField("seller_id", T.StringType(), False),
+        T.StructField("contact_id", T.StringType(), False),
+        T.StructField("account_id", T.StringType(), True),
+        T.StructField("occurred_at", T.TimestampType(), False),
+        T.StructField("duration_min", T.DoubleType(), True),
+        T.StructField("participants", T.IntegerType(), False),
+        T.StructField("modality", T.StringType(), False),
+        T.StructField("response", T.StringType(), False),
+        T.StructField("subject", T.StringType(), True),
+        T.StructField("weight", T.DoubleType(), False),
+        T.StructField("window_date", T.DateType(), True),
+        T.StructField("load_id", T.StringType(), True),
+        T.StructField("row_hash", T.StringType(), True),
+    ]
+)
 
 # The order in which a message's or event's reason is chosen when none of its pairs can be used.
-EXCLUSION_PRIORITY = ["cancelled", "all_day", "draft", "auto_reply", "declined", "opted_out", "ignored_address",
-                      "unknown_domain", "internal_only", "no_seller_party"]
+EXCLUSION_PRIORITY = [
+    "cancelled",
+    "all_day",
+    "draft",
+    "auto_reply",
+    "declined",
+    "opted_out",
+    "ignored_address",
+    "unknown_domain",
+    "internal_only",
+    "no_seller_party",
+]
 
 
 def directory(sellers: DataFrame, contacts: DataFrame, accounts: DataFrame) -> dict:
     """Lookup tables for classifying addresses, small enough to broadcast. Internal domains are the
     sellers' own domains (the CRM's employees), so nothing else has to name them."""
     seller_by_email = sellers.select(F.lower("email").alias("address"), "seller_id").dropDuplicates(["address"])
-    contact_by_email = (contacts.select(F.lower("email").alias("address"), "contact_id", F.col("account_id").alias("contact_account_id"), "opted_out")
-                        .filter(F.col("address").isNotNull())
-                        .groupBy("address").agg(F.min(F.struct("contact_id", "contact_account_id", "opted_out")).alias("c"))
-                        .select("address", "c.*"))
-    account_by_domain = (accounts.select("account_id", F.explode("domains").alias("domain"))
-                         .select(F.lower(F.trim("domain")).alias("domain"), "account_id")
-                         .groupBy("domain").agg(F.min("account_id").alias("domain_account_id")))
+    contact_by_email = (
+        contacts.select(F.lower("email").alias("address"), "contact_id", F.col("account_id").alias("contact_account_id"), "opted_out")
+        .filter(F.col("address").isNotNull())
+        .groupBy("address")
+        .agg(F.min(F.struct("contact_id", "contact_account_id", "opted_out")).alias("c"))
+        .select("address", "c.*")
+    )
+    account_by_domain = (
+        accounts.select("account_id", F.explode("domains").alias("domain"))
+        .select(F.lower(F.trim("domain")).alias("domain"), "account_id")
+        .groupBy("domain")
+        .agg(F.min("account_id").alias("domain_account_id"))
+    )
     domains = {row[0] for row in seller_by_email.select(F.substring_index("address", "@", -1)).distinct().collect()}
     return {"sellers": seller_by_email, "contacts": contact_by_email, "domains": account_by_domain, "internal": sorted(domains)}
 
@@ -54,18 +72,24 @@ def classify(df: DataFrame, address_col: str, prefix: str, lookup: dict, ruleset
     a = F.col(address_col)
     domain = F.substring_index(a, "@", -1)
     local_part = F.substring_index(a, "@", 1)
-    joined = (df.join(F.broadcast(lookup["sellers"].withColumnRenamed("address", "_sa")), a == F.col("_sa"), "left")
-                .join(F.broadcast(lookup["contacts"].withColumnRenamed("address", "_ca")), a == F.col("_ca"), "left")
-                .join(F.broadcast(lookup["domains"].withColumnRenamed("domain", "_dd")), domain == F.col("_dd"), "left"))
+    joined = (
+        df.join(F.broadcast(lookup["sellers"].withColumnRenamed("address", "_sa")), a == F.col("_sa"), "left")
+        .join(F.broadcast(lookup["contacts"].withColumnRenamed("address", "_ca")), a == F.col("_ca"), "left")
+        .join(F.broadcast(lookup["domains"].withColumnRenamed("domain", "_dd")), domain == F.col("_dd"), "left")
+    )
     internal = domain.isin(*lookup["internal"]) if lookup["internal"] else F.lit(False)
     kind = F.when(F.col("seller_id").isNotNull(), "seller").when(internal, "internal").otherwise("external")
-    ignored = (a.isin(*[x.lower() for x in ex["ignore_addresses"]]) if ex["ignore_addresses"] else F.lit(False)) \
-        | (domain.isin(*[x.lower() for x in ex["ignore_domains"]]) if ex["ignore_domains"] else F.lit(False)) \
+    ignored = (
+        (a.isin(*[x.lower() for x in ex["ignore_addresses"]]) if ex["ignore_addresses"] else F.lit(False))
+        | (domain.isin(*[x.lower() for x in ex["ignore_domains"]]) if ex["ignore_domains"] else F.lit(False))
         | (local_part.isin(*[x.lower() for x in ex["ignore_local_parts"]]) if ex["ignore_local_parts"] else F.lit(False))
+    )
     account_id = F.coalesce(F.col("contact_account_id"), F.col("domain_account_id"))
-    exclusion = (F.when(ignored, "ignored_address")
-                 .when(F.coalesce(F.col("opted_out"), F.lit(False)), "opted_out")
-                 .when(account_id.isNull(), "unknown_domain"))
+    exclusion = (
+        F.when(ignored, "ignored_address")
+        .when(F.coalesce(F.col("opted_out"), F.lit(False)), "opted_out")
+        .when(account_id.isNull(), "unknown_domain")
+    )
     # Contacts outside CRM whose domain belongs to an account still count, under a derived id.
     contact_id = F.coalesce(F.col("contact_id"), F.concat(F.lit("ext-"), F.substring(F.sha2(a, 256), 1, 20)))
     return joined.select(
@@ -98,13 +122,9 @@ def _first_reason(reasons) -> F.Column:
 
 def _outcomes(pairs: DataFrame, items: DataFrame, key: str, no_pair_reason) -> DataFrame:
     """One row per message/event: `used` or the exclusion reason that applies."""
-    per_item = pairs.groupBy(key).agg(
-        F.max(F.col("reason").isNull().cast("int")).alias("_used"),
-        F.collect_set("reason").alias("_reasons"))
+    per_item = pairs.groupBy(key).agg(F.max(F.col("reason").isNull().cast("int")).alias("_used"), F.collect_set("reason").alias("_reasons"))
     joined = items.join(per_item, key, "left")
-    outcome = (F.when(F.col("_used") == 1, "used")
-               .when(F.col("_used").isNull(), no_pair_reason)
-               .otherwise(_first_reason(F.col("_reasons"))))
+    outcome = F.when(F.col("_used") == 1, "used").when(F.col("_used").isNull(), no_pair_reason).otherwise(_first_reason(F.col("_reasons")))
     return joined.select(key, outcome.alias("outcome"))
 
 
@@ -112,37 +132,63 @@ def message_interactions(messages: DataFrame, lookup: dict, ruleset: dict, keep_
     """Deduplicated messages → (interactions, outcomes). Outbound: a seller wrote to an external
     contact; inbound: an external contact wrote to a seller. Replies count: they are the inbound half."""
     ex = ruleset["exclusions"]
-    m = messages.select("internet_message_id", "subject", "sender", "recipients", "occurred_at", "is_draft", "window_date",
-                        F.size(F.array_union(F.array("sender"), "recipients")).alias("participants"))
+    m = messages.select(
+        "internet_message_id",
+        "subject",
+        "sender",
+        "recipients",
+        "occurred_at",
+        "is_draft",
+        "window_date",
+        F.size(F.array_union(F.array("sender"), "recipients")).alias("participants"),
+    )
     m = classify(m, "sender", "s", lookup, ruleset)
     r = classify(m.select("*", F.explode("recipients").alias("recipient")), "recipient", "r", lookup, ruleset)
     outbound = (F.col("s_kind") == "seller") & (F.col("r_kind") == "external")
     inbound = (F.col("s_kind") == "external") & (F.col("r_kind") == "seller")
-    pairs = r.filter(outbound | inbound).select(
-        "internet_message_id", "subject", "occurred_at", "participants", "window_date", "is_draft",
-        F.when(outbound, "outbound").otherwise("inbound").alias("direction"),
-        F.when(outbound, F.col("s_seller_id")).otherwise(F.col("r_seller_id")).alias("seller_id"),
-        F.when(outbound, F.col("r_contact_id")).otherwise(F.col("s_contact_id")).alias("contact_id"),
-        F.when(outbound, F.col("r_account_id")).otherwise(F.col("s_account_id")).alias("account_id"),
-        F.when(outbound, F.col("r_exclusion")).otherwise(F.col("s_exclusion")).alias("party_exclusion"),
-    ).dropDuplicates(["internet_message_id", "seller_id", "contact_id"])
-    reason = (F.when(F.lit(ex["drafts"]) & F.col("is_draft"), "draft")
-              .when(_is_auto_reply(F.col("subject"), ruleset), "auto_reply")
-              .otherwise(F.col("party_exclusion")))
+    pairs = (
+        r.filter(outbound | inbound)
+        .select(
+            "internet_message_id",
+            "subject",
+            "occurred_at",
+            "participants",
+            "window_date",
+            "is_draft",
+            F.when(outbound, "outbound").otherwise("inbound").alias("direction"),
+            F.when(outbound, F.col("s_seller_id")).otherwise(F.col("r_seller_id")).alias("seller_id"),
+            F.when(outbound, F.col("r_contact_id")).otherwise(F.col("s_contact_id")).alias("contact_id"),
+            F.when(outbound, F.col("r_account_id")).otherwise(F.col("s_account_id")).alias("account_id"),
+            F.when(outbound, F.col("r_exclusion")).otherwise(F.col("s_exclusion")).alias("party_exclusion"),
+        )
+        .dropDuplicates(["internet_message_id", "seller_id", "contact_id"])
+    )
+    reason = (
+        F.when(F.lit(ex["drafts"]) & F.col("is_draft"), "draft")
+        .when(_is_auto_reply(F.col("subject"), ruleset), "auto_reply")
+        .otherwise(F.col("party_exclusion"))
+    )
     pairs = pairs.withColumn("reason", reason)
     externals = r.groupBy("internet_message_id").agg(
-        F.max(((F.col("s_kind") == "external") | (F.col("r_kind") == "external")).cast("int")).alias("_ext"))
+        F.max(((F.col("s_kind") == "external") | (F.col("r_kind") == "external")).cast("int")).alias("_ext")
+    )
     no_pair = F.when(F.col("_ext") == 1, "no_seller_party").otherwise("internal_only")
-    outcomes = _outcomes(pairs, messages.select("internet_message_id").join(externals, "internet_message_id", "left"),
-                         "internet_message_id", no_pair)
+    outcomes = _outcomes(
+        pairs, messages.select("internet_message_id").join(externals, "internet_message_id", "left"), "internet_message_id", no_pair
+    )
     used = pairs.filter(F.col("reason").isNull())
     interactions = used.select(
         F.lit("email").alias("source"),
         F.col("internet_message_id").alias("source_key"),
-        "direction", "seller_id", "contact_id", "account_id", "occurred_at",
+        "direction",
+        "seller_id",
+        "contact_id",
+        "account_id",
+        "occurred_at",
         F.lit(None).cast("double").alias("duration_min"),
         F.col("participants").cast("int").alias("participants"),
-        F.lit("n/a").alias("modality"), F.lit("n/a").alias("response"),
+        F.lit("n/a").alias("modality"),
+        F.lit("n/a").alias("response"),
         (F.col("subject") if keep_subjects else F.lit(None).cast("string")).alias("subject"),
         (F.lit(float(ruleset["sources"]["email"])) * audience_factor(F.col("participants"), ruleset)).alias("weight"),
         "window_date",
@@ -156,31 +202,60 @@ def meeting_interactions(events: DataFrame, lookup: dict, ruleset: dict, keep_su
     length set the weight."""
     ex = ruleset["exclusions"]
     e = events
-    parties = F.array_union(
-        F.array(F.struct(F.col("organizer").alias("email"), F.lit("organizer").alias("response"))),
-        F.col("attendees"))
-    p = e.select("event_key", "subject", "start_at", "end_at", "is_all_day", "is_cancelled", "is_online", "location", "window_date",
-                 F.explode(F.filter(parties, lambda x: x["email"].isNotNull())).alias("party"))
+    parties = F.array_union(F.array(F.struct(F.col("organizer").alias("email"), F.lit("organizer").alias("response"))), F.col("attendees"))
+    p = e.select(
+        "event_key",
+        "subject",
+        "start_at",
+        "end_at",
+        "is_all_day",
+        "is_cancelled",
+        "is_online",
+        "location",
+        "window_date",
+        F.explode(F.filter(parties, lambda x: x["email"].isNotNull())).alias("party"),
+    )
     # One row per person: the organizer's role wins over an attendee entry for the same address.
-    p = (p.withColumn("email", F.col("party.email")).withColumn("response", F.col("party.response"))
-          .groupBy("event_key", "subject", "start_at", "end_at", "is_all_day", "is_cancelled", "is_online", "location", "window_date", "email")
-          .agg(F.max(F.when(F.col("response") == "organizer", 1).otherwise(0)).alias("_org"), F.min("response").alias("_resp"))
-          .withColumn("response", F.when(F.col("_org") == 1, "organizer").otherwise(F.col("_resp"))).drop("_org", "_resp"))
+    p = (
+        p.withColumn("email", F.col("party.email"))
+        .withColumn("response", F.col("party.response"))
+        .groupBy(
+            "event_key", "subject", "start_at", "end_at", "is_all_day", "is_cancelled", "is_online", "location", "window_date", "email"
+        )
+        .agg(F.max(F.when(F.col("response") == "organizer", 1).otherwise(0)).alias("_org"), F.min("response").alias("_resp"))
+        .withColumn("response", F.when(F.col("_org") == 1, "organizer").otherwise(F.col("_resp")))
+        .drop("_org", "_resp")
+    )
     p = classify(p, "email", "p", lookup, ruleset)
-    participants = p.groupBy("event_key").agg(F.count(F.lit(1)).alias("participants"),
-                                              F.max((F.col("p_kind") == "external").cast("int")).alias("_ext"))
-    sellers = p.filter(F.col("p_kind") == "seller").select("event_key", F.col("p_seller_id").alias("seller_id"),
-                                                           F.col("response").alias("seller_response"))
+    participants = p.groupBy("event_key").agg(
+        F.count(F.lit(1)).alias("participants"), F.max((F.col("p_kind") == "external").cast("int")).alias("_ext")
+    )
+    sellers = p.filter(F.col("p_kind") == "seller").select(
+        "event_key", F.col("p_seller_id").alias("seller_id"), F.col("response").alias("seller_response")
+    )
     contacts = p.filter(F.col("p_kind") == "external").select(
-        "event_key", "subject", "start_at", "end_at", "is_all_day", "is_cancelled", "is_online", "location", "window_date",
-        F.col("p_contact_id").alias("contact_id"), F.col("p_account_id").alias("account_id"),
-        F.col("p_exclusion").alias("party_exclusion"), F.col("response"))
+        "event_key",
+        "subject",
+        "start_at",
+        "end_at",
+        "is_all_day",
+        "is_cancelled",
+        "is_online",
+        "location",
+        "window_date",
+        F.col("p_contact_id").alias("contact_id"),
+        F.col("p_account_id").alias("account_id"),
+        F.col("p_exclusion").alias("party_exclusion"),
+        F.col("response"),
+    )
     pairs = contacts.join(sellers, "event_key").join(participants.select("event_key", "participants"), "event_key")
     declined = (F.col("response") == "declined") | (F.col("seller_response") == "declined")
-    reason = (F.when(F.lit(ex["cancelled_meetings"]) & F.col("is_cancelled"), "cancelled")
-              .when(F.lit(ex["all_day_events"]) & F.col("is_all_day"), "all_day")
-              .when(F.lit(ex["declined_meetings"]) & declined, "declined")
-              .otherwise(F.col("party_exclusion")))
+    reason = (
+        F.when(F.lit(ex["cancelled_meetings"]) & F.col("is_cancelled"), "cancelled")
+        .when(F.lit(ex["all_day_events"]) & F.col("is_all_day"), "all_day")
+        .when(F.lit(ex["declined_meetings"]) & declined, "declined")
+        .otherwise(F.col("party_exclusion"))
+    )
     pairs = pairs.withColumn("reason", reason)
     no_pair = F.when(F.col("_ext") == 1, "no_seller_party").otherwise("internal_only")
     outcomes = _outcomes(pairs, e.select("event_key").join(participants, "event_key", "left"), "event_key", no_pair)
@@ -193,23 +268,39 @@ def meeting_interactions(events: DataFrame, lookup: dict, ruleset: dict, keep_su
     modality_factor = F.element_at(F.create_map(*[F.lit(x) for kv in mod.items() for x in kv]), F.col("modality"))
     dur = ruleset["duration"]
     duration_factor = F.least(F.lit(float(dur["max_factor"])), F.col("duration_min") / F.lit(float(dur["reference_minutes"])))
-    interactions = (used
-        .withColumn("modality", modality)
+    interactions = (
+        used.withColumn("modality", modality)
         .withColumn("duration_min", duration)
         .select(
-            F.lit("meeting").alias("source"), F.col("event_key").alias("source_key"), F.lit("mutual").alias("direction"),
-            "seller_id", "contact_id", "account_id", F.col("start_at").alias("occurred_at"), "duration_min",
-            F.col("participants").cast("int").alias("participants"), "modality", "response",
+            F.lit("meeting").alias("source"),
+            F.col("event_key").alias("source_key"),
+            F.lit("mutual").alias("direction"),
+            "seller_id",
+            "contact_id",
+            "account_id",
+            F.col("start_at").alias("occurred_at"),
+            "duration_min",
+            F.col("participants").cast("int").alias("participants"),
+            "modality",
+            "response",
             (F.col("subject") if keep_subjects else F.lit(None).cast("string")).alias("subject"),
-            (F.lit(float(ruleset["sources"]["meeting"])) * audience_factor(F.col("participants"), ruleset)
-             * modality_factor * response_factor * F.greatest(duration_factor, F.lit(0.0))).alias("weight"),
-            "window_date"))
+            (
+                F.lit(float(ruleset["sources"]["meeting"]))
+                * audience_factor(F.col("participants"), ruleset)
+                * modality_factor
+                * response_factor
+                * F.greatest(duration_factor, F.lit(0.0))
+            ).alias("weight"),
+            "window_date",
+        )
+    )
     return _finish(interactions, load_id), outcomes
 
 
 def _finish(interactions: DataFrame, load_id: str) -> DataFrame:
     with_id = interactions.withColumn(
-        "interaction_id", stable_id(F.col("source"), F.col("source_key"), F.col("seller_id"), F.col("contact_id")))
+        "interaction_id", stable_id(F.col("source"), F.col("source_key"), F.col("seller_id"), F.col("contact_id"))
+    )
     with_load = with_id.withColumn("weight", F.round("weight", 9)).withColumn("load_id", F.lit(load_id))
     return with_row_hash(with_load, exclude=("load_id", "row_hash", "window_date")).select(*[f.name for f in INTERACTION_SCHEMA.fields])
 
@@ -222,18 +313,34 @@ def reconcile(rows_in: int, quarantine_reasons: dict, copies: int, distinct: int
     excluded = {k: v for k, v in outcomes.items() if k != "used"}
     used = outcomes.get("used", 0)
     if rows_in != copies + quarantined:
-        raise ValueError(f"rows in ({rows_in}) != parsed ({copies}) + quarantined ({quarantined}): a row was lost between reading and parsing")
+        raise ValueError(
+            f"rows in ({rows_in}) != parsed ({copies}) + quarantined ({quarantined}): a row was lost between reading and parsing"
+        )
     if distinct != used + sum(excluded.values()):
         raise ValueError(f"distinct ({distinct}) != used ({used}) + excluded ({sum(excluded.values())}): an item has no outcome")
-    return {"rows_in": rows_in, "quarantined": quarantined, "quarantine_reasons": dict(quarantine_reasons), "copies": copies,
-            "distinct": distinct, "used": used, "excluded": excluded, "duplicate_copies": copies - distinct}
+    return {
+        "rows_in": rows_in,
+        "quarantined": quarantined,
+        "quarantine_reasons": dict(quarantine_reasons),
+        "copies": copies,
+        "distinct": distinct,
+        "used": used,
+        "excluded": excluded,
+        "duplicate_copies": copies - distinct,
+    }
 
 
 # Per dataset: parser, the key one item is counted once by, which mailbox copy wins, how copies are
 # prepared before deduplication, and how items become interactions.
 DATASET_STEPS = {
     MESSAGE_DATASET: (parse_messages, "internet_message_id", lambda: ["copy_id"], union_recipients, message_interactions),
-    EVENT_DATASET: (parse_events, "event_key", lambda: [F.desc("is_organizer"), F.desc("last_modified_at"), "copy_id"], with_event_key, meeting_interactions),
+    EVENT_DATASET: (
+        parse_events,
+        "event_key",
+        lambda: [F.desc("is_organizer"), F.desc("last_modified_at"), "copy_id"],
+        with_event_key,
+        meeting_interactions,
+    ),
 }
 
 

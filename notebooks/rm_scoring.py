@@ -38,11 +38,13 @@ def contributions(interactions: DataFrame, contacts: DataFrame, as_of: _dt.date,
     start = as_of - _dt.timedelta(days=int(ruleset["history_days"]))
     age_days = (_as_of_ts(as_of).cast("long") - F.col("occurred_at").cast("long")) / 86400.0
     opted_out = contacts.filter(F.col("opted_out")).select("contact_id")
-    kept = (interactions
-            .filter((F.col("occurred_at") >= _as_of_ts(start)) & (F.col("occurred_at") < _as_of_ts(as_of)))
-            .join(F.broadcast(opted_out), "contact_id", "left_anti"))
+    kept = interactions.filter((F.col("occurred_at") >= _as_of_ts(start)) & (F.col("occurred_at") < _as_of_ts(as_of))).join(
+        F.broadcast(opted_out), "contact_id", "left_anti"
+    )
     half_life = float(ruleset["recency"]["half_life_days"])
-    return kept.withColumn("age_days", age_days).withColumn("contribution", F.col("weight") * F.pow(F.lit(0.5), F.col("age_days") / half_life))
+    return kept.withColumn("age_days", age_days).withColumn(
+        "contribution", F.col("weight") * F.pow(F.lit(0.5), F.col("age_days") / half_life)
+    )
 
 
 def score_pairs(contrib: DataFrame, ruleset: dict) -> DataFrame:
@@ -60,22 +62,29 @@ def score_pairs(contrib: DataFrame, ruleset: dict) -> DataFrame:
     )
     # A meeting is a touch in both directions.
     two_way = F.least(F.col("emails_outbound") + F.col("meetings"), F.col("emails_inbound") + F.col("meetings"))
-    factor = F.lit(float(rec["one_way_factor"])) + F.lit(1.0 - float(rec["one_way_factor"])) * F.least(F.lit(1.0), two_way / float(rec["balanced_at"]))
+    factor = F.lit(float(rec["one_way_factor"])) + F.lit(1.0 - float(rec["one_way_factor"])) * F.least(
+        F.lit(1.0), two_way / float(rec["balanced_at"])
+    )
     raw = F.col("decayed_weight") * F.col("reciprocity_factor")
-    return (g.withColumn("reciprocity_factor", factor)
-             .withColumn("raw_score", raw)
-             .withColumn("score", F.lit(100.0) * (F.lit(1.0) - F.exp(-F.col("raw_score") / float(ruleset["score_scale"])))))
+    return (
+        g.withColumn("reciprocity_factor", factor)
+        .withColumn("raw_score", raw)
+        .withColumn("score", F.lit(100.0) * (F.lit(1.0) - F.exp(-F.col("raw_score") / float(ruleset["score_scale"]))))
+    )
 
 
 def pair_scores(interactions: DataFrame, contacts: DataFrame, as_of: _dt.date, ruleset: dict) -> DataFrame:
     """Pair scores at as_of with the trend against the score one period earlier."""
     previous_as_of = as_of - _dt.timedelta(days=int(ruleset["trend"]["period_days"]))
     now = score_pairs(contributions(interactions, contacts, as_of, ruleset), ruleset)
-    before = score_pairs(contributions(interactions, contacts, previous_as_of, ruleset), ruleset) \
-        .select("seller_id", "contact_id", F.col("score").alias("previous_score"))
-    out = now.join(before, ["seller_id", "contact_id"], "left") \
-             .withColumn("previous_score", F.coalesce("previous_score", F.lit(0.0))) \
-             .withColumn("trend", F.col("score") - F.col("previous_score"))
+    before = score_pairs(contributions(interactions, contacts, previous_as_of, ruleset), ruleset).select(
+        "seller_id", "contact_id", F.col("score").alias("previous_score")
+    )
+    out = (
+        now.join(before, ["seller_id", "contact_id"], "left")
+        .withColumn("previous_score", F.coalesce("previous_score", F.lit(0.0)))
+        .withColumn("trend", F.col("score") - F.col("previous_score"))
+    )
     return _rounded(out).withColumn("as_of", F.lit(as_of))
 
 
@@ -83,8 +92,9 @@ def _contact_scores(pairs: DataFrame, contacts: DataFrame, ruleset: dict) -> Dat
     acct = ruleset["account"]
     best = pairs.groupBy("account_id", "contact_id").agg(F.max("score").alias("contact_score"))
     titled = best.join(contacts.select("contact_id", "job_title"), "contact_id", "left")
-    return titled.withColumn("is_executive", title_matches(F.col("job_title"), acct["executive_titles"])) \
-                 .withColumn("engaged", F.col("contact_score") >= float(acct["engaged_min_score"]))
+    return titled.withColumn("is_executive", title_matches(F.col("job_title"), acct["executive_titles"])).withColumn(
+        "engaged", F.col("contact_score") >= float(acct["engaged_min_score"])
+    )
 
 
 def connectivity(pairs: DataFrame, contacts: DataFrame, ruleset: dict) -> DataFrame:
@@ -98,20 +108,35 @@ def connectivity(pairs: DataFrame, contacts: DataFrame, ruleset: dict) -> DataFr
         (F.sum(F.when(F.col("_rank") <= n, F.col("contact_score")).otherwise(0.0)) / float(n)).alias("depth"),
         F.sum(F.col("engaged").cast("int")).alias("engaged_contacts"),
         F.count(F.lit(1)).alias("connected_contacts"),
-        F.max((F.col("engaged") & F.col("is_executive")).cast("int")).cast("boolean").alias("exec_coverage"))
+        F.max((F.col("engaged") & F.col("is_executive")).cast("int")).cast("boolean").alias("exec_coverage"),
+    )
     sellers = pairs.groupBy("account_id").agg(F.countDistinct("seller_id").alias("connected_sellers"))
     out = per_account.join(sellers, "account_id", "left")
     breadth = F.lit(100.0) * F.least(F.lit(1.0), F.col("engaged_contacts") / float(acct["breadth_target"]))
     single = F.col("connected_sellers") == 1
-    base = (F.col("depth") * float(w["depth"]) + F.col("breadth") * float(w["breadth"])
-            + F.when(F.col("exec_coverage"), 100.0).otherwise(0.0) * float(w["executive"]))
-    return (out.withColumn("breadth", breadth)
-               .withColumn("single_threaded", single)
-               .withColumn("connectivity_score", F.least(F.lit(100.0), base * F.when(single, float(acct["single_threaded_factor"])).otherwise(1.0))))
+    base = (
+        F.col("depth") * float(w["depth"])
+        + F.col("breadth") * float(w["breadth"])
+        + F.when(F.col("exec_coverage"), 100.0).otherwise(0.0) * float(w["executive"])
+    )
+    return (
+        out.withColumn("breadth", breadth)
+        .withColumn("single_threaded", single)
+        .withColumn(
+            "connectivity_score", F.least(F.lit(100.0), base * F.when(single, float(acct["single_threaded_factor"])).otherwise(1.0))
+        )
+    )
 
 
-def account_scores(pairs_now: DataFrame, interactions: DataFrame, accounts: DataFrame, contacts: DataFrame,
-                   opportunities: DataFrame, as_of: _dt.date, ruleset: dict) -> DataFrame:
+def account_scores(
+    pairs_now: DataFrame,
+    interactions: DataFrame,
+    accounts: DataFrame,
+    contacts: DataFrame,
+    opportunities: DataFrame,
+    as_of: _dt.date,
+    ruleset: dict,
+) -> DataFrame:
     """Every CRM account, touched or not: score, status, priority and trend."""
     st = ruleset["status"]
     hp = ruleset["high_priority"]
@@ -119,29 +144,45 @@ def account_scores(pairs_now: DataFrame, interactions: DataFrame, accounts: Data
     now = connectivity(pairs_now, contacts, ruleset)
     pairs_before = score_pairs(contributions(interactions, contacts, previous_as_of, ruleset), ruleset)
     before = connectivity(pairs_before, contacts, ruleset).select("account_id", F.col("connectivity_score").alias("previous_score"))
-    last = contributions(interactions, contacts, as_of, ruleset).groupBy("account_id").agg(
-        F.max("occurred_at").alias("last_interaction_at"),
-        F.max(F.when(F.col("source") == "email", F.col("occurred_at"))).alias("last_email_at"),
-        F.max(F.when(F.col("source") == "meeting", F.col("occurred_at"))).alias("last_meeting_at"))
+    last = (
+        contributions(interactions, contacts, as_of, ruleset)
+        .groupBy("account_id")
+        .agg(
+            F.max("occurred_at").alias("last_interaction_at"),
+            F.max(F.when(F.col("source") == "email", F.col("occurred_at"))).alias("last_email_at"),
+            F.max(F.when(F.col("source") == "meeting", F.col("occurred_at"))).alias("last_meeting_at"),
+        )
+    )
     pipeline = opportunities.filter(F.col("status") == "open").groupBy("account_id").agg(F.sum("amount").alias("open_pipeline"))
     cadences = F.create_map(*[F.lit(x) for k, v in st["cadence_days"].items() for x in (int(k), int(v))])
-    a = (accounts.select("account_id", "name", "tier")
-         .join(now, "account_id", "left").join(before, "account_id", "left")
-         .join(last, "account_id", "left").join(pipeline, "account_id", "left"))
+    a = (
+        accounts.select("account_id", "name", "tier")
+        .join(now, "account_id", "left")
+        .join(before, "account_id", "left")
+        .join(last, "account_id", "left")
+        .join(pipeline, "account_id", "left")
+    )
     days_since = F.datediff(F.lit(as_of), F.to_date("last_interaction_at"))
     cadence = F.coalesce(F.element_at(cadences, F.col("tier")), F.lit(int(st["default_cadence_days"])))
     score = F.coalesce(F.col("connectivity_score"), F.lit(0.0))
-    status = (F.when(F.col("last_interaction_at").isNull(), "no_coverage")
-              .when((days_since > cadence) | (score < float(st["needs_attention_below"])), "needs_attention")
-              .otherwise("good_standing"))
-    priority = (F.col("tier").isin(*hp["tiers"]) if hp["tiers"] else F.lit(False)) \
-        | (F.coalesce(F.col("open_pipeline"), F.lit(0.0)) >= float(hp["open_pipeline_at_least"]))
+    status = (
+        F.when(F.col("last_interaction_at").isNull(), "no_coverage")
+        .when((days_since > cadence) | (score < float(st["needs_attention_below"])), "needs_attention")
+        .otherwise("good_standing")
+    )
+    priority = (F.col("tier").isin(*hp["tiers"]) if hp["tiers"] else F.lit(False)) | (
+        F.coalesce(F.col("open_pipeline"), F.lit(0.0)) >= float(hp["open_pipeline_at_least"])
+    )
     out = a.select(
-        "account_id", "name", "tier",
+        "account_id",
+        "name",
+        "tier",
         score.alias("connectivity_score"),
         status.alias("status"),
         days_since.alias("days_since_last_interaction"),
-        "last_interaction_at", "last_email_at", "last_meeting_at",
+        "last_interaction_at",
+        "last_email_at",
+        "last_meeting_at",
         cadence.alias("cadence_days"),
         F.coalesce("connected_contacts", F.lit(0)).cast("int").alias("connected_contacts"),
         F.coalesce("engaged_contacts", F.lit(0)).cast("int").alias("engaged_contacts"),
@@ -157,11 +198,14 @@ def account_scores(pairs_now: DataFrame, interactions: DataFrame, accounts: Data
     return _rounded(out).withColumn("as_of", F.lit(as_of))
 
 
-def checklist(interactions: DataFrame, pairs_now: DataFrame, accounts: DataFrame, contacts: DataFrame,
-              as_of: _dt.date, ruleset: dict) -> DataFrame:
+def checklist(
+    interactions: DataFrame, pairs_now: DataFrame, accounts: DataFrame, contacts: DataFrame, as_of: _dt.date, ruleset: dict
+) -> DataFrame:
     """account × checklist item: satisfied, and the time of the latest interaction that satisfies it."""
     titled = interactions.join(contacts.select("contact_id", "job_title"), "contact_id", "left")
-    sellers = pairs_now.groupBy("account_id").agg(F.countDistinct("seller_id").alias("_sellers"), F.max("last_interaction_at").alias("_last"))
+    sellers = pairs_now.groupBy("account_id").agg(
+        F.countDistinct("seller_id").alias("_sellers"), F.max("last_interaction_at").alias("_last")
+    )
     parts = []
     for item in ruleset["checklist"]:
         kind = item["kind"]
@@ -170,21 +214,42 @@ def checklist(interactions: DataFrame, pairs_now: DataFrame, accounts: DataFrame
             since = as_of - _dt.timedelta(days=int(item["within_days"]))
             recent = titled.filter((F.col("occurred_at") >= _as_of_ts(since)) & (F.col("occurred_at") < _as_of_ts(as_of)))
         if kind == "meeting_with_title":
-            ev = (recent.filter((F.col("source") == "meeting") & title_matches(F.col("job_title"), item["titles"]))
-                  .groupBy("account_id").agg(F.max("occurred_at").alias("evidence_at"), F.lit(True).alias("satisfied")))
+            ev = (
+                recent.filter((F.col("source") == "meeting") & title_matches(F.col("job_title"), item["titles"]))
+                .groupBy("account_id")
+                .agg(F.max("occurred_at").alias("evidence_at"), F.lit(True).alias("satisfied"))
+            )
         elif kind == "two_way_email":
-            ev = (recent.filter(F.col("source") == "email").groupBy("account_id").agg(
-                F.max("occurred_at").alias("evidence_at"),
-                ((F.max((F.col("direction") == "outbound").cast("int")) == 1) & (F.max((F.col("direction") == "inbound").cast("int")) == 1)).alias("satisfied")))
+            ev = (
+                recent.filter(F.col("source") == "email")
+                .groupBy("account_id")
+                .agg(
+                    F.max("occurred_at").alias("evidence_at"),
+                    (
+                        (F.max((F.col("direction") == "outbound").cast("int")) == 1)
+                        & (F.max((F.col("direction") == "inbound").cast("int")) == 1)
+                    ).alias("satisfied"),
+                )
+            )
         elif kind == "engaged_contacts":
-            ev = recent.groupBy("account_id").agg(F.max("occurred_at").alias("evidence_at"),
-                                                  (F.countDistinct("contact_id") >= int(item["min_contacts"])).alias("satisfied"))
+            ev = recent.groupBy("account_id").agg(
+                F.max("occurred_at").alias("evidence_at"), (F.countDistinct("contact_id") >= int(item["min_contacts"])).alias("satisfied")
+            )
         else:  # multi_threaded
-            ev = sellers.select("account_id", F.col("_last").alias("evidence_at"), (F.col("_sellers") >= int(item["min_sellers"])).alias("satisfied"))
-        rows = accounts.select("account_id").join(ev, "account_id", "left").select(
-            "account_id", F.lit(item["id"]).alias("item"), F.lit(item["description"]).alias("description"),
-            F.coalesce("satisfied", F.lit(False)).alias("satisfied"),
-            F.when(F.coalesce("satisfied", F.lit(False)), F.col("evidence_at")).alias("evidence_at"))
+            ev = sellers.select(
+                "account_id", F.col("_last").alias("evidence_at"), (F.col("_sellers") >= int(item["min_sellers"])).alias("satisfied")
+            )
+        rows = (
+            accounts.select("account_id")
+            .join(ev, "account_id", "left")
+            .select(
+                "account_id",
+                F.lit(item["id"]).alias("item"),
+                F.lit(item["description"]).alias("description"),
+                F.coalesce("satisfied", F.lit(False)).alias("satisfied"),
+                F.when(F.coalesce("satisfied", F.lit(False)), F.col("evidence_at")).alias("evidence_at"),
+            )
+        )
         parts.append(rows)
     out = parts[0]
     for p in parts[1:]:
@@ -196,12 +261,26 @@ def touchpoints(contrib: DataFrame, ruleset: dict) -> DataFrame:
     """Per account, the interactions that contributed most to its score (the event tracker's list)."""
     n = int(ruleset["touchpoints_per_account"])
     total = Window.partitionBy("account_id")
-    ranked = (contrib.filter(F.col("account_id").isNotNull())
-              .withColumn("rank", F.row_number().over(total.orderBy(F.desc("contribution"), "interaction_id")))
-              .withColumn("share", F.col("contribution") / F.sum("contribution").over(total)))
+    ranked = (
+        contrib.filter(F.col("account_id").isNotNull())
+        .withColumn("rank", F.row_number().over(total.orderBy(F.desc("contribution"), "interaction_id")))
+        .withColumn("share", F.col("contribution") / F.sum("contribution").over(total))
+    )
     out = ranked.filter(F.col("rank") <= n).select(
-        "account_id", F.col("rank").cast("int").alias("rank"), "interaction_id", "seller_id", "contact_id", "source", "direction",
-        "occurred_at", "modality", "response", "weight", "contribution", "share")
+        "account_id",
+        F.col("rank").cast("int").alias("rank"),
+        "interaction_id",
+        "seller_id",
+        "contact_id",
+        "source",
+        "direction",
+        "occurred_at",
+        "modality",
+        "response",
+        "weight",
+        "contribution",
+        "share",
+    )
     return _rounded(out)
 
 

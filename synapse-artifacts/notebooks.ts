@@ -18,6 +18,7 @@ export interface SourceCell {
 const MARKER = /^# %%(.*)$/;
 const RUN = /^#\s*%run\s+([\w./-]+)\s*$/;
 // Python's str.splitlines() boundaries, so a stray form feed splits here as it does in the runner.
+// eslint-disable-next-line no-control-regex -- the file/group/record separators \x1c-\x1e are line breaks to Python
 const LINE_BREAK = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/;
 const PY_WHITESPACE = "[\\s\\x1c-\\x1f\\x85]";
 

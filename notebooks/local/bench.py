@@ -3,6 +3,7 @@
   - the full pipeline over the whole history into an empty output;
   - the history without its last day, then that last day alone on top (the daily incremental run).
 Prints one JSON document with the seconds and the two ratios."""
+
 import json
 import shutil
 import sys
@@ -39,9 +40,21 @@ def main(plan_path):
     history_s, _ = timed("history_without_last_day", lambda: run_all(spark, bench["history"]))
     day_s, day_results = timed("one_extra_day", lambda: run_all(spark, bench["incremental"]))
     spark.stop()
-    print(json.dumps({"event": "bench_result", "raw_lines": lines, "bare_scan_s": scan_s, "full_recompute_s": full_s,
-                      "history_s": history_s, "one_extra_day_s": day_s,
-                      "pipeline_vs_scan": round(full_s / scan_s, 2), "extra_day_vs_full": round(day_s / full_s, 3)}), flush=True)
+    print(
+        json.dumps(
+            {
+                "event": "bench_result",
+                "raw_lines": lines,
+                "bare_scan_s": scan_s,
+                "full_recompute_s": full_s,
+                "history_s": history_s,
+                "one_extra_day_s": day_s,
+                "pipeline_vs_scan": round(full_s / scan_s, 2),
+                "extra_day_vs_full": round(day_s / full_s, 3),
+            }
+        ),
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

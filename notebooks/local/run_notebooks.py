@@ -4,8 +4,8 @@ Usage: python run_notebooks.py PLAN.json
 PLAN = {"notebooks_dir", "spark": {conf}, "steps": [{"notebook": "01_ingest_crm", "parameters": {...}}], "summary": {...}}
 Progress goes to stdout as JSON lines (`{"event": ...}`) for the relmesh command line to render.
 """
+
 import json
-import os
 import sys
 import time
 import traceback
@@ -60,6 +60,7 @@ def main(plan_path: str) -> int:
             emit("notebook_end", notebook=step["notebook"], seconds=round(time.time() - t, 1), result=result)
         if plan.get("summary"):
             from summary import summarise
+
             emit("summary", **summarise(spark, plan["summary"]))
     except Exception as error:  # the command line shows the message; the trace helps a bug report
         emit("failed", error=f"{type(error).__name__}: {error}", trace=traceback.format_exc())

@@ -1,6 +1,7 @@
 """The local SparkSession, sized for a laptop or a 2-core CI machine, with the Delta Lake of the
 Synapse runtime. The jars come from RELMESH_DELTA_JARS (fetched once with Maven by the relmesh
 command line); without it, Spark's own package download is used."""
+
 import os
 
 from pyspark.sql import SparkSession
@@ -32,6 +33,7 @@ def local_spark(overrides: dict = None) -> SparkSession:
         spark = builder.getOrCreate()
     else:
         from delta import configure_spark_with_delta_pip
+
         spark = configure_spark_with_delta_pip(builder).getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     return spark

@@ -1,4 +1,5 @@
 """The short summary `relmesh run` prints: which accounts are well covered and which need attention."""
+
 from pyspark.sql import functions as F
 
 
@@ -8,10 +9,24 @@ def _rows(df, limit):
 
 def summarise(spark, plan: dict) -> dict:
     root = plan["curated_root"].rstrip("/")
-    read = lambda zone, name: spark.read.format("delta").load(f"{root}/{zone}/{name}")
+
+    def read(zone, name):
+        return spark.read.format("delta").load(f"{root}/{zone}/{name}")
+
     accounts = read("gold", "account_scores")
-    columns = ["account_id", "name", "tier", "connectivity_score", "status", "days_since_last_interaction",
-               "connected_contacts", "connected_sellers", "exec_coverage", "is_high_priority", "trend"]
+    columns = [
+        "account_id",
+        "name",
+        "tier",
+        "connectivity_score",
+        "status",
+        "days_since_last_interaction",
+        "connected_contacts",
+        "connected_sellers",
+        "exec_coverage",
+        "is_high_priority",
+        "trend",
+    ]
     by_status = {r["status"]: r["count"] for r in accounts.groupBy("status").count().collect()}
     attention = accounts.filter(F.col("is_high_priority") & (F.col("status") != "good_standing"))
     return {
@@ -32,12 +47,18 @@ def summarise(spark, plan: dict) -> dict:
 def dashboard_data(spark, read, accounts, limit: int = 1000) -> dict:
     """What the static dashboard shows: every account (up to `limit`), its checklist and top touchpoints."""
     items = read("gold", "checklist").select("account_id", "item", "description", "satisfied", "evidence_at")
-    touch = (read("gold", "touchpoints").filter(F.col("rank") <= 3)
-             .select("account_id", "rank", "source", "direction", "occurred_at", "share"))
-    by_account = lambda df: {k: sorted(v, key=lambda r: (r.get("rank", 0), r.get("item", ""))) for k, v in _group(df).items()}
+    touch = (
+        read("gold", "touchpoints").filter(F.col("rank") <= 3).select("account_id", "rank", "source", "direction", "occurred_at", "share")
+    )
+
+    def by_account(df):
+        return {k: sorted(v, key=lambda r: (r.get("rank", 0), r.get("item", ""))) for k, v in _group(df).items()}
+
     return {
         "as_of": str(accounts.select(F.max("as_of")).collect()[0][0]),
-        "accounts": _rows(accounts.drop("load_id", "row_hash").orderBy(F.desc("is_high_priority"), "connectivity_score", "account_id"), limit),
+        "accounts": _rows(
+            accounts.drop("load_id", "row_hash").orderBy(F.desc("is_high_priority"), "connectivity_score", "account_id"), limit
+        ),
         "checklist": by_account(items),
         "touchpoints": by_account(touch),
     }

@@ -1,5 +1,6 @@
 """Fixtures for the notebook tests: one local SparkSession, the library notebooks loaded the way
 `%run` loads them (into one namespace), and builders for MGDC rows and CRM files."""
+
 import csv
 import functools
 import json
@@ -73,41 +74,89 @@ def rules(base: dict, **overrides) -> dict:
 
 # ---- MGDC row builders (camelCase, as in Microsoft's samples) -------------------------------------
 
+
 def party(address: str, name: str = None) -> dict:
     return {"emailAddress": {"name": name or address.split("@")[0], "address": address}}
 
 
-def message(sender: str, to: list, sent: str, imid: str = None, cc=(), bcc=(), subject="Hello", puser=None,
-            is_draft=False, copy_id=None) -> dict:
+def message(
+    sender: str, to: list, sent: str, imid: str = None, cc=(), bcc=(), subject="Hello", puser=None, is_draft=False, copy_id=None
+) -> dict:
     imid = imid or f"<{uuid.uuid4()}@test>"
     return {
-        "id": copy_id or str(uuid.uuid4()), "createdDateTime": sent, "lastModifiedDateTime": sent,
-        "receivedDateTime": sent, "sentDateTime": sent, "hasAttachments": False, "internetMessageId": imid,
-        "subject": subject, "bodyPreview": "secret body text", "importance": "normal", "conversationId": "conv",
-        "isDraft": is_draft, "isRead": True, "sender": party(sender), "from": party(sender),
-        "toRecipients": [party(a) for a in to], "ccRecipients": [party(a) for a in cc],
-        "bccRecipients": [party(a) for a in bcc], "replyTo": [], "body": {"contentType": "html", "content": "<p>secret</p>"},
-        "puser": puser or str(uuid.uuid4()), "ptenant": "tenant", "datarow": 0, "userrow": 0, "pagerow": 0,
+        "id": copy_id or str(uuid.uuid4()),
+        "createdDateTime": sent,
+        "lastModifiedDateTime": sent,
+        "receivedDateTime": sent,
+        "sentDateTime": sent,
+        "hasAttachments": False,
+        "internetMessageId": imid,
+        "subject": subject,
+        "bodyPreview": "secret body text",
+        "importance": "normal",
+        "conversationId": "conv",
+        "isDraft": is_draft,
+        "isRead": True,
+        "sender": party(sender),
+        "from": party(sender),
+        "toRecipients": [party(a) for a in to],
+        "ccRecipients": [party(a) for a in cc],
+        "bccRecipients": [party(a) for a in bcc],
+        "replyTo": [],
+        "body": {"contentType": "html", "content": "<p>secret</p>"},
+        "puser": puser or str(uuid.uuid4()),
+        "ptenant": "tenant",
+        "datarow": 0,
+        "userrow": 0,
+        "pagerow": 0,
     }
 
 
 def attendee(address: str, response: str = "accepted", kind: str = "required") -> dict:
-    return {"type": f"microsoft.graph.attendeeType'{kind}'",
-            "status": {"response": response if response.startswith("microsoft") or response[:1].isupper() else f"microsoft.graph.responseType'{response}'",
-                       "time": "0001-01-01T00:00:00Z"},
-            "emailAddress": {"name": address.split("@")[0], "address": address}}
-
-
-def event(organizer: str, attendees: list, start: str, end: str, ical: str = None, tz="UTC", subject="Meeting",
-          online=False, location="", cancelled=False, all_day=False, is_organizer=True, puser=None) -> dict:
     return {
-        "id": str(uuid.uuid4()), "iCalUId": ical or f"ical-{uuid.uuid4()}", "subject": subject,
-        "start": {"dateTime": start, "timeZone": tz}, "end": {"dateTime": end, "timeZone": tz},
-        "originalStartTimeZone": tz, "originalEndTimeZone": tz, "isAllDay": all_day, "isCancelled": cancelled,
-        "isOrganizer": is_organizer, "isOnlineMeeting": online,
+        "type": f"microsoft.graph.attendeeType'{kind}'",
+        "status": {
+            "response": response
+            if response.startswith("microsoft") or response[:1].isupper()
+            else f"microsoft.graph.responseType'{response}'",
+            "time": "0001-01-01T00:00:00Z",
+        },
+        "emailAddress": {"name": address.split("@")[0], "address": address},
+    }
+
+
+def event(
+    organizer: str,
+    attendees: list,
+    start: str,
+    end: str,
+    ical: str = None,
+    tz="UTC",
+    subject="Meeting",
+    online=False,
+    location="",
+    cancelled=False,
+    all_day=False,
+    is_organizer=True,
+    puser=None,
+) -> dict:
+    return {
+        "id": str(uuid.uuid4()),
+        "iCalUId": ical or f"ical-{uuid.uuid4()}",
+        "subject": subject,
+        "start": {"dateTime": start, "timeZone": tz},
+        "end": {"dateTime": end, "timeZone": tz},
+        "originalStartTimeZone": tz,
+        "originalEndTimeZone": tz,
+        "isAllDay": all_day,
+        "isCancelled": cancelled,
+        "isOrganizer": is_organizer,
+        "isOnlineMeeting": online,
         "onlineMeetingProvider": "teamsForBusiness" if online else "unknown",
         "location": {"displayName": location, "locationType": "microsoft.graph.locationType'default'"},
-        "organizer": party(organizer), "attendees": attendees, "type": "singleInstance",
+        "organizer": party(organizer),
+        "attendees": attendees,
+        "type": "singleInstance",
         "lastModifiedDateTime": "2026-01-01T00:00:00Z",
         "responseStatus": {"response": "microsoft.graph.responseType'organizer'", "time": "0001-01-01T00:00:00Z"},
         "puser": puser or str(uuid.uuid4()),
@@ -120,13 +169,56 @@ class Tenant:
     MAPPING = {
         "version": 1,
         # As config/crm-mapping.ts crmMappingForNotebook passes it: the schema's lists, read from the schema.
-        "required_columns": {t: spec["properties"]["columns"]["required"] for t, spec in
-                             json.loads((ROOT / "config" / "crm-mapping.schema.json").read_text())["properties"]["tables"]["properties"].items()},
+        "required_columns": {
+            t: spec["properties"]["columns"]["required"]
+            for t, spec in json.loads((ROOT / "config" / "crm-mapping.schema.json").read_text())["properties"]["tables"][
+                "properties"
+            ].items()
+        },
         "tables": {
-            "accounts": {"file": "accounts.csv", "columns": {"account_id": "accountid", "name": "name", "domains": "rm_emaildomains", "tier": "rm_tier", "industry": "industrycode", "owner_seller_id": "ownerid"}},
-            "contacts": {"file": "contacts.csv", "columns": {"contact_id": "contactid", "account_id": "parentcustomerid", "email": "emailaddress1", "full_name": "fullname", "job_title": "jobtitle", "opted_out": "donotemail"}},
-            "opportunities": {"file": "opportunities.csv", "columns": {"opportunity_id": "opportunityid", "account_id": "parentaccountid", "amount": "estimatedvalue", "status": "statecode", "close_date": "estimatedclosedate"}, "values": {"status": {"0": "open", "1": "won", "2": "lost"}}},
-            "sellers": {"file": "employees.csv", "columns": {"seller_id": "systemuserid", "email": "internalemailaddress", "full_name": "fullname", "title": "title", "user_object_id": "azureactivedirectoryobjectid"}},
+            "accounts": {
+                "file": "accounts.csv",
+                "columns": {
+                    "account_id": "accountid",
+                    "name": "name",
+                    "domains": "rm_emaildomains",
+                    "tier": "rm_tier",
+                    "industry": "industrycode",
+                    "owner_seller_id": "ownerid",
+                },
+            },
+            "contacts": {
+                "file": "contacts.csv",
+                "columns": {
+                    "contact_id": "contactid",
+                    "account_id": "parentcustomerid",
+                    "email": "emailaddress1",
+                    "full_name": "fullname",
+                    "job_title": "jobtitle",
+                    "opted_out": "donotemail",
+                },
+            },
+            "opportunities": {
+                "file": "opportunities.csv",
+                "columns": {
+                    "opportunity_id": "opportunityid",
+                    "account_id": "parentaccountid",
+                    "amount": "estimatedvalue",
+                    "status": "statecode",
+                    "close_date": "estimatedclosedate",
+                },
+                "values": {"status": {"0": "open", "1": "won", "2": "lost"}},
+            },
+            "sellers": {
+                "file": "employees.csv",
+                "columns": {
+                    "seller_id": "systemuserid",
+                    "email": "internalemailaddress",
+                    "full_name": "fullname",
+                    "title": "title",
+                    "user_object_id": "azureactivedirectoryobjectid",
+                },
+            },
         },
     }
 
@@ -134,32 +226,46 @@ class Tenant:
         self.root = Path(root)
         self.sellers = [("s1", "ann@contoso.com", "Ann Seller"), ("s2", "bob@contoso.com", "Bob Seller")]
         self.accounts = [("a1", "Fabrikam", "fabrikam.com", "1"), ("a2", "Northwind", "northwind.com", "2")]
-        self.contacts = [("c1", "a1", "carl@fabrikam.com", "Carl Chief", "Chief Executive Officer", "false"),
-                         ("c2", "a1", "dora@fabrikam.com", "Dora Buyer", "Procurement Manager", "false"),
-                         ("c3", "a2", "erin@northwind.com", "Erin", "Engineer", "false")]
+        self.contacts = [
+            ("c1", "a1", "carl@fabrikam.com", "Carl Chief", "Chief Executive Officer", "false"),
+            ("c2", "a1", "dora@fabrikam.com", "Dora Buyer", "Procurement Manager", "false"),
+            ("c3", "a2", "erin@northwind.com", "Erin", "Engineer", "false"),
+        ]
         self.opportunities = [("o1", "a2", "300000", "0", "2026-12-01")]
 
     def write_crm(self):
         crm = self.root / "crm"
         crm.mkdir(parents=True, exist_ok=True)
+
         def write(name, header, rows):
             with open(crm / name, "w", newline="", encoding="utf-8") as f:
                 w = csv.writer(f)
                 w.writerow(header)
                 w.writerows(rows)
-        write("employees.csv", ["systemuserid", "internalemailaddress", "fullname", "title", "azureactivedirectoryobjectid"],
-              [(i, e, n, "Account Executive", str(uuid.uuid5(uuid.NAMESPACE_DNS, e))) for i, e, n in self.sellers])
-        write("accounts.csv", ["accountid", "name", "rm_emaildomains", "rm_tier", "industrycode", "ownerid"],
-              [(i, n, d, t, "Retail", "s1") for i, n, d, t in self.accounts])
+
+        write(
+            "employees.csv",
+            ["systemuserid", "internalemailaddress", "fullname", "title", "azureactivedirectoryobjectid"],
+            [(i, e, n, "Account Executive", str(uuid.uuid5(uuid.NAMESPACE_DNS, e))) for i, e, n in self.sellers],
+        )
+        write(
+            "accounts.csv",
+            ["accountid", "name", "rm_emaildomains", "rm_tier", "industrycode", "ownerid"],
+            [(i, n, d, t, "Retail", "s1") for i, n, d, t in self.accounts],
+        )
         write("contacts.csv", ["contactid", "parentcustomerid", "emailaddress1", "fullname", "jobtitle", "donotemail"], self.contacts)
-        write("opportunities.csv", ["opportunityid", "parentaccountid", "estimatedvalue", "statecode", "estimatedclosedate"], self.opportunities)
+        write(
+            "opportunities.csv",
+            ["opportunityid", "parentaccountid", "estimatedvalue", "statecode", "estimatedclosedate"],
+            self.opportunities,
+        )
         return self
 
     def write_lines(self, dataset: str, day: str, lines: list, name: str = None):
         folder = self.root / "m365" / dataset / day.replace("-", "/")
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / (name or f"{uuid.uuid4()}.json")
-        path.write_text("\n".join(l if isinstance(l, str) else json.dumps(l) for l in lines) + "\n", encoding="utf-8")
+        path.write_text("\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines) + "\n", encoding="utf-8")
         return path
 
     def messages(self, day: str, rows: list, name: str = None):
@@ -173,11 +279,27 @@ def run_pipeline(spark, tenant: Tenant, out: Path, ruleset: dict, window: tuple,
     """Runs the three notebooks over `tenant` into `out`, returning their results."""
     common = {"load_id": load_id}
     steps = [
-        {"notebook": "01_ingest_crm", "parameters": {**common, "raw_root": str(tenant.root), "curated_root": str(out),
-                                                     "crm_mapping_json": json.dumps(Tenant.MAPPING)}},
-        {"notebook": "02_ingest_m365", "parameters": {**common, "raw_root": str(tenant.root), "curated_root": str(out),
-                                                      "window_start": window[0], "window_end": window[1],
-                                                      "ruleset_json": json.dumps(ruleset), "keep_subjects": keep_subjects}},
+        {
+            "notebook": "01_ingest_crm",
+            "parameters": {
+                **common,
+                "raw_root": str(tenant.root),
+                "curated_root": str(out),
+                "crm_mapping_json": json.dumps(Tenant.MAPPING),
+            },
+        },
+        {
+            "notebook": "02_ingest_m365",
+            "parameters": {
+                **common,
+                "raw_root": str(tenant.root),
+                "curated_root": str(out),
+                "window_start": window[0],
+                "window_end": window[1],
+                "ruleset_json": json.dumps(ruleset),
+                "keep_subjects": keep_subjects,
+            },
+        },
         {"notebook": "03_score", "parameters": {**common, "curated_root": str(out), "as_of": as_of, "ruleset_json": json.dumps(ruleset)}},
     ]
     return [run_step(spark, notebooks_dir(), s) for s in steps]
@@ -198,9 +320,22 @@ def ts(text: str) -> _dt.datetime:
 
 def interactions_df(spark, lib, rows: list):
     """Silver interactions from short dicts; unspecified columns get neutral defaults."""
-    defaults = {"source": "email", "direction": "outbound", "seller_id": "s1", "contact_id": "c1", "account_id": "a1",
-                "duration_min": None, "participants": 2, "modality": "n/a", "response": "n/a", "subject": None,
-                "weight": 1.0, "window_date": None, "load_id": "t", "row_hash": None}
+    defaults = {
+        "source": "email",
+        "direction": "outbound",
+        "seller_id": "s1",
+        "contact_id": "c1",
+        "account_id": "a1",
+        "duration_min": None,
+        "participants": 2,
+        "modality": "n/a",
+        "response": "n/a",
+        "subject": None,
+        "weight": 1.0,
+        "window_date": None,
+        "load_id": "t",
+        "row_hash": None,
+    }
     full = []
     for i, r in enumerate(rows):
         row = {**defaults, "interaction_id": f"i{i}", "source_key": f"k{i}", **r}
@@ -216,12 +351,18 @@ def dims(spark, lib, tenant: Tenant) -> dict:
     contacts = [(i, a, e.lower(), n, j, o == "true", "t", None) for i, a, e, n, j, o in tenant.contacts]
     sellers = [(i, e, n, "AE", None, "t", None) for i, e, n in tenant.sellers]
     opps = [(i, a, float(v), {"0": "open", "1": "won", "2": "lost"}[st], None, "t", None) for i, a, v, st, _ in tenant.opportunities]
-    return {"accounts": spark.createDataFrame(accounts, s["accounts"]), "contacts": spark.createDataFrame(contacts, s["contacts"]),
-            "sellers": spark.createDataFrame(sellers, s["sellers"]), "opportunities": spark.createDataFrame(opps, s["opportunities"])}
+    return {
+        "accounts": spark.createDataFrame(accounts, s["accounts"]),
+        "contacts": spark.createDataFrame(contacts, s["contacts"]),
+        "sellers": spark.createDataFrame(sellers, s["sellers"]),
+        "opportunities": spark.createDataFrame(opps, s["opportunities"]),
+    }
 
 
 def lines_df(spark, lines: list, source_file: str = "/data/m365/x/2026/11/01/f.json"):
-    return spark.createDataFrame([(l if isinstance(l, str) else json.dumps(l), source_file) for l in lines], "value string, source_file string")
+    return spark.createDataFrame(
+        [(line if isinstance(line, str) else json.dumps(line), source_file) for line in lines], "value string, source_file string"
+    )
 
 
 def ingest_in_memory(spark, lib, ruleset: dict, tenant: Tenant, messages=(), events=(), keep_subjects=False):

@@ -1,6 +1,7 @@
 """Bad input either parses correctly or lands in quarantine with a reason (REL-11, REL-12), never dropped.
 Includes our fixture rows in the shape of Microsoft's published MGDC samples, in camelCase and in the
 PascalCase of older exports (test_conformance_mgdc_samples.py runs the same on Microsoft's own rows)."""
+
 import json
 
 import pytest
@@ -22,7 +23,10 @@ def parse_events(spark, lib, lines):
 def pascal(value):
     """Older MGDC exports: PascalCase keys at every level (system columns keep their names)."""
     if isinstance(value, dict):
-        return {(k if k.startswith("p") and k in ("puser", "ptenant", "pAdditionalInfo") else k[:1].upper() + k[1:]): pascal(v) for k, v in value.items()}
+        return {
+            (k if k.startswith("p") and k in ("puser", "ptenant", "pAdditionalInfo") else k[:1].upper() + k[1:]): pascal(v)
+            for k, v in value.items()
+        }
     if isinstance(value, list):
         return [pascal(v) for v in value]
     return value
@@ -42,7 +46,12 @@ def test_fixture_messages_in_microsofts_shape_all_parse(spark, lib):
     assert first["recipients"] == ["carl.diaz@fabrikam.com"]
     assert first["occurred_at"].isoformat() == "2026-10-05T09:15:00"
     # To, Cc and Bcc all count as recipients (Bcc is only in the sender's copy).
-    assert sorted(third["recipients"]) == ["bo.chen@contoso.com", "carl.diaz@fabrikam.com", "dana.ek@fabrikam.com", "eve.fox@northwind.example"]
+    assert sorted(third["recipients"]) == [
+        "bo.chen@contoso.com",
+        "carl.diaz@fabrikam.com",
+        "dana.ek@fabrikam.com",
+        "eve.fox@northwind.example",
+    ]
 
 
 def test_fixture_events_in_microsofts_shape_all_parse_with_responses_and_seven_digit_times(spark, lib):
@@ -53,8 +62,14 @@ def test_fixture_events_in_microsofts_shape_all_parse_with_responses_and_seven_d
     assert first["start_at"].isoformat() == "2026-10-12T15:00:00"
     assert first["organizer"] == "ann.avery@contoso.com"
     assert [(a["email"], a["response"]) for a in first["attendees"]][1:] == [
-        ("carl.diaz@fabrikam.com", "accepted"), ("dana.ek@fabrikam.com", "tentative")]
+        ("carl.diaz@fabrikam.com", "accepted"),
+        ("dana.ek@fabrikam.com", "tentative"),
+    ]
     assert first["location"] == "Conference Room - Harbor"
+
+
+def _without_raw(rows):
+    return [{k: v for k, v in r.asDict().items() if k not in ("raw",)} for r in rows]
 
 
 def assert_pascal_parses_like_camel(spark, lib, lines_of):
@@ -62,9 +77,8 @@ def assert_pascal_parses_like_camel(spark, lib, lines_of):
     for dataset, parse in ((MESSAGES, parse_messages), (EVENTS, parse_events)):
         lines = lines_of(dataset)
         camel = parse(spark, lib, lines)
-        pascal_rows = parse(spark, lib, [json.dumps(pascal(json.loads(l))) for l in lines])
-        strip = lambda rows: [{k: v for k, v in r.asDict().items() if k not in ("raw",)} for r in rows]
-        assert strip(pascal_rows) == strip(camel)
+        pascal_rows = parse(spark, lib, [json.dumps(pascal(json.loads(line))) for line in lines])
+        assert _without_raw(pascal_rows) == _without_raw(camel)
 
 
 def test_pascal_case_exports_parse_the_same_as_camel_case(spark, lib):
@@ -79,7 +93,9 @@ def test_mixed_key_casing_in_one_file_parses(spark, lib):
     mixed["ToRecipients"][0] = {"EmailAddress": {"Address": "CARL@fabrikam.com"}}
     rows = parse_messages(spark, lib, [camel, mixed])
     assert [(r["reason"], r["sender"], r["recipients"]) for r in rows] == [
-        (None, "ann@contoso.com", ["carl@fabrikam.com"]), (None, "ann@contoso.com", ["carl@fabrikam.com"])]
+        (None, "ann@contoso.com", ["carl@fabrikam.com"]),
+        (None, "ann@contoso.com", ["carl@fabrikam.com"]),
+    ]
 
 
 def test_malformed_json_is_quarantined_with_its_text(spark, lib):
@@ -100,25 +116,31 @@ def test_date_only_timestamps_parse_as_midnight_utc(spark, lib):
     assert (row["reason"], row["occurred_at"].isoformat()) == (None, "2026-09-01T00:00:00")
 
 
-@pytest.mark.parametrize("change, reason", [
-    (lambda m: m.update(sender=None, **{"from": None}), "missing_sender"),
-    (lambda m: m.update(toRecipients=[], ccRecipients=[], bccRecipients=[]), "missing_recipients"),
-    (lambda m: m.pop("internetMessageId"), "missing_internet_message_id"),
-    (lambda m: m.update(sentDateTime="yesterday", receivedDateTime=None, createdDateTime=None), "unparseable_timestamp"),
-])
+@pytest.mark.parametrize(
+    "change, reason",
+    [
+        (lambda m: m.update(sender=None, **{"from": None}), "missing_sender"),
+        (lambda m: m.update(toRecipients=[], ccRecipients=[], bccRecipients=[]), "missing_recipients"),
+        (lambda m: m.pop("internetMessageId"), "missing_internet_message_id"),
+        (lambda m: m.update(sentDateTime="yesterday", receivedDateTime=None, createdDateTime=None), "unparseable_timestamp"),
+    ],
+)
 def test_unusable_messages_are_quarantined_with_a_reason(spark, lib, change, reason):
     m = message("ann@contoso.com", ["carl@fabrikam.com"], "2026-11-10T10:00:00Z")
     change(m)
     assert [r["reason"] for r in parse_messages(spark, lib, [m])] == [reason]
 
 
-@pytest.mark.parametrize("spelling, expected", [
-    ("microsoft.graph.responseType'accepted'", "accepted"),
-    ("Accepted", "accepted"),
-    ("microsoft.graph.responseType'tentativelyaccepted'", "tentative"),
-    ("microsoft.graph.responseType'notResponded'", "none"),
-    ("DECLINED", "declined"),
-])
+@pytest.mark.parametrize(
+    "spelling, expected",
+    [
+        ("microsoft.graph.responseType'accepted'", "accepted"),
+        ("Accepted", "accepted"),
+        ("microsoft.graph.responseType'tentativelyaccepted'", "tentative"),
+        ("microsoft.graph.responseType'notResponded'", "none"),
+        ("DECLINED", "declined"),
+    ],
+)
 def test_response_enum_spellings_are_normalised(spark, lib, spelling, expected):
     e = event("ann@contoso.com", [attendee("carl@fabrikam.com", spelling)], "2026-11-10T09:00:00.0000000", "2026-11-10T10:00:00.0000000")
     (row,) = parse_events(spark, lib, [e])
@@ -127,27 +149,37 @@ def test_response_enum_spellings_are_normalised(spark, lib, spelling, expected):
 
 
 def test_an_unknown_response_value_quarantines_the_event_rather_than_guessing(spark, lib):
-    e = event("ann@contoso.com", [attendee("carl@fabrikam.com", "microsoft.graph.responseType'maybe'")],
-              "2026-11-10T09:00:00.0000000", "2026-11-10T10:00:00.0000000")
+    e = event(
+        "ann@contoso.com",
+        [attendee("carl@fabrikam.com", "microsoft.graph.responseType'maybe'")],
+        "2026-11-10T09:00:00.0000000",
+        "2026-11-10T10:00:00.0000000",
+    )
     assert [r["reason"] for r in parse_events(spark, lib, [e])] == ["unknown_response_value"]
 
 
 def test_an_unknown_time_zone_is_quarantined(spark, lib):
-    e = event("ann@contoso.com", [attendee("carl@fabrikam.com")], "2026-11-10T09:00:00.0000000", "2026-11-10T10:00:00.0000000",
-              tz="Mars Standard Time")
+    e = event(
+        "ann@contoso.com",
+        [attendee("carl@fabrikam.com")],
+        "2026-11-10T09:00:00.0000000",
+        "2026-11-10T10:00:00.0000000",
+        tz="Mars Standard Time",
+    )
     assert [r["reason"] for r in parse_events(spark, lib, [e])] == ["unknown_time_zone"]
 
 
 def test_iana_time_zones_are_accepted_too(spark, lib):
-    e = event("ann@contoso.com", [attendee("carl@fabrikam.com")], "2026-07-10T09:00:00.0000000", "2026-07-10T10:00:00.0000000",
-              tz="Europe/Paris")
+    e = event(
+        "ann@contoso.com", [attendee("carl@fabrikam.com")], "2026-07-10T09:00:00.0000000", "2026-07-10T10:00:00.0000000", tz="Europe/Paris"
+    )
     (row,) = parse_events(spark, lib, [e])
     assert row["start_at"].isoformat() == "2026-07-10T07:00:00"
 
 
 def test_duplicate_copies_across_files_collapse_to_one(spark, lib):
     m = message("carl@fabrikam.com", ["ann@contoso.com"], "2026-11-10T10:00:00Z", imid="<dup@x>")
-    df = (lines_df(spark, [m], "/d/m365/x/2026/11/10/a.json").unionByName(lines_df(spark, [m], "/d/m365/x/2026/11/10/b.json")))
+    df = lines_df(spark, [m], "/d/m365/x/2026/11/10/a.json").unionByName(lines_df(spark, [m], "/d/m365/x/2026/11/10/b.json"))
     parsed = lib.parse_messages(lib.split_records(df, MESSAGES))
     kept = lib.dedupe_copies(parsed.filter("reason IS NULL"), "internet_message_id", ["copy_id", "source_file"]).collect()
     assert [(r["internet_message_id"], r["copies"]) for r in kept] == [("<dup@x>", 2)]
@@ -163,26 +195,37 @@ def test_message_bodies_are_never_kept_even_in_quarantine(spark, lib):
 
 
 def test_window_date_comes_from_the_extraction_folder(spark, lib):
-    (row,) = lib.split_records(lines_df(spark, ["{}"], "abfss://raw@lake.dfs.core.windows.net/m365/X/2026/03/09/f.json"), MESSAGES).collect()
+    (row,) = lib.split_records(
+        lines_df(spark, ["{}"], "abfss://raw@lake.dfs.core.windows.net/m365/X/2026/03/09/f.json"), MESSAGES
+    ).collect()
     assert row["window_date"].isoformat() == "2026-03-09"
 
 
 # ---- CRM ------------------------------------------------------------------------------------------
 
+
 def read_crm(spark, path, header):
     from pyspark.sql import types as T
+
     schema = T.StructType([T.StructField(c, T.StringType()) for c in header] + [T.StructField("_corrupt_record", T.StringType())])
-    return (spark.read.option("header", True).option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", "_corrupt_record")
-            .schema(schema).csv(str(path)))
+    return (
+        spark.read.option("header", True)
+        .option("mode", "PERMISSIVE")
+        .option("columnNameOfCorruptRecord", "_corrupt_record")
+        .schema(schema)
+        .csv(str(path))
+    )
 
 
 def test_crm_rows_with_missing_ids_bad_emails_or_duplicate_ids_are_quarantined(spark, lib, tmp_path):
     tenant = Tenant(tmp_path)
-    tenant.contacts = [("c1", "a1", "carl@fabrikam.com", "Carl", "CEO", "false"),
-                       ("", "a1", "nobody@fabrikam.com", "No Id", "", "false"),
-                       ("c2", "a1", "not-an-email", "Bad", "", "false"),
-                       ("c1", "a1", "carl.again@fabrikam.com", "Carl 2", "", "false"),
-                       ("c3", "a1", "Dora@Fabrikam.COM", "Dora", "", "yes")]
+    tenant.contacts = [
+        ("c1", "a1", "carl@fabrikam.com", "Carl", "CEO", "false"),
+        ("", "a1", "nobody@fabrikam.com", "No Id", "", "false"),
+        ("c2", "a1", "not-an-email", "Bad", "", "false"),
+        ("c1", "a1", "carl.again@fabrikam.com", "Carl 2", "", "false"),
+        ("c3", "a1", "Dora@Fabrikam.COM", "Dora", "", "yes"),
+    ]
     tenant.write_crm()
     header = ["contactid", "parentcustomerid", "emailaddress1", "fullname", "jobtitle", "donotemail"]
     typed = lib.apply_mapping(read_crm(spark, tmp_path / "crm" / "contacts.csv", header), "contacts", Tenant.MAPPING)
@@ -200,7 +243,10 @@ def test_a_mapping_that_names_a_missing_column_fails_naming_the_key_and_the_fix(
     header = ["contactid", "parentcustomerid", "emailaddress1", "fullname", "jobtitle", "donotemail"]
     mapping = json.loads(json.dumps(Tenant.MAPPING))
     mapping["tables"]["contacts"]["columns"]["email"] = "email_address"
-    with pytest.raises(lib.MappingError, match=r"tables.contacts.columns names columns not in contacts.csv \(email: email_address\).*fix crm/column-mapping.yaml"):
+    with pytest.raises(
+        lib.MappingError,
+        match=r"tables.contacts.columns names columns not in contacts.csv \(email: email_address\).*fix crm/column-mapping.yaml",
+    ):
         lib.apply_mapping(read_crm(spark, tmp_path / "crm" / "contacts.csv", header), "contacts", mapping)
 
 
@@ -212,5 +258,7 @@ def test_a_mapping_without_a_column_the_schema_requires_fails_naming_it(spark, l
     with pytest.raises(lib.MappingError, match=r"tables.contacts.columns lacks job_title"):
         lib.mapped_columns("contacts", mapping, ["contactid", "parentcustomerid", "emailaddress1", "fullname", "donotemail"])
     del mapping["required_columns"]
-    with pytest.raises(lib.MappingError, match=r"no required_columns.contacts: the caller passes config/crm-mapping.ts crmMappingForNotebook"):
+    with pytest.raises(
+        lib.MappingError, match=r"no required_columns.contacts: the caller passes config/crm-mapping.ts crmMappingForNotebook"
+    ):
         lib.mapped_columns("contacts", mapping, [])

@@ -1,6 +1,7 @@
 """Conformance: Microsoft's own published MGDC sample rows parse, in both casings. They are not part of
 the repository; set RELMESH_MGDC_SAMPLES (or place ../shared/mgdc-samples beside the clone). Without
 them these tests are skipped, and the skip names the path searched."""
+
 import pytest
 
 from conftest import MICROSOFT_SAMPLES
@@ -34,7 +35,9 @@ def test_microsofts_sample_events_all_parse_with_responses_and_seven_digit_times
     assert first["start_at"].isoformat() == "2020-01-07T22:00:00"
     assert first["organizer"] == "lidiah@m365x723843.onmicrosoft.com"
     assert [(a["email"], a["response"]) for a in first["attendees"]][:2] == [
-        ("meganb@m365x723843.onmicrosoft.com", "accepted"), ("lynner@m365x723843.onmicrosoft.com", "none")]
+        ("meganb@m365x723843.onmicrosoft.com", "accepted"),
+        ("lynner@m365x723843.onmicrosoft.com", "none"),
+    ]
     assert first["location"] == "Umi Sake House (2230 1st Ave, Seattle, WA 98121 US)"
 
 

@@ -6,6 +6,7 @@ created, only when it is queried, so a renamed or retyped column would break Pow
 and nowhere else. This test runs the three notebooks once on local Spark over a tiny tenant and
 compares every served table's actual schema (names, order, Spark types, nullability) with the file.
 """
+
 import json
 
 import pytest
@@ -23,14 +24,25 @@ def lake(spark, ruleset, tmp_path_factory):
     """One pipeline run: mail both ways, one meeting, an untouched account — every gold table has rows."""
     root = tmp_path_factory.mktemp("contract")
     tenant = Tenant(root / "data").write_crm()
-    tenant.messages("2026-10-01", [
-        message("ann@contoso.com", ["carl@fabrikam.com"], "2026-10-01T10:00:00Z"),
-        message("carl@fabrikam.com", ["ann@contoso.com"], "2026-10-01T15:30:00Z"),
-    ])
-    tenant.events("2026-10-02", [
-        event("bob@contoso.com", [attendee("dora@fabrikam.com"), attendee("ann@contoso.com")],
-              "2026-10-02T09:00:00.0000000", "2026-10-02T10:00:00.0000000", location="Fabrikam HQ"),
-    ])
+    tenant.messages(
+        "2026-10-01",
+        [
+            message("ann@contoso.com", ["carl@fabrikam.com"], "2026-10-01T10:00:00Z"),
+            message("carl@fabrikam.com", ["ann@contoso.com"], "2026-10-01T15:30:00Z"),
+        ],
+    )
+    tenant.events(
+        "2026-10-02",
+        [
+            event(
+                "bob@contoso.com",
+                [attendee("dora@fabrikam.com"), attendee("ann@contoso.com")],
+                "2026-10-02T09:00:00.0000000",
+                "2026-10-02T10:00:00.0000000",
+                location="Fabrikam HQ",
+            ),
+        ],
+    )
     out = root / "out"
     run_pipeline(spark, tenant, out, ruleset, ("2026-10-01", "2026-10-03"), AS_OF)
     return out

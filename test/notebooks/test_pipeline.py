@@ -1,7 +1,7 @@
 """The notebooks end to end on local Spark and Delta: idempotency (REL-07, REL-10), windows, the
 serverless-readable table protocol (docs/platform-facts.md §5.2), reproducible as-of, reconciled counts (REL-12, REL-15)."""
+
 import json
-import shutil
 
 import pytest
 
@@ -27,8 +27,19 @@ def tenant(tmp_path_factory):
     t = Tenant(tmp_path_factory.mktemp("tenant")).write_crm()
     for day in ("2026-11-01", "2026-11-02", "2026-11-03"):
         t.messages(day, day_messages(day, 2) + ["{not json"])
-    t.events("2026-11-02", [event("ann@contoso.com", [attendee("carl@fabrikam.com"), attendee("dora@fabrikam.com", "declined")],
-                                  "2026-11-02T14:00:00.0000000", "2026-11-02T15:00:00.0000000", ical="kickoff", location="HQ")])
+    t.events(
+        "2026-11-02",
+        [
+            event(
+                "ann@contoso.com",
+                [attendee("carl@fabrikam.com"), attendee("dora@fabrikam.com", "declined")],
+                "2026-11-02T14:00:00.0000000",
+                "2026-11-02T15:00:00.0000000",
+                ical="kickoff",
+                location="HQ",
+            )
+        ],
+    )
     return t
 
 
@@ -88,7 +99,7 @@ def test_every_delta_table_stays_readable_by_the_serverless_sql_pool(spark, firs
     for zone, names in (("silver", SILVER), ("gold", GOLD)):
         for name in names:
             log = sorted((out / zone / name / "_delta_log").glob("*.json"))
-            protocols = [json.loads(l)["protocol"] for f in log for l in f.read_text().splitlines() if '"protocol"' in l]
+            protocols = [json.loads(line)["protocol"] for f in log for line in f.read_text().splitlines() if '"protocol"' in line]
             assert protocols and all(p["minReaderVersion"] == 1 and p["minWriterVersion"] <= 2 for p in protocols), name
             assert all("readerFeatures" not in p and "writerFeatures" not in p for p in protocols), name
             detail = spark.sql(f"DESCRIBE DETAIL delta.`{out / zone / name}`").collect()[0]
@@ -119,8 +130,22 @@ def test_overlapping_calendar_windows_count_a_meeting_once(spark, ruleset, tmp_p
     and end inside a window), so a late meeting of day D is extracted by window D and again by window
     D+1, and a meeting crossing midnight only by window D+1. Each counts once, by iCalUId."""
     t = Tenant(tmp_path / "tenant").write_crm()
-    late = event("ann@contoso.com", [attendee("carl@fabrikam.com")], "2026-11-02T20:00:00.0000000", "2026-11-02T21:00:00.0000000", ical="late", location="HQ")
-    midnight = event("ann@contoso.com", [attendee("carl@fabrikam.com")], "2026-11-02T23:30:00.0000000", "2026-11-03T00:30:00.0000000", ical="midnight", location="HQ")
+    late = event(
+        "ann@contoso.com",
+        [attendee("carl@fabrikam.com")],
+        "2026-11-02T20:00:00.0000000",
+        "2026-11-02T21:00:00.0000000",
+        ical="late",
+        location="HQ",
+    )
+    midnight = event(
+        "ann@contoso.com",
+        [attendee("carl@fabrikam.com")],
+        "2026-11-02T23:30:00.0000000",
+        "2026-11-03T00:30:00.0000000",
+        ical="midnight",
+        location="HQ",
+    )
     t.events("2026-11-02", [late])
     t.events("2026-11-03", [{**late, "id": late["id"] + "-again"}, midnight])
     out = tmp_path / "out"
@@ -128,7 +153,9 @@ def test_overlapping_calendar_windows_count_a_meeting_once(spark, ruleset, tmp_p
     second = run_pipeline(spark, t, out, ruleset, ("2026-11-03", "2026-11-04"), "2026-11-04", load_id="day-3")
     meetings = read_table(spark, out, "silver", "interactions").filter("source = 'meeting'")
     assert sorted((r["occurred_at"].isoformat(), r["contact_id"] is not None) for r in meetings.collect()) == [
-        ("2026-11-02T20:00:00", True), ("2026-11-02T23:30:00", True)]
+        ("2026-11-02T20:00:00", True),
+        ("2026-11-02T23:30:00", True),
+    ]
     # The second window met the late meeting again and stored nothing new for it.
     assert second[1]["interactions"]["inserted"] == 1
 
@@ -136,8 +163,15 @@ def test_overlapping_calendar_windows_count_a_meeting_once(spark, ruleset, tmp_p
 def test_reconcile_returns_the_counts_when_they_add_up(lib):
     # 10 rows in = 8 parsed + 2 quarantined; 8 copies = 5 distinct + 3 duplicates; 5 distinct = 3 used + 2 excluded.
     assert lib.reconcile(10, {"malformed_json": 2}, 8, 5, {"used": 3, "internal_only": 2}) == {
-        "rows_in": 10, "quarantined": 2, "quarantine_reasons": {"malformed_json": 2}, "copies": 8,
-        "distinct": 5, "used": 3, "excluded": {"internal_only": 2}, "duplicate_copies": 3}
+        "rows_in": 10,
+        "quarantined": 2,
+        "quarantine_reasons": {"malformed_json": 2},
+        "copies": 8,
+        "distinct": 5,
+        "used": 3,
+        "excluded": {"internal_only": 2},
+        "duplicate_copies": 3,
+    }
 
 
 def test_reconcile_names_the_count_that_does_not_add_up(lib):

@@ -181,7 +181,10 @@ export async function startFakePrivateLink(
       if (c.etag && body.etag && body.etag !== c.etag) return error(res, req, 412, "PreconditionFailed", "etag mismatch");
       c.properties.privateLinkServiceConnectionState = { status: st.status, description: st.description, actionsRequired: st.actionsRequired ?? "None" };
       // Key Vault reports the change as still Updating on the first read.
-      if (c.etag) (c.properties.provisioningState = "Updating", (c.etag = `"e${++seq}"`));
+      if (c.etag) {
+        c.properties.provisioningState = "Updating";
+        c.etag = `"e${++seq}"`;
+      }
       return send(res, req, 200, c);
     }
     return error(res, req, 405, "MethodNotAllowed", req.method!);

@@ -103,7 +103,10 @@ export async function startFakeSynapse(tls: TestCert, opts: { lifetimeMs?: numbe
       const op = ops.get(m[2]);
       if (!op) return error(res, req, 404, "NotFound", "no such operation");
       if (op.polls-- > 0) return m[1] === "Results" ? send(res, req, 202, undefined, { location: `${base}${path}?api-version=2020-12-01` }) : send(res, req, 200, { status: "InProgress" });
-      if (!ops.has(`${m[2]}:done`)) (op.apply(), ops.set(`${m[2]}:done`, op));
+      if (!ops.has(`${m[2]}:done`)) {
+        op.apply();
+        ops.set(`${m[2]}:done`, op);
+      }
       return m[1] === "Statuses" ? send(res, req, 200, { status: "Succeeded" }) : send(res, req, 200, op.resource ? artifacts.get(op.resource) : undefined);
     }
     // List, filtered like the service by roleId, principalId and scope when given.
