@@ -18,7 +18,10 @@ export default tseslint.config(
     rules: {
       // A leading underscore marks a parameter or binding that is unused on purpose (a callback's
       // position, a destructured field left out of a rest object).
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none", ignoreRestSiblings: true }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none", ignoreRestSiblings: true },
+      ],
       // Off: `tsc --strict` already rejects every implicit any, so each `any` left is written on purpose, at the
       // untyped-JSON boundary: ARM, Graph and Synapse REST bodies, Pulumi mock inputs, and the tests' walks over
       // generated Synapse documents (72 sites, 58 of them in test/). Typing those documents is its own change.

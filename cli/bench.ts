@@ -18,7 +18,6 @@ const SPEC: OptionSpec = {
   flags: { help: "show this help" },
 };
 
-
 /**
  * `npm run bench`: generates (or reuses) a large tenant, then reports from one Spark session the full
  * pipeline's time as a ratio to a bare scan of the same raw files, and one extra day on top of the
@@ -36,9 +35,21 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const root = join(WORK_DIR, "bench");
   const data = join(root, `tenant-${messages}-${events}-${seed}`);
   if (!existsSync(join(data, "tenant.json"))) {
-    process.stderr.write(`relmesh bench: generating ${messages.toLocaleString("en-US")} messages and ${events.toLocaleString("en-US")} events into ${data}\n`);
-    const code = await runStreaming(process.execPath, [join(REPO_ROOT, "bin", "relmesh.js"), "sample", "--out", data,
-      "--messages", String(messages), "--events", String(events), "--seed", String(seed)]);
+    process.stderr.write(
+      `relmesh bench: generating ${messages.toLocaleString("en-US")} messages and ${events.toLocaleString("en-US")} events into ${data}\n`,
+    );
+    const code = await runStreaming(process.execPath, [
+      join(REPO_ROOT, "bin", "relmesh.js"),
+      "sample",
+      "--out",
+      data,
+      "--messages",
+      String(messages),
+      "--events",
+      String(events),
+      "--seed",
+      String(seed),
+    ]);
     if (code !== 0) return code;
   } else {
     process.stderr.write(`relmesh bench: reusing ${data}\n`);
@@ -48,15 +59,26 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const mapping = readColumnMapping(data, loaded);
   const ruleset = loaded.ruleset;
   const lastDay = addDays(tenant.asOf, -1);
-  const request = (out: string, windowStart: string, windowEnd: string, steps?: RunRequest["steps"]): RunRequest =>
-    ({ data, out, asOf: tenant.asOf, windowStart, windowEnd, ruleset, crmMapping: loaded.crmMapping, keepSubjects: false, steps });
+  const request = (out: string, windowStart: string, windowEnd: string, steps?: RunRequest["steps"]): RunRequest => ({
+    data,
+    out,
+    asOf: tenant.asOf,
+    windowStart,
+    windowEnd,
+    ruleset,
+    crmMapping: loaded.crmMapping,
+    keepSubjects: false,
+    steps,
+  });
   const full = join(root, "out-full");
   const incremental = join(root, "out-incremental");
   const notebooksDir = await writeWireNotebooks(join(root, "notebooks"), loaded);
   const plan = {
     clean: [full, incremental],
     spark: { "spark.driver.memory": args.values["driver-memory"] ?? "6g" },
-    scan_globs: ["BasicDataSet_v0.Message_v1", "BasicDataSet_v0.CalendarView_v0"].map((d) => join(data, "m365", d, "*", "*", "*", "*.json")),
+    scan_globs: ["BasicDataSet_v0.Message_v1", "BasicDataSet_v0.CalendarView_v0"].map((d) =>
+      join(data, "m365", d, "*", "*", "*", "*.json"),
+    ),
     full: notebookPlan(request(full, tenant.startDate, tenant.asOf), mapping, notebooksDir),
     history: notebookPlan(request(incremental, tenant.startDate, lastDay), mapping, notebooksDir),
     // The daily run: CRM refresh, that day's M365 window, and a rescore (scores decay with the as-of date).

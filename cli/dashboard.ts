@@ -32,19 +32,28 @@ export function escapeHtml(text: unknown): string {
 
 function checklistCells(items: DashboardData["checklist"][string] = []): string {
   return items
-    .map((i) => `<span class="check ${i.satisfied ? "yes" : "no"}" title="${escapeHtml(i.description)}${i.evidence_at ? ` (${escapeHtml(i.evidence_at.slice(0, 10))})` : ""}">${i.satisfied ? "✓" : "✗"}</span>`)
+    .map(
+      (i) =>
+        `<span class="check ${i.satisfied ? "yes" : "no"}" title="${escapeHtml(i.description)}${i.evidence_at ? ` (${escapeHtml(i.evidence_at.slice(0, 10))})` : ""}">${i.satisfied ? "✓" : "✗"}</span>`,
+    )
     .join("");
 }
 
 function touchpointText(points: DashboardData["touchpoints"][string] = []): string {
-  return points.map((t) => `${escapeHtml(t.source)} ${escapeHtml(t.direction)} ${escapeHtml(t.occurred_at.slice(0, 10))} (${Math.round(t.share * 100)}%)`).join("<br>");
+  return points
+    .map(
+      (t) => `${escapeHtml(t.source)} ${escapeHtml(t.direction)} ${escapeHtml(t.occurred_at.slice(0, 10))} (${Math.round(t.share * 100)}%)`,
+    )
+    .join("<br>");
 }
 
 /** A static, script-free page: opens from disk, safe to mail around, readable in review. */
 export function renderDashboard(data: DashboardData): string {
   const count = (status: string) => data.accounts.filter((a) => a.status === status).length;
   const urgent = data.accounts.filter((a) => a.is_high_priority && a.status !== "good_standing").length;
-  const rows = data.accounts.map((a) => `
+  const rows = data.accounts
+    .map(
+      (a) => `
       <tr class="${a.status}" data-account="${escapeHtml(a.account_id)}">
         <td>${a.is_high_priority ? '<span class="star" title="high priority">★</span> ' : ""}${escapeHtml(a.name)}</td>
         <td class="num">${escapeHtml(a.tier ?? "–")}</td>
@@ -57,7 +66,9 @@ export function renderDashboard(data: DashboardData): string {
         <td class="num ${a.trend < 0 ? "down" : "up"}">${a.trend >= 0 ? "+" : ""}${a.trend.toFixed(1)}</td>
         <td>${checklistCells(data.checklist[a.account_id])}</td>
         <td class="small">${touchpointText(data.touchpoints[a.account_id])}</td>
-      </tr>`).join("");
+      </tr>`,
+    )
+    .join("");
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -3,7 +3,7 @@ import { helpText, parseArgs, type OptionSpec } from "./args";
 const SPEC: OptionSpec = {
   values: { stack: "stack whose Pulumi.<stack>.yaml is planned (default: dev)" },
   flags: {
-    json: "print only one JSON document { \"resources\": [...] } on stdout (keys sorted)",
+    json: 'print only one JSON document { "resources": [...] } on stdout (keys sorted)',
     help: "show this help",
   },
 };
@@ -37,7 +37,8 @@ export async function planCommand(argv: string[]): Promise<number> {
   process.stderr.write(`relmesh plan: running the program for stack '${stack}' under Pulumi mocks (offline)...\n`);
   // Pulumi's runtime logs to stdout in places; keep stdout for the document alone.
   const write = process.stdout.write.bind(process.stdout);
-  const toStderr = ((chunk: string | Uint8Array, ...rest: unknown[]) => (process.stderr.write as (...a: unknown[]) => boolean)(chunk, ...rest)) as typeof process.stdout.write;
+  const toStderr = ((chunk: string | Uint8Array, ...rest: unknown[]) =>
+    (process.stderr.write as (...a: unknown[]) => boolean)(chunk, ...rest)) as typeof process.stdout.write;
   const log = console.log;
   process.stdout.write = toStderr;
   console.log = (...a: unknown[]) => console.error(...a);

@@ -57,7 +57,10 @@ const SYMBOL = { pass: "✓", fail: "✗", skipped: "–" } as const;
 /** The human table: one row per check, the fix under each failure, and a summary line. Pure. */
 export function preflightTable(report: PreflightReport): string {
   const width = Math.max(...report.results.map((r) => r.title.length));
-  const lines = report.results.flatMap((r) => [`${SYMBOL[r.status]} ${r.title.padEnd(width)}  ${r.detail}`, ...(r.fix ? [`  fix: ${r.fix}`] : [])]);
+  const lines = report.results.flatMap((r) => [
+    `${SYMBOL[r.status]} ${r.title.padEnd(width)}  ${r.detail}`,
+    ...(r.fix ? [`  fix: ${r.fix}`] : []),
+  ]);
   const count = (s: CheckResult["status"]) => report.results.filter((r) => r.status === s).length;
   const summary = `${count("pass")} passed, ${count("fail")} failed, ${count("skipped")} skipped: ${report.ok ? "nothing blocks pulumi up" : `${count("fail") === 1 ? "this blocks" : "these block"} pulumi up`}`;
   return `${lines.join("\n")}\n\n${summary}\n`;
@@ -71,8 +74,14 @@ const NO_CREDENTIALS_HELP = "sign in with az login, or set AZURE_TENANT_ID, AZUR
  */
 export async function preflightCommand(argv: string[], deps: PreflightDeps = {}): Promise<number> {
   const parsed = parseArgs("preflight", argv, SPEC);
-  if (parsed.positionals.length > 0) throw new UsageError(`relmesh preflight: unexpected argument '${parsed.positionals[0]}'; options take the form --name value`);
-  const args = { stack: parsed.values.stack, subscription: parsed.values.subscription, json: parsed.flags.has("json"), help: parsed.flags.has("help") };
+  if (parsed.positionals.length > 0)
+    throw new UsageError(`relmesh preflight: unexpected argument '${parsed.positionals[0]}'; options take the form --name value`);
+  const args = {
+    stack: parsed.values.stack,
+    subscription: parsed.values.subscription,
+    json: parsed.flags.has("json"),
+    help: parsed.flags.has("help"),
+  };
   const out = deps.stdout ?? ((t: string) => void process.stdout.write(t));
   const err = deps.stderr ?? ((t: string) => void process.stderr.write(t));
   if (args.help) {
@@ -83,7 +92,8 @@ export async function preflightCommand(argv: string[], deps: PreflightDeps = {})
   const env = deps.env ?? process.env;
   const { loadRelmesh, readStackConfigFile } = require("../config/load") as typeof import("../config/load");
   const { ConfigError } = require("../config/errors") as typeof import("../config/errors");
-  const { connect, readAzureFacts, resolveSubscription } = require("../stacks/preflight/azure") as typeof import("../stacks/preflight/azure");
+  const { connect, readAzureFacts, resolveSubscription } =
+    require("../stacks/preflight/azure") as typeof import("../stacks/preflight/azure");
   const { runChecks, blocks } = require("../stacks/preflight/checks") as typeof import("../stacks/preflight/checks");
 
   let config;
@@ -109,7 +119,11 @@ export async function preflightCommand(argv: string[], deps: PreflightDeps = {})
   let facts: PreflightFacts;
   let subscriptionId: string | null = null;
   if ("unavailable" in connection) {
-    facts = { available: false, reason: "no Azure credentials", detail: `no Azure credentials (${connection.unavailable}): ${NO_CREDENTIALS_HELP}` };
+    facts = {
+      available: false,
+      reason: "no Azure credentials",
+      detail: `no Azure credentials (${connection.unavailable}): ${NO_CREDENTIALS_HELP}`,
+    };
   } else {
     const configured = typeof raw["azure-native:subscriptionId"] === "string" ? (raw["azure-native:subscriptionId"] as string) : undefined;
     const explicit = args.subscription ?? configured ?? env.ARM_SUBSCRIPTION_ID ?? env.AZURE_SUBSCRIPTION_ID;
@@ -125,7 +139,9 @@ export async function preflightCommand(argv: string[], deps: PreflightDeps = {})
       subscriptionId = resolved.subscriptionId;
       // The global-name suffix depends on the subscription, as at `pulumi up`.
       config = loadRelmesh(stack, { raw, rootDir: deps.rootDir, subscriptionId }).config;
-      err(`relmesh preflight: reading subscription ${subscriptionId} as ${connection.session.deployer.name ?? connection.session.deployer.objectId}...\n`);
+      err(
+        `relmesh preflight: reading subscription ${subscriptionId} as ${connection.session.deployer.name ?? connection.session.deployer.objectId}...\n`,
+      );
       facts = await readAzureFacts(connection.session, config, subscriptionId);
     }
   }

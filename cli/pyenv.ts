@@ -41,7 +41,9 @@ function basePython(): string {
 function checkJava(): void {
   const version = probe("java", ["-version"]);
   if (!version) {
-    throw new Error(`Java is not installed: Spark needs Java ${SYNAPSE_RUNTIME.java} (Debian: apt-get install openjdk-${SYNAPSE_RUNTIME.java}-jre-headless)`);
+    throw new Error(
+      `Java is not installed: Spark needs Java ${SYNAPSE_RUNTIME.java} (Debian: apt-get install openjdk-${SYNAPSE_RUNTIME.java}-jre-headless)`,
+    );
   }
 }
 
@@ -63,17 +65,24 @@ async function fetchDeltaJars(): Promise<string[]> {
   }
   for (const artifact of deltaJarCoordinates()) {
     log(`fetching ${artifact} with Maven`);
-    const code = await runStreaming("mvn", ["-q", "-B", "-Dstyle.color=never", "dependency:copy", `-Dartifact=${artifact}`, `-DoutputDirectory=${dir}`], {
-      cwd: REPO_ROOT,
-      // eslint-disable-next-line no-control-regex
-      onLine: (line) => line.replace(/\x1b\[[0-9;]*m/g, "").trim() && log(`  mvn: ${line}`),
-    });
+    const code = await runStreaming(
+      "mvn",
+      ["-q", "-B", "-Dstyle.color=never", "dependency:copy", `-Dartifact=${artifact}`, `-DoutputDirectory=${dir}`],
+      {
+        cwd: REPO_ROOT,
+        // eslint-disable-next-line no-control-regex
+        onLine: (line) => line.replace(/\x1b\[[0-9;]*m/g, "").trim() && log(`  mvn: ${line}`),
+      },
+    );
     if (code !== 0) {
       log(`Maven could not fetch ${artifact} (exit ${code}): Spark will download the Delta jars itself`);
       return [];
     }
   }
-  return readdirSync(dir).filter((f) => f.endsWith(".jar")).sort().map((f) => join(dir, f));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".jar"))
+    .sort()
+    .map((f) => join(dir, f));
 }
 
 /** Creates or reuses .venv with pyspark and delta-spark pinned to the Synapse runtime. */

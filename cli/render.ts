@@ -101,7 +101,9 @@ function renderStep(e: Record<string, unknown>): void {
   if ("copies" in e) {
     for (const line of reconcile(step, e as unknown as DatasetCounts).lines) out(`  ${line}`);
   } else if (step.startsWith("crm.")) {
-    out(`  ${step}: ${n(e.rows_in as number)} rows in = ${n(e.used as number)} used + ${n(e.quarantined as number)} quarantined${reasons(e.quarantine_reasons as Record<string, number>)}; merged +${n(e.inserted as number)} ~${n(e.updated as number)} -${n(e.deleted as number)}`);
+    out(
+      `  ${step}: ${n(e.rows_in as number)} rows in = ${n(e.used as number)} used + ${n(e.quarantined as number)} quarantined${reasons(e.quarantine_reasons as Record<string, number>)}; merged +${n(e.inserted as number)} ~${n(e.updated as number)} -${n(e.deleted as number)}`,
+    );
   } else if ("rows" in e) {
     out(`  ${step}: ${n(e.rows as number)} rows; merged +${n(e.inserted as number)} ~${n(e.updated as number)} -${n(e.deleted as number)}`);
   } else {
@@ -123,7 +125,8 @@ function table(rows: AccountRow[]): string[] {
     `${r.trend >= 0 ? "+" : ""}${r.trend.toFixed(1)}`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
-  const fmt = (row: string[]) => `    ${row.map((cell, i) => (i === 0 || i === 3 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ")}`;
+  const fmt = (row: string[]) =>
+    `    ${row.map((cell, i) => (i === 0 || i === 3 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ")}`;
   return [fmt(header), ...body.map(fmt)];
 }
 
@@ -133,7 +136,13 @@ export function renderSummary(s: RunSummary): void {
   const status = ["good_standing", "needs_attention", "no_coverage"].map((k) => `${k} ${n(s.by_status[k])}`).join(", ");
   const urgent = s.high_priority_needing_attention;
   out(`  ${n(s.accounts)} accounts: ${status}; ${n(urgent)} high-priority (★) account${urgent === 1 ? " needs" : "s need"} attention`);
-  out(`  ${n(s.interactions)} interactions, ${n(s.pairs)} seller↔contact pairs; quarantined rows: ${Object.entries(s.quarantine).map(([k, v]) => `${k} ${n(v)}`).join(", ") || "none"}`);
+  out(
+    `  ${n(s.interactions)} interactions, ${n(s.pairs)} seller↔contact pairs; quarantined rows: ${
+      Object.entries(s.quarantine)
+        .map(([k, v]) => `${k} ${n(v)}`)
+        .join(", ") || "none"
+    }`,
+  );
   out("  Best covered:");
   table(s.top).forEach((l) => out(l));
   out("  Needs attention first (high priority, lowest score):");

@@ -54,7 +54,6 @@ function isoDate(name: string, value: string): string {
   return value;
 }
 
-
 /** The M365 day folders present under DATA, as ISO dates, sorted. */
 export function dataDays(data: string): string[] {
   const days = new Set<string>();
@@ -63,7 +62,8 @@ export function dataDays(data: string): string[] {
   for (const dataset of readdirSync(m365)) {
     for (const y of safeList(join(m365, dataset)))
       for (const m of safeList(join(m365, dataset, y)))
-        for (const d of safeList(join(m365, dataset, y, m))) if (/^\d{4}$/.test(y) && /^\d{2}$/.test(m) && /^\d{2}$/.test(d)) days.add(`${y}-${m}-${d}`);
+        for (const d of safeList(join(m365, dataset, y, m)))
+          if (/^\d{4}$/.test(y) && /^\d{2}$/.test(m) && /^\d{2}$/.test(d)) days.add(`${y}-${m}-${d}`);
   }
   return [...days].sort();
 }
@@ -97,9 +97,11 @@ export function resolveRequest(argv: string[]): RunRequest | undefined {
     if (!args.values[required]) throw new UsageError(`relmesh run: --${required} is required (relmesh run --data DIR --out DIR)`);
   }
   const data = resolve(args.values.data);
-  if (!existsSync(data)) throw new UsageError(`relmesh run: --data ${data} does not exist: write a tenant with \`relmesh sample --out ${args.values.data}\``);
+  if (!existsSync(data))
+    throw new UsageError(`relmesh run: --data ${data} does not exist: write a tenant with \`relmesh sample --out ${args.values.data}\``);
   const days = dataDays(data);
-  if (days.length === 0) throw new UsageError(`relmesh run: ${data} has no m365/<dataset>/YYYY/MM/DD folders: is it a data folder in MGDC's layout?`);
+  if (days.length === 0)
+    throw new UsageError(`relmesh run: ${data} has no m365/<dataset>/YYYY/MM/DD folders: is it a data folder in MGDC's layout?`);
   const manifestPath = join(data, "tenant.json");
   const manifestAsOf = existsSync(manifestPath) ? (JSON.parse(readFileSync(manifestPath, "utf8")) as { asOf?: string }).asOf : undefined;
   const asOf = isoDate("as-of", args.values["as-of"] ?? manifestAsOf ?? addDays(days[days.length - 1], 1));
@@ -138,10 +140,20 @@ export function notebookPlan(
   const loadId = request.loadId ?? `local-${request.windowStart}-${request.windowEnd}`;
   const ruleset = JSON.stringify(request.ruleset);
   const all = {
-    "01_ingest_crm": { raw_root: request.data, curated_root: request.out, crm_mapping_json: JSON.stringify(crmMappingForNotebook(mapping)), load_id: loadId },
+    "01_ingest_crm": {
+      raw_root: request.data,
+      curated_root: request.out,
+      crm_mapping_json: JSON.stringify(crmMappingForNotebook(mapping)),
+      load_id: loadId,
+    },
     "02_ingest_m365": {
-      raw_root: request.data, curated_root: request.out, window_start: request.windowStart, window_end: request.windowEnd,
-      ruleset_json: ruleset, keep_subjects: request.keepSubjects, load_id: loadId,
+      raw_root: request.data,
+      curated_root: request.out,
+      window_start: request.windowStart,
+      window_end: request.windowEnd,
+      ruleset_json: ruleset,
+      keep_subjects: request.keepSubjects,
+      load_id: loadId,
     },
     "03_score": { curated_root: request.out, as_of: request.asOf, ruleset_json: ruleset, load_id: loadId },
   };
@@ -158,7 +170,9 @@ export function notebookPlan(
 /** Runs the notebooks; resolves with the summary, or rejects with the notebook's error. */
 export async function executeRun(request: RunRequest): Promise<{ summary?: RunSummary; results: unknown[]; seconds: number }> {
   if (request.windowStart >= request.windowEnd) {
-    throw new UsageError(`relmesh run: the window ${request.windowStart}..${request.windowEnd} is empty: --window-end must be after --window-start`);
+    throw new UsageError(
+      `relmesh run: the window ${request.windowStart}..${request.windowEnd} is empty: --window-end must be after --window-start`,
+    );
   }
   const mapping = readColumnMapping(request.data, request);
   const python = await ensurePythonEnv();
@@ -190,7 +204,8 @@ export async function executeRun(request: RunRequest): Promise<{ summary?: RunSu
       if (process.env.RELMESH_DEBUG || /Exception|Error/.test(line)) process.stderr.write(`  ${line}\n`);
     },
   });
-  if (code !== 0 || failure) throw new Error(`the notebooks failed: ${failure ?? `python exited with ${code}`} (RELMESH_DEBUG=1 shows Spark's log)`);
+  if (code !== 0 || failure)
+    throw new Error(`the notebooks failed: ${failure ?? `python exited with ${code}`} (RELMESH_DEBUG=1 shows Spark's log)`);
   if (summary?.dashboard && !request.quiet) {
     process.stdout.write(`  Dashboard:   ${writeDashboard(request.out, summary.dashboard)}\n`);
   }
@@ -200,7 +215,9 @@ export async function executeRun(request: RunRequest): Promise<{ summary?: RunSu
 export async function runCommand(argv: string[]): Promise<number> {
   const request = resolveRequest(argv);
   if (!request) return 0;
-  process.stderr.write(`relmesh run: ${request.data} → ${request.out}, window ${request.windowStart}..${request.windowEnd}, as of ${request.asOf}\n`);
+  process.stderr.write(
+    `relmesh run: ${request.data} → ${request.out}, window ${request.windowStart}..${request.windowEnd}, as of ${request.asOf}\n`,
+  );
   await executeRun(request);
   return 0;
 }

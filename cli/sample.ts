@@ -27,7 +27,8 @@ const COMMAND = "sample";
 export function parseSampleOptions(argv: string[]): { out: string; options: SampleOptions } | null {
   const args = parseArgs(COMMAND, argv, SPEC);
   if (args.flags.has("help")) return null;
-  if (args.positionals.length > 0) throw new UsageError(`relmesh sample: unexpected argument '${args.positionals[0]}'; options take the form --name value`);
+  if (args.positionals.length > 0)
+    throw new UsageError(`relmesh sample: unexpected argument '${args.positionals[0]}'; options take the form --name value`);
   const out = args.values.out;
   if (!out) throw new UsageError("relmesh sample: --out DIR is required (the folder to write the tenant into)");
   const endDate = args.values["end-date"] ?? DEFAULT_OPTIONS.endDate;
@@ -53,7 +54,9 @@ export function prepareOutput(dir: string): void {
   const entries = readdirSync(dir);
   if (entries.length === 0) return;
   if (!entries.includes("tenant.json")) {
-    throw new UsageError(`relmesh sample: ${dir} is not empty and has no tenant.json, so it does not look like a previous sample; choose an empty folder`);
+    throw new UsageError(
+      `relmesh sample: ${dir} is not empty and has no tenant.json, so it does not look like a previous sample; choose an empty folder`,
+    );
   }
   for (const name of entries) rmSync(join(dir, name), { recursive: true, force: true });
 }
@@ -76,7 +79,9 @@ export async function sampleCommand(argv: string[]): Promise<number> {
       const tenth = Math.floor(((day + 1) * 10) / days);
       if (tenth > reported) {
         reported = tenth;
-        process.stderr.write(`relmesh sample: ${tenth * 10}% of days, ${messageRows} message rows, ${eventRows} event rows (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+        process.stderr.write(
+          `relmesh sample: ${tenth * 10}% of days, ${messageRows} message rows, ${eventRows} event rows (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
+        );
       }
     },
   });

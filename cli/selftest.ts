@@ -29,13 +29,27 @@ export async function lintOnly(): Promise<number> {
   const started = Date.now();
   const py = await ruff();
   const results = [
-    await stage("lint: eslint", bin("eslint"), [".", ...ESLINT_CACHE], undefined, "fix the findings above by hand (`npx eslint --fix .` fixes some)"),
+    await stage(
+      "lint: eslint",
+      bin("eslint"),
+      [".", ...ESLINT_CACHE],
+      undefined,
+      "fix the findings above by hand (`npx eslint --fix .` fixes some)",
+    ),
     await stage("lint: prettier --check", bin("prettier"), ["--check", ".", ...PRETTIER_CACHE], undefined, "`npm run format`"),
-    await stage("lint: ruff check", py.command, ["check", "."], py.env, "`npm run format` (import order, long lines of code), then fix what remains above by hand"),
+    await stage(
+      "lint: ruff check",
+      py.command,
+      ["check", "."],
+      py.env,
+      "`npm run format` (import order, long lines of code), then fix what remains above by hand",
+    ),
     await stage("lint: ruff format --check", py.command, ["format", "--check", "."], py.env, "`npm run format`"),
   ];
   const failed = results.filter((ok) => !ok).length;
-  process.stdout.write(`=== lint: ${failed ? `${failed} of ${results.length} checks failed` : "clean"} in ${((Date.now() - started) / 1000).toFixed(1)} s ===\n`);
+  process.stdout.write(
+    `=== lint: ${failed ? `${failed} of ${results.length} checks failed` : "clean"} in ${((Date.now() - started) / 1000).toFixed(1)} s ===\n`,
+  );
   return failed ? 1 : 0;
 }
 
@@ -53,7 +67,14 @@ export async function formatAll(): Promise<number> {
 /** The notebook tests: pytest on local Spark, in the project's pinned Python environment. */
 export async function pytestOnly(argv: string[]): Promise<number> {
   const python = await ensurePythonEnv();
-  return (await stage("pytest (notebooks on local Spark)", python.python, ["-m", "pytest", "test/notebooks", "-q", "-rs", "-p", "no:cacheprovider", ...argv], python.env)) ? 0 : 1;
+  return (await stage(
+    "pytest (notebooks on local Spark)",
+    python.python,
+    ["-m", "pytest", "test/notebooks", "-q", "-rs", "-p", "no:cacheprovider", ...argv],
+    python.env,
+  ))
+    ? 0
+    : 1;
 }
 
 /** `npm test`: lint, type-check, jest, pytest. Every stage runs, so one failure does not hide another. */

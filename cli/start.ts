@@ -27,7 +27,10 @@ export async function start(argv: string[]): Promise<number> {
   const data = join(WORK_DIR, "sample");
   const out = join(WORK_DIR, "out");
   const manifest = join(data, "tenant.json");
-  const reusable = existsSync(manifest) && !args.flags.has("fresh") && String((JSON.parse(readFileSync(manifest, "utf8")) as { seed?: number }).seed) === seed;
+  const reusable =
+    existsSync(manifest) &&
+    !args.flags.has("fresh") &&
+    String((JSON.parse(readFileSync(manifest, "utf8")) as { seed?: number }).seed) === seed;
   if (reusable) {
     process.stdout.write(`• reusing the sample tenant in ${data} (npm start -- --fresh regenerates it)\n`);
   } else {
@@ -51,6 +54,8 @@ export async function start(argv: string[]): Promise<number> {
     crmMapping,
     keepSubjects: config.keepSubjects,
   });
-  process.stdout.write(`\nNext: \`npx relmesh run --data ${data} --out ${out} --as-of <date>\` to rescore, \`npx relmesh plan\` to audit the Azure deployment.\n`);
+  process.stdout.write(
+    `\nNext: \`npx relmesh run --data ${data} --out ${out} --as-of <date>\` to rescore, \`npx relmesh plan\` to audit the Azure deployment.\n`,
+  );
   return 0;
 }

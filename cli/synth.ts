@@ -30,7 +30,9 @@ export function writeSynth(out: string, result: SynthResult): string[] {
 export async function synthCommand(argv: string[]): Promise<number> {
   const args = parseArgs("synth", argv, SPEC);
   if (args.flags.has("help")) {
-    process.stdout.write(`${helpText("synth", "write every generated Synapse artifact, the SQL and the data-access report for review", SPEC)}\n`);
+    process.stdout.write(
+      `${helpText("synth", "write every generated Synapse artifact, the SQL and the data-access report for review", SPEC)}\n`,
+    );
     return 0;
   }
   if (!args.values.out) throw new UsageError("relmesh synth: --out is required (relmesh synth --out DIR [--stack dev])");

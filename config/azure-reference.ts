@@ -32,11 +32,36 @@ export const MGDC_AZURE_REGIONS: readonly string[] = Object.values(MGDC_REGIONS)
 /** Public Azure regions (canonical names) accepted for `relmesh:location`. */
 export const AZURE_REGIONS: readonly string[] = [
   ...MGDC_AZURE_REGIONS,
-  "westus3", "swedencentral", "swedensouth", "italynorth", "polandcentral", "spaincentral", "israelcentral",
-  "qatarcentral", "mexicocentral", "newzealandnorth", "southafricanorth", "southafricawest", "uaecentral",
-  "switzerlandwest", "germanynorth", "norwaywest", "francesouth", "australiacentral", "australiacentral2",
-  "westindia", "jioindiawest", "jioindiacentral", "brazilsoutheast", "eastus2euap", "centraluseuap",
-  "austriaeast", "belgiumcentral", "chilecentral", "indonesiacentral", "malaysiawest",
+  "westus3",
+  "swedencentral",
+  "swedensouth",
+  "italynorth",
+  "polandcentral",
+  "spaincentral",
+  "israelcentral",
+  "qatarcentral",
+  "mexicocentral",
+  "newzealandnorth",
+  "southafricanorth",
+  "southafricawest",
+  "uaecentral",
+  "switzerlandwest",
+  "germanynorth",
+  "norwaywest",
+  "francesouth",
+  "australiacentral",
+  "australiacentral2",
+  "westindia",
+  "jioindiawest",
+  "jioindiacentral",
+  "brazilsoutheast",
+  "eastus2euap",
+  "centraluseuap",
+  "austriaeast",
+  "belgiumcentral",
+  "chilecentral",
+  "indonesiacentral",
+  "malaysiawest",
 ];
 
 /** vCores and memory (GB) per Spark node size (docs/platform-facts.md §4). */
@@ -138,7 +163,14 @@ export function deriveNameSuffix(prefix: string, stack: string, subscriptionId =
 }
 
 function slug(value: string, max: number): string {
-  return value.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, max).replace(/-+$/, "") || "stack";
+  return (
+    value
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, max)
+      .replace(/-+$/, "") || "stack"
+  );
 }
 
 /** Every physical name, from prefix, stack and suffix. Pure. */
@@ -164,7 +196,11 @@ export function checkNames(names: ResourceNames): string | undefined {
     ["lakeAccount", /^[a-z0-9]{3,24}$/, "3–24 lowercase letters and digits (storage account names are global)"],
     ["landingAccount", /^[a-z0-9]{3,24}$/, "3–24 lowercase letters and digits (storage account names are global)"],
     ["keyVault", /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/, "3–24 letters, digits and single hyphens, starting with a letter"],
-    ["synapseWorkspace", /^[a-z0-9](?!.*-ondemand)[a-z0-9-]{0,48}[a-z0-9]$/, "1–50 lowercase letters, digits and hyphens, not containing '-ondemand'"],
+    [
+      "synapseWorkspace",
+      /^[a-z0-9](?!.*-ondemand)[a-z0-9-]{0,48}[a-z0-9]$/,
+      "1–50 lowercase letters, digits and hyphens, not containing '-ondemand'",
+    ],
     ["resourceGroup", /^[-\w.()]{1,89}[-\w()]$/, "1–90 letters, digits, '-', '_', '.', '(' and ')'"],
     ["logAnalytics", /^[A-Za-z0-9][A-Za-z0-9-]{2,61}[A-Za-z0-9]$/, "4–63 letters, digits and hyphens"],
   ];

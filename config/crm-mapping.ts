@@ -35,13 +35,17 @@ const WORDING: Wording = {
 
 /** Validates a parsed mapping; every problem names the key and the fix. Pure. */
 export function validateCrmMapping(document: unknown, source: string): CrmMapping {
-  if (!document || typeof document !== "object" || Array.isArray(document)) raise([{ key: source, rule: "a YAML map", fix: `start from ${DEFAULT_CRM_MAPPING_PATH}` }], WORDING);
+  if (!document || typeof document !== "object" || Array.isArray(document))
+    raise([{ key: source, rule: "a YAML map", fix: `start from ${DEFAULT_CRM_MAPPING_PATH}` }], WORDING);
   if (!validateSchema(document)) raise(schemaProblems(validateSchema.errors ?? [], document, WORDING), WORDING, source);
   return document as CrmMapping;
 }
 
 /** Reads and validates a mapping file (absolute path). */
 export function loadCrmMapping(path: string): CrmMapping {
-  const document = readYaml(path, { what: "CRM column mapping", missingFix: `set relmesh:crmMappingPath (the default is ${DEFAULT_CRM_MAPPING_PATH})` });
+  const document = readYaml(path, {
+    what: "CRM column mapping",
+    missingFix: `set relmesh:crmMappingPath (the default is ${DEFAULT_CRM_MAPPING_PATH})`,
+  });
   return validateCrmMapping(document, path);
 }

@@ -30,6 +30,8 @@ export function readYaml(path: string, file: YamlFile): unknown {
   try {
     return parseYaml(readFileSync(path, "utf8"));
   } catch (error) {
-    throw new ConfigError(`${file.label ?? path} is not valid YAML: ${(error as Error).message.split("\n")[0]}: fix the syntax at that line`);
+    throw new ConfigError(
+      `${file.label ?? path} is not valid YAML: ${(error as Error).message.split("\n")[0]}: fix the syntax at that line`,
+    );
   }
 }

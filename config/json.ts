@@ -11,7 +11,13 @@ export function canonicalJson(value: unknown, indent?: number): string {
   return JSON.stringify(
     value,
     (_k, v: unknown) =>
-      v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]])) : v,
+      v && typeof v === "object" && !Array.isArray(v)
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, (v as Record<string, unknown>)[k]]),
+          )
+        : v,
     indent,
   );
 }

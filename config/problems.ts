@@ -96,7 +96,8 @@ function valueAt(document: unknown, instancePath: string): unknown {
 function describeSchema(s: Schema): string | undefined {
   if (Array.isArray(s.enum)) return `one of ${s.enum.join(", ")}`;
   if (s.type === "integer" && s.minimum !== undefined && s.maximum !== undefined) return `a whole number ${s.minimum}..${s.maximum}`;
-  if (s.type === "number" && s.exclusiveMinimum !== undefined && s.maximum !== undefined) return `a number greater than ${s.exclusiveMinimum} and at most ${s.maximum}`;
+  if (s.type === "number" && s.exclusiveMinimum !== undefined && s.maximum !== undefined)
+    return `a number greater than ${s.exclusiveMinimum} and at most ${s.maximum}`;
   if (s.type === "boolean") return "true or false";
   if (s.type === "string") return s.minLength ? "a non-empty string" : "a string";
   if (s.type === "array") return "a list";
@@ -128,7 +129,8 @@ export function schemaProblems(errors: readonly ErrorObject[], document: unknown
   const unknown: Problem[] = [];
   const others: Problem[] = [];
   const seen = new Set<string>();
-  const expand = (text: string | undefined): string | undefined => (text === undefined ? undefined : (wording.expand ?? ((t: string) => t))(text));
+  const expand = (text: string | undefined): string | undefined =>
+    text === undefined ? undefined : (wording.expand ?? ((t: string) => t))(text);
   const combined = new Set(errors.filter((e) => e.keyword === "anyOf" || e.keyword === "oneOf").map((e) => e.instancePath));
   for (const e of errors) {
     const key = keyOf(e.instancePath);
@@ -136,14 +138,22 @@ export function schemaProblems(errors: readonly ErrorObject[], document: unknown
     if (e.keyword === "required") {
       const missing = (e.params as { missingProperty: string }).missingProperty;
       const own = (parent.properties?.[missing] ?? {}) as Schema;
-      others.push({ key: join(key, missing), rule: own["x-missing"] ?? "missing", fix: expand(parent["x-missing-fix"]) ?? (wording.missingFix ?? wording.fix)(join(key, missing), own) });
+      others.push({
+        key: join(key, missing),
+        rule: own["x-missing"] ?? "missing",
+        fix: expand(parent["x-missing-fix"]) ?? (wording.missingFix ?? wording.fix)(join(key, missing), own),
+      });
       continue;
     }
     if (e.keyword === "additionalProperties") {
       const extra = (e.params as { additionalProperty: string }).additionalProperty;
       const known = Object.keys(parent.properties ?? {});
       const fallback = wording.unknown?.(join(key, extra), known) ?? { rule: "not a known key", fix: `use one of ${known.join(", ")}` };
-      unknown.push({ key: join(key, extra), rule: parent["x-unknown"] ? `not ${parent["x-unknown"]}` : fallback.rule, fix: expand(parent["x-unknown-fix"]) ?? fallback.fix });
+      unknown.push({
+        key: join(key, extra),
+        rule: parent["x-unknown"] ? `not ${parent["x-unknown"]}` : fallback.rule,
+        fix: expand(parent["x-unknown-fix"]) ?? fallback.fix,
+      });
       continue;
     }
     // One problem per value; for anyOf/oneOf only the combined error, not each alternative's.
@@ -153,7 +163,10 @@ export function schemaProblems(errors: readonly ErrorObject[], document: unknown
     const value = valueAt(document, e.instancePath);
     const got = (e.keyword === "maxItems" || e.keyword === "minItems") && Array.isArray(value) ? value.length : value;
     const rule: string =
-      parent["x-rules"]?.[e.keyword] ?? parent["x-rule"] ?? (wording.describe ? describeSchema(parent) : undefined) ?? (e.message ?? "valid").replace(/^must be /, "");
+      parent["x-rules"]?.[e.keyword] ??
+      parent["x-rule"] ??
+      (wording.describe ? describeSchema(parent) : undefined) ??
+      (e.message ?? "valid").replace(/^must be /, "");
     const fix = expand(parent["x-fixes"]?.[e.keyword] ?? parent["x-fix"]) ?? wording.fix(key, parent);
     others.push({ key, rule, got, fix });
   }

@@ -36,7 +36,11 @@ const RELMESH_UUID_NAMESPACE = "4f1c7a52-93a8-4c1e-9d2b-6a0e5b3c8d71";
  */
 export function roleAssignmentName(scope: string, principalId: string, roleGuid: string): string {
   const ns = Buffer.from(RELMESH_UUID_NAMESPACE.replace(/-/g, ""), "hex");
-  const bytes = createHash("sha1").update(ns).update(`${scope.toLowerCase()}|${principalId.toLowerCase()}|${roleGuid.toLowerCase()}`).digest().subarray(0, 16);
+  const bytes = createHash("sha1")
+    .update(ns)
+    .update(`${scope.toLowerCase()}|${principalId.toLowerCase()}|${roleGuid.toLowerCase()}`)
+    .digest()
+    .subarray(0, 16);
   bytes[6] = (bytes[6] & 0x0f) | 0x50;
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
   const h = bytes.toString("hex");
@@ -134,7 +138,8 @@ export function plannedSynapseRbac(): SynapseRbacGrant[] {
       // initial load and the trigger, which needs Credential User on the workspace identity's
       // credential: Administrators hold it ("Includes Compute Operator, Linked Data Manager, and
       // Credential User permissions on the workspace system identity credential", Synapse RBAC roles).
-      reason: "publishes artifacts, assigns Synapse roles, runs the serving-layer DDL and starts pipeline runs with the workspace credential",
+      reason:
+        "publishes artifacts, assigns Synapse roles, runs the serving-layer DDL and starts pipeline runs with the workspace credential",
     },
     {
       role: "Synapse Administrator",

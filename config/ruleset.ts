@@ -69,7 +69,10 @@ const WORDING: Wording = {
 
 /** Reads, parses and validates a ruleset file (absolute path); every problem names the key and the fix. */
 export function loadRuleset(path: string): Ruleset {
-  const document = readYaml(path, { what: "ruleset file", missingFix: `set relmesh:rulesetPath to a ruleset YAML file (the default is ${DEFAULT_RULESET_PATH})` });
+  const document = readYaml(path, {
+    what: "ruleset file",
+    missingFix: `set relmesh:rulesetPath to a ruleset YAML file (the default is ${DEFAULT_RULESET_PATH})`,
+  });
   return validateRuleset(document, path);
 }
 
@@ -89,23 +92,43 @@ function semanticProblems(r: Ruleset): Problem[] {
     problems.push({ key: "account.weights", rule: "must add up to 1", got: +sum.toFixed(6), fix: "adjust depth, breadth and executive" });
   }
   if (!r.exclusions.internal_only) {
-    problems.push({ key: "exclusions.internal_only", rule: "must stay true", got: false, fix: "internal-only mail says nothing about customer relationships" });
+    problems.push({
+      key: "exclusions.internal_only",
+      rule: "must stay true",
+      got: false,
+      fix: "internal-only mail says nothing about customer relationships",
+    });
   }
   if (!r.exclusions.opted_out_contacts) {
-    problems.push({ key: "exclusions.opted_out_contacts", rule: "must stay true", got: false, fix: "people who opted out must never be scored" });
+    problems.push({
+      key: "exclusions.opted_out_contacts",
+      rule: "must stay true",
+      got: false,
+      fix: "people who opted out must never be scored",
+    });
   }
   r.exclusions.auto_reply_subject_prefixes.forEach((prefix, i) => {
     if (prefix !== prefix.toLowerCase()) {
-      problems.push({ key: `exclusions.auto_reply_subject_prefixes[${i}]`, rule: "lower case", got: prefix, fix: `write "${prefix.toLowerCase()}"` });
+      problems.push({
+        key: `exclusions.auto_reply_subject_prefixes[${i}]`,
+        rule: "lower case",
+        got: prefix,
+        fix: `write "${prefix.toLowerCase()}"`,
+      });
     }
   });
   const seen = new Set<string>();
   r.checklist.forEach((item, i) => {
-    if (seen.has(item.id)) problems.push({ key: `checklist[${i}].id`, rule: "an id no other item uses", got: item.id, fix: "give each item its own id" });
+    if (seen.has(item.id))
+      problems.push({ key: `checklist[${i}].id`, rule: "an id no other item uses", got: item.id, fix: "give each item its own id" });
     seen.add(item.id);
     for (const field of KIND_FIELDS[item.kind]) {
       if ((item as unknown as Record<string, unknown>)[field] === undefined) {
-        problems.push({ key: `checklist[${i}].${field}`, rule: "missing", fix: `a ${item.kind} item needs ${KIND_FIELDS[item.kind].join(" and ")}` });
+        problems.push({
+          key: `checklist[${i}].${field}`,
+          rule: "missing",
+          fix: `a ${item.kind} item needs ${KIND_FIELDS[item.kind].join(" and ")}`,
+        });
       }
     }
   });

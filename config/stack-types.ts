@@ -11,7 +11,8 @@ import type schema from "./stack.schema.json";
 export type ConfigKey = keyof typeof schema.properties;
 
 /** Values derived or loaded by the validation, not set as keys. */
-export type DerivedConfigKey = "stack" | "names" | "fileSystems" | "rawM365Folder" | "landingContainer" | "mgdcSecretName" | "ruleset" | "crmMapping";
+export type DerivedConfigKey =
+  "stack" | "names" | "fileSystems" | "rawM365Folder" | "landingContainer" | "mgdcSecretName" | "ruleset" | "crmMapping";
 
 // ---------------------------------------------------------------------------------------------
 // Types

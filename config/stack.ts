@@ -8,14 +8,41 @@
  * below, run after it. A bad value fails once, here, before any resource is declared, with the key,
  * what was received and the fix (config/problems.ts words every message).
  */
-import { MGDC_AZURE_REGIONS, AZURE_REGIONS, SPARK_NODE_SIZES, LAKE_FILE_SYSTEMS, RAW_M365_FOLDER, LANDING_CONTAINER, MGDC_SECRET_NAME, canonicalRegion, parseIpv4, formatIpv4, parseCidr, MAX_FIREWALL_RANGE, deriveNameSuffix, deriveNames, checkNames, ISO_DATE, isPrivateIpv4 } from "./azure-reference";
+import {
+  MGDC_AZURE_REGIONS,
+  AZURE_REGIONS,
+  SPARK_NODE_SIZES,
+  LAKE_FILE_SYSTEMS,
+  RAW_M365_FOLDER,
+  LANDING_CONTAINER,
+  MGDC_SECRET_NAME,
+  canonicalRegion,
+  parseIpv4,
+  formatIpv4,
+  parseCidr,
+  MAX_FIREWALL_RANGE,
+  deriveNameSuffix,
+  deriveNames,
+  checkNames,
+  ISO_DATE,
+  isPrivateIpv4,
+} from "./azure-reference";
 import { loadCrmMapping } from "./crm-mapping";
 import { existsSync } from "node:fs";
 import { REPO_ROOT, repoPath } from "./files";
 import { configAjv, nearestKey, raise, schemaProblems, type Problem, type Wording } from "./problems";
 import { loadRuleset } from "./ruleset";
 import schema from "./stack.schema.json";
-import type { LakeSku, SparkNodeSize, FirewallRule, SparkPoolConfig, SparkSessionConfig, DedicatedSqlPoolConfig, RelmeshConfig, ConfigKey } from "./stack-types";
+import type {
+  LakeSku,
+  SparkNodeSize,
+  FirewallRule,
+  SparkPoolConfig,
+  SparkSessionConfig,
+  DedicatedSqlPoolConfig,
+  RelmeshConfig,
+  ConfigKey,
+} from "./stack-types";
 export { REPO_ROOT, repoPath } from "./files";
 
 // One import site for every stage: the types and reference tables live in their own files.
@@ -63,7 +90,10 @@ function wording(stack: string): Wording {
     unknown: (key, known) => {
       if (key.includes(".")) return { rule: "not a known setting", fix: `use one of ${known.join(", ")}` };
       const near = nearestKey(key, CONFIG_KEYS);
-      return { rule: "not a key Relationship Mesh reads", fix: near ? `rename it to relmesh:${near}` : "remove it (known keys are documented in Pulumi.dev.yaml)" };
+      return {
+        rule: "not a key Relationship Mesh reads",
+        fix: near ? `rename it to relmesh:${near}` : "remove it (known keys are documented in Pulumi.dev.yaml)",
+      };
     },
   };
 }
@@ -115,7 +145,10 @@ type Input = Omit<Pick<RelmeshConfig, ConfigKey>, Derived | Loose> &
 
 class Rules {
   readonly file: string;
-  constructor(readonly stack: string, private readonly words: Wording) {
+  constructor(
+    readonly stack: string,
+    private readonly words: Wording,
+  ) {
     this.file = `Pulumi.${stack}.yaml`;
   }
 
@@ -165,9 +198,22 @@ function firewallRules(r: Rules, items: Input["firewallRules"], deployerIp: stri
     const s = start!;
     const e = end!;
     if (s > e) r.fail(key, "a range whose start is not after its end", text);
-    if (s === 0 && e === 0) r.fail(key, "a real address range, not 0.0.0.0-0.0.0.0 ('allow all Azure services' admits every Azure customer, SEC-22)", text, `remove it from relmesh:firewallRules in ${file}`);
-    if (s === 0 && e === 0xffffffff) r.fail(key, "a narrow range, never allow-all 0.0.0.0-255.255.255.255 (SEC-22)", text, `remove it from relmesh:firewallRules in ${file}`);
-    if (e - s + 1 > MAX_FIREWALL_RANGE) r.fail(key, `at most a /16 (${MAX_FIREWALL_RANGE} addresses)`, text, `narrow it in relmesh:firewallRules in ${file}`);
+    if (s === 0 && e === 0)
+      r.fail(
+        key,
+        "a real address range, not 0.0.0.0-0.0.0.0 ('allow all Azure services' admits every Azure customer, SEC-22)",
+        text,
+        `remove it from relmesh:firewallRules in ${file}`,
+      );
+    if (s === 0 && e === 0xffffffff)
+      r.fail(
+        key,
+        "a narrow range, never allow-all 0.0.0.0-255.255.255.255 (SEC-22)",
+        text,
+        `remove it from relmesh:firewallRules in ${file}`,
+      );
+    if (e - s + 1 > MAX_FIREWALL_RANGE)
+      r.fail(key, `at most a /16 (${MAX_FIREWALL_RANGE} addresses)`, text, `narrow it in relmesh:firewallRules in ${file}`);
     const ruleName = name ?? `allow-${formatIpv4(s).replace(/\./g, "-")}${s === e ? "" : `-to-${formatIpv4(e).replace(/\./g, "-")}`}`;
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$/.test(ruleName)) r.fail(`${key}.name`, "1–80 letters, digits, '_', '.' or '-'", ruleName);
     return { name: ruleName, startIpAddress: formatIpv4(s), endIpAddress: formatIpv4(e) };
@@ -178,7 +224,12 @@ function firewallRules(r: Rules, items: Input["firewallRules"], deployerIp: stri
   if (dup) r.fail("firewallRules", "a list of rules with distinct names", dup);
   const deployer = parseIpv4(deployerIp)!;
   if (!rules.some((x) => parseIpv4(x.startIpAddress)! <= deployer && deployer <= parseIpv4(x.endIpAddress)!)) {
-    r.fail("firewallRules", `a list that admits the deployer address ${deployerIp} (publishing artifacts needs the workspace endpoints)`, rules.map((x) => `${x.startIpAddress}-${x.endIpAddress}`), `add ${deployerIp}/32 to relmesh:firewallRules in ${file}`);
+    r.fail(
+      "firewallRules",
+      `a list that admits the deployer address ${deployerIp} (publishing artifacts needs the workspace endpoints)`,
+      rules.map((x) => `${x.startIpAddress}-${x.endIpAddress}`),
+      `add ${deployerIp}/32 to relmesh:firewallRules in ${file}`,
+    );
   }
   return rules;
 }
@@ -195,7 +246,8 @@ function sparkSession(r: Rules, o: Record<string, any>, pool: SparkPoolConfig): 
   const memory = (k: string): string => {
     const v: string = o[k] ?? `${node.memoryGb - 4}g`;
     const m = /^(\d+)g$/.exec(v);
-    if (!m || Number(m[1]) < 1 || Number(m[1]) > node.memoryGb) r.fail(`sparkSession.${k}`, `a size like '28g', at most the ${pool.nodeSize} node's ${node.memoryGb}g`, v);
+    if (!m || Number(m[1]) < 1 || Number(m[1]) > node.memoryGb)
+      r.fail(`sparkSession.${k}`, `a size like '28g', at most the ${pool.nodeSize} node's ${node.memoryGb}g`, v);
     return v;
   };
   const cores = (k: string, fallback: number, max: number, what: string): number => {
@@ -215,7 +267,13 @@ function sparkSession(r: Rules, o: Record<string, any>, pool: SparkPoolConfig): 
 /** A file the config names: it must exist (resolved with {@link repoPath}), then its own loader validates it. */
 function configFile(r: Rules, key: "rulesetPath" | "crmMappingPath", path: string, what: string, rootDir: string): string {
   const file = repoPath(path, rootDir);
-  if (!existsSync(file)) r.fail(key, `a ${what} YAML file that exists`, path, `set relmesh:${key} in ${r.file} to a path relative to the repository root (the default is ${schema.properties[key].default})`);
+  if (!existsSync(file))
+    r.fail(
+      key,
+      `a ${what} YAML file that exists`,
+      path,
+      `set relmesh:${key} in ${r.file} to a path relative to the repository root (the default is ${schema.properties[key].default})`,
+    );
   return file;
 }
 
@@ -236,11 +294,17 @@ export function validateConfig(raw: Record<string, unknown>, opts: ValidateOptio
   const location = canonicalRegion(c.location);
   if (!AZURE_REGIONS.includes(location)) r.fail("location", "an Azure region name such as 'westeurope'", c.location);
   if (c.mgdcEnabled && !MGDC_AZURE_REGIONS.includes(location)) {
-    r.fail("location", `a region Graph Data Connect serves while relmesh:mgdcEnabled is true (${MGDC_AZURE_REGIONS.join(", ")})`, c.location, `pick the region matching your mailboxes' Office region in ${file}`);
+    r.fail(
+      "location",
+      `a region Graph Data Connect serves while relmesh:mgdcEnabled is true (${MGDC_AZURE_REGIONS.join(", ")})`,
+      c.location,
+      `pick the region matching your mailboxes' Office region in ${file}`,
+    );
   }
 
   const namePrefix = c.namePrefix;
-  const subscriptionId = typeof raw?.["azure-native:subscriptionId"] === "string" ? (raw["azure-native:subscriptionId"] as string) : (opts.subscriptionId ?? "");
+  const subscriptionId =
+    typeof raw?.["azure-native:subscriptionId"] === "string" ? (raw["azure-native:subscriptionId"] as string) : (opts.subscriptionId ?? "");
   const nameSuffix = c.nameSuffix ?? deriveNameSuffix(namePrefix, stack, subscriptionId);
   const names = deriveNames(namePrefix, stack, nameSuffix);
   const badName = checkNames(names);
@@ -251,23 +315,39 @@ export function validateConfig(raw: Record<string, unknown>, opts: ValidateOptio
 
   const mgdcAppOwnerObjectIds = guidList(r, "mgdcAppOwnerObjectIds", c.mgdcAppOwnerObjectIds);
   if (c.mgdcEnabled && mgdcAppOwnerObjectIds.length === 0) {
-    r.fail("mgdcAppOwnerObjectIds", "at least one object id of a licensed, non-guest user who owns the MGDC app", [], `set relmesh:mgdcAppOwnerObjectIds in ${file}, or set relmesh:mgdcEnabled to false`);
+    r.fail(
+      "mgdcAppOwnerObjectIds",
+      "at least one object id of a licensed, non-guest user who owns the MGDC app",
+      [],
+      `set relmesh:mgdcAppOwnerObjectIds in ${file}, or set relmesh:mgdcEnabled to false`,
+    );
   }
   const allowedGroupObjectIds = guidList(r, "allowedGroupObjectIds", c.allowedGroupObjectIds);
   // Separation of duties: whoever owns the MGDC app must not also decide whose mail it reads.
   const allowedGroupOwnerObjectIds = guidList(r, "allowedGroupOwnerObjectIds", c.allowedGroupOwnerObjectIds);
   if (c.mgdcEnabled && allowedGroupObjectIds.length === 0 && allowedGroupOwnerObjectIds.length === 0) {
-    r.fail("allowedGroupOwnerObjectIds", "at least one object id of who may change the allowed-mailboxes group the program creates", [], `set relmesh:allowedGroupOwnerObjectIds in ${file} (not an owner of the MGDC app), or name existing groups in relmesh:allowedGroupObjectIds`);
+    r.fail(
+      "allowedGroupOwnerObjectIds",
+      "at least one object id of who may change the allowed-mailboxes group the program creates",
+      [],
+      `set relmesh:allowedGroupOwnerObjectIds in ${file} (not an owner of the MGDC app), or name existing groups in relmesh:allowedGroupObjectIds`,
+    );
   }
   const overlap = allowedGroupOwnerObjectIds.filter((id) => mgdcAppOwnerObjectIds.includes(id));
   if (overlap.length > 0) {
-    r.fail("allowedGroupOwnerObjectIds", "principals who do not own the MGDC app: an app owner who also owns the group could widen whose mail is extracted without a Global Admin", overlap, `pick other owners for the group in ${file}`);
+    r.fail(
+      "allowedGroupOwnerObjectIds",
+      "principals who do not own the MGDC app: an app owner who also owns the group could widen whose mail is extracted without a Global Admin",
+      overlap,
+      `pick other owners for the group in ${file}`,
+    );
   }
 
   const deployerIpAddress = c.deployerIpAddress;
   const deployerN = parseIpv4(deployerIpAddress);
   if (deployerN === undefined) r.fail("deployerIpAddress", "an IPv4 address a.b.c.d", deployerIpAddress);
-  if (isPrivateIpv4(deployerN)) r.fail("deployerIpAddress", "a public IPv4 address (Azure sees your public address, e.g. from https://ifconfig.me)", deployerIpAddress);
+  if (isPrivateIpv4(deployerN))
+    r.fail("deployerIpAddress", "a public IPv4 address (Azure sees your public address, e.g. from https://ifconfig.me)", deployerIpAddress);
   const rules = firewallRules(r, c.firewallRules, deployerIpAddress);
   c.keyVaultAllowedCidrs.forEach((cidr, i) => {
     const p = parseCidr(cidr);
@@ -287,11 +367,17 @@ export function validateConfig(raw: Record<string, unknown>, opts: ValidateOptio
   const pipelineStartDate = c.pipelineStartDate === undefined ? undefined : isoDate(r, "pipelineStartDate", c.pipelineStartDate);
   const budgetStartDate = c.budgetStartDate === undefined ? undefined : isoDate(r, "budgetStartDate", c.budgetStartDate);
   if (budgetStartDate !== undefined) {
-    if (!budgetStartDate.endsWith("-01") || budgetStartDate < "2017-06-01") r.fail("budgetStartDate", "the first day of a month, on or after 2017-06-01", budgetStartDate);
+    if (!budgetStartDate.endsWith("-01") || budgetStartDate < "2017-06-01")
+      r.fail("budgetStartDate", "the first day of a month, on or after 2017-06-01", budgetStartDate);
     // Azure rejects a start "not within the time grain period": a month before the current one.
     const thisMonth = firstOfMonth(opts.now ?? new Date());
     if (budgetStartDate < thisMonth) {
-      r.fail("budgetStartDate", `the first day of the current month (${thisMonth}) or later: Azure rejects a budget that starts in a past month`, budgetStartDate, `remove relmesh:budgetStartDate from ${file}: the program then uses the month of the first deployment and keeps it`);
+      r.fail(
+        "budgetStartDate",
+        `the first day of the current month (${thisMonth}) or later: Azure rejects a budget that starts in a past month`,
+        budgetStartDate,
+        `remove relmesh:budgetStartDate from ${file}: the program then uses the month of the first deployment and keeps it`,
+      );
     }
   }
 

@@ -23,18 +23,42 @@ export function toCsv(header: string[], rows: Cell[][]): string {
 const entry = (description: string): DirtyEntry => ({ count: 0, files: [], ids: [], description });
 
 /** Writes crm/*.csv and crm/column-mapping.yaml; returns the dirty CRM rows it added (none when clean). */
-export function writeCrm(world: World, options: { seed: number; endDate: string; dirty: boolean }, sink: TenantSink): Record<string, DirtyEntry> {
+export function writeCrm(
+  world: World,
+  options: { seed: number; endDate: string; dirty: boolean },
+  sink: TenantSink,
+): Record<string, DirtyEntry> {
   const rng = new Rng(options.seed, "crm");
   const created = () => `${addDays(options.endDate, -rng.int(200, 1500))}T09:00:00Z`;
   const sellerIds = world.users.map((u) => u.sellerId ?? "");
 
-  const accounts = world.accounts.map((a) => [a.accountId, a.name, a.domains.join(";"), a.tier, a.industry, sellerIds[a.ownerSellerIndex], created()]);
+  const accounts = world.accounts.map((a) => [
+    a.accountId,
+    a.name,
+    a.domains.join(";"),
+    a.tier,
+    a.industry,
+    sellerIds[a.ownerSellerIndex],
+    created(),
+  ]);
   const contacts: Cell[][] = world.accounts.flatMap((a) =>
     a.contacts.map((c) => [c.contactId, a.accountId, c.name, c.crmEmail, c.jobTitle, c.optedOut, created()]),
   );
-  const opportunities: Cell[][] = world.opportunities.map((o) => [o.opportunityId, world.accounts[o.accountIndex].accountId, o.name, o.amount, o.statecode, o.closeDate]);
+  const opportunities: Cell[][] = world.opportunities.map((o) => [
+    o.opportunityId,
+    world.accounts[o.accountIndex].accountId,
+    o.name,
+    o.amount,
+    o.statecode,
+    o.closeDate,
+  ]);
   const employees: Cell[][] = world.sellers.map((s) => [
-    s.sellerId ?? "", s.name, rng.chance(0.3) ? s.address.toLowerCase() : s.address, s.title, s.objectId, false,
+    s.sellerId ?? "",
+    s.name,
+    rng.chance(0.3) ? s.address.toLowerCase() : s.address,
+    s.title,
+    s.objectId,
+    false,
   ]);
 
   const dirty: Record<string, DirtyEntry> = {};
@@ -66,10 +90,22 @@ export function writeCrm(world: World, options: { seed: number; endDate: string;
     dupIds.files.push("crm/contacts.csv");
   }
 
-  sink.write("crm/accounts.csv", toCsv(["accountid", "name", "rm_emaildomains", "rm_tier", "industrycode", "ownerid", "createdon"], accounts));
-  sink.write("crm/contacts.csv", toCsv(["contactid", "parentcustomerid", "fullname", "emailaddress1", "jobtitle", "donotemail", "createdon"], contacts));
-  sink.write("crm/opportunities.csv", toCsv(["opportunityid", "parentaccountid", "name", "estimatedvalue", "statecode", "estimatedclosedate"], opportunities));
-  sink.write("crm/employees.csv", toCsv(["systemuserid", "fullname", "internalemailaddress", "title", "azureactivedirectoryobjectid", "isdisabled"], employees));
+  sink.write(
+    "crm/accounts.csv",
+    toCsv(["accountid", "name", "rm_emaildomains", "rm_tier", "industrycode", "ownerid", "createdon"], accounts),
+  );
+  sink.write(
+    "crm/contacts.csv",
+    toCsv(["contactid", "parentcustomerid", "fullname", "emailaddress1", "jobtitle", "donotemail", "createdon"], contacts),
+  );
+  sink.write(
+    "crm/opportunities.csv",
+    toCsv(["opportunityid", "parentaccountid", "name", "estimatedvalue", "statecode", "estimatedclosedate"], opportunities),
+  );
+  sink.write(
+    "crm/employees.csv",
+    toCsv(["systemuserid", "fullname", "internalemailaddress", "title", "azureactivedirectoryobjectid", "isdisabled"], employees),
+  );
   sink.write("crm/column-mapping.yaml", COLUMN_MAPPING_YAML);
   return dirty;
 }

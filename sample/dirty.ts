@@ -52,7 +52,11 @@ function record(entry: DirtyEntry, file: DayFile, id: unknown, n = 1): void {
   entry.ids.push(String(id));
 }
 
-function mutateRows(n: number, change: (row: Record<string, unknown>, i: number) => void, eligible = (_row: Record<string, unknown>) => true) {
+function mutateRows(
+  n: number,
+  change: (row: Record<string, unknown>, i: number) => void,
+  eligible = (_row: Record<string, unknown>) => true,
+) {
   return (files: DayFile[], rng: Rng, entry: DirtyEntry) => {
     const rows = plainRows(files).filter(({ row }) => eligible(row));
     if (rows.length < n * 4) return false;
@@ -69,7 +73,12 @@ function malformed(n: number) {
     const file = files.find((f) => !f.content && f.rows.length >= n * 2);
     if (!file) return false;
     const lines = file.rows.map((r) => JSON.stringify(r));
-    const picks = rng.sample(lines.map((_, i) => i), n).sort((a, b) => b - a);
+    const picks = rng
+      .sample(
+        lines.map((_, i) => i),
+        n,
+      )
+      .sort((a, b) => b - a);
     // A truncated object right after its intact twin, as an interrupted writer would leave it.
     for (const i of picks) {
       lines.splice(i + 1, 0, lines[i].slice(0, Math.floor(lines[i].length * 0.6)));
@@ -82,8 +91,11 @@ function malformed(n: number) {
 
 const KINDS: Kind[] = [
   {
-    name: "pascalCaseFile", dataset: "messages", at: 0.15,
-    description: "one whole file written with PascalCase field names (Sender.EmailAddress.Address, ToRecipients, ReceivedDateTime) as older exports do; system columns keep their names",
+    name: "pascalCaseFile",
+    dataset: "messages",
+    at: 0.15,
+    description:
+      "one whole file written with PascalCase field names (Sender.EmailAddress.Address, ToRecipients, ReceivedDateTime) as older exports do; system columns keep their names",
     apply: (files, _rng, entry) => {
       const file = files.find((f) => f.rows.length >= 2);
       if (!file) return false;
@@ -93,7 +105,9 @@ const KINDS: Kind[] = [
     },
   },
   {
-    name: "jsonArrayFile", dataset: "messages", at: 0.25,
+    name: "jsonArrayFile",
+    dataset: "messages",
+    at: 0.25,
     description: "one file holding a single JSON array of message objects instead of JSON lines (same .json naming)",
     apply: (files, _rng, entry) => {
       const file = files.find((f) => f.rows.length >= 2);
@@ -104,14 +118,18 @@ const KINDS: Kind[] = [
     },
   },
   {
-    name: "mixedCaseAddresses", dataset: "messages", at: 0.35,
+    name: "mixedCaseAddresses",
+    dataset: "messages",
+    at: 0.35,
     description: "rows inside an otherwise camelCase file whose addresses use EmailAddress/Address/Name casing",
     apply: mutateRows(3, (row) => {
       for (const k of ["sender", "from", "toRecipients", "ccRecipients", "bccRecipients"]) row[k] = shoutAddresses(row[k]);
     }),
   },
   {
-    name: "dateOnlyTimestamps", dataset: "messages", at: 0.45,
+    name: "dateOnlyTimestamps",
+    dataset: "messages",
+    at: 0.45,
     description: "receivedDateTime and sentDateTime given as a bare date (YYYY-MM-DD)",
     apply: mutateRows(3, (row) => {
       row.receivedDateTime = String(row.receivedDateTime).slice(0, 10);
@@ -119,7 +137,9 @@ const KINDS: Kind[] = [
     }),
   },
   {
-    name: "missingSender", dataset: "messages", at: 0.5,
+    name: "missingSender",
+    dataset: "messages",
+    at: 0.5,
     description: "rows without the sender and from fields",
     apply: mutateRows(2, (row) => {
       delete row.sender;
@@ -127,7 +147,9 @@ const KINDS: Kind[] = [
     }),
   },
   {
-    name: "emptyRecipients", dataset: "messages", at: 0.55,
+    name: "emptyRecipients",
+    dataset: "messages",
+    at: 0.55,
     description: "rows whose toRecipients, ccRecipients and bccRecipients are all empty",
     apply: mutateRows(2, (row) => {
       row.toRecipients = [];
@@ -136,12 +158,16 @@ const KINDS: Kind[] = [
     }),
   },
   {
-    name: "malformedMessageLines", dataset: "messages", at: 0.6,
+    name: "malformedMessageLines",
+    dataset: "messages",
+    at: 0.6,
     description: "truncated JSON objects (each the first 60% of a real row's line, placed after that row)",
     apply: malformed(5),
   },
   {
-    name: "duplicateLines", dataset: "messages", at: 0.7,
+    name: "duplicateLines",
+    dataset: "messages",
+    at: 0.7,
     description: "exact copies of lines of one file appended to another file of the same day",
     apply: (files, rng, entry) => {
       const plain = files.filter((f) => !f.content);
@@ -155,17 +181,25 @@ const KINDS: Kind[] = [
     },
   },
   {
-    name: "unknownResponseEnums", dataset: "events", at: 0.4,
+    name: "unknownResponseEnums",
+    dataset: "events",
+    at: 0.4,
     description: "attendee responses spelled 'Accepted' (no wrapper) or microsoft.graph.responseType'tentativelyaccepted' (lower case)",
-    apply: mutateRows(4, (row, i) => {
-      // Copies of one meeting share their attendee objects, so change a private copy of this row's list.
-      const [first, ...rest] = row.attendees as { status: { response: string; time: string } }[];
-      const response = i < 2 ? "Accepted" : "microsoft.graph.responseType'tentativelyaccepted'";
-      row.attendees = [{ ...first, status: { ...first.status, response } }, ...rest];
-    }, (row) => (row.attendees as unknown[]).length > 0),
+    apply: mutateRows(
+      4,
+      (row, i) => {
+        // Copies of one meeting share their attendee objects, so change a private copy of this row's list.
+        const [first, ...rest] = row.attendees as { status: { response: string; time: string } }[];
+        const response = i < 2 ? "Accepted" : "microsoft.graph.responseType'tentativelyaccepted'";
+        row.attendees = [{ ...first, status: { ...first.status, response } }, ...rest];
+      },
+      (row) => (row.attendees as unknown[]).length > 0,
+    ),
   },
   {
-    name: "malformedEventLines", dataset: "events", at: 0.65,
+    name: "malformedEventLines",
+    dataset: "events",
+    at: 0.65,
     description: "truncated JSON objects in a CalendarView file",
     apply: malformed(1),
   },
@@ -175,7 +209,10 @@ export class DirtyInjector {
   readonly entries: Record<string, DirtyEntry> = {};
   private readonly pending: Kind[];
 
-  constructor(enabled: boolean, private readonly days: number) {
+  constructor(
+    enabled: boolean,
+    private readonly days: number,
+  ) {
     this.pending = enabled ? KINDS.slice() : [];
     for (const k of this.pending) this.entries[k.name] = { count: 0, files: [], ids: [], description: k.description };
   }

@@ -29,7 +29,10 @@ export class EventPlanner {
 
   /** CEOs only ever appear in the planned executive meetings, so some accounts have one and others none. */
   private nonCeo(rng: Rng, account: Account, n: number): Contact[] {
-    return rng.sample(account.contacts.filter((c) => !c.isCeo), n);
+    return rng.sample(
+      account.contacts.filter((c) => !c.isCeo),
+      n,
+    );
   }
 
   private base(rng: Rng, kind: EventKind, dayStart: number, organizerUser: number | null): EventItem {
@@ -66,7 +69,10 @@ export class EventPlanner {
     const ceo = account.contacts.find((c) => c.isCeo) as Contact;
     item.subject = `Executive briefing - ${account.name}`;
     item.isCancelled = false;
-    item.attendees = [this.attendee(rng, ceo, item.start, "required", "accepted"), ...this.nonCeo(rng, account, 1).map((c) => this.attendee(rng, c, item.start))];
+    item.attendees = [
+      this.attendee(rng, ceo, item.start, "required", "accepted"),
+      ...this.nonCeo(rng, account, 1).map((c) => this.attendee(rng, c, item.start)),
+    ];
     for (const s of account.team.slice(1, 2)) item.attendees.push(this.attendee(rng, s, item.start, "optional", "accepted"));
     return this.finish(item);
   }
@@ -89,7 +95,12 @@ export class EventPlanner {
     } else if (kind === "internal" || !pair) {
       const series = rng.chance(0.3) ? rng.pick(world.series) : null;
       item = this.base(rng, "internal", dayStart, series ? series.organizer : anyUser());
-      const others = series ? series.attendees : rng.sample(users.map((u) => u.index).filter((i) => i !== item.organizerUser), rng.int(1, 5));
+      const others = series
+        ? series.attendees
+        : rng.sample(
+            users.map((u) => u.index).filter((i) => i !== item.organizerUser),
+            rng.int(1, 5),
+          );
       item.attendees = others.map((u) => this.attendee(rng, u, item.start));
       item.subject = series ? series.subject : rng.pick(["Pipeline review", "Team sync", "Deal strategy", "1:1", "Forecast call"]);
       if (series) {
@@ -124,7 +135,9 @@ export class EventPlanner {
         // Colleagues outside the account team are non-sellers, so a single-threaded account stays single-threaded.
         const pool = users.filter((u) => u.index !== pair.seller && (!u.isSeller || account.team.includes(u.index))).map((u) => u.index);
         const internals = rng.sample(pool, size - externals.length);
-        item.attendees = [...externals, ...internals].map((w, i) => this.attendee(rng, w, item.start, i % 4 === 3 ? "optional" : "required"));
+        item.attendees = [...externals, ...internals].map((w, i) =>
+          this.attendee(rng, w, item.start, i % 4 === 3 ? "optional" : "required"),
+        );
       } else {
         const hostedByContact = rng.chance(0.2);
         item = this.base(rng, kind, dayStart, hostedByContact ? null : pair.seller);
@@ -132,11 +145,16 @@ export class EventPlanner {
         if (hostedByContact) {
           const host = contact.isCeo ? guests[0] : contact;
           item.organizer = host;
-          item.attendees = [this.attendee(rng, pair.seller, item.start), ...guests.filter((c) => c !== host).map((c) => this.attendee(rng, c, item.start))];
+          item.attendees = [
+            this.attendee(rng, pair.seller, item.start),
+            ...guests.filter((c) => c !== host).map((c) => this.attendee(rng, c, item.start)),
+          ];
         } else item.attendees = guests.map((c) => this.attendee(rng, c, item.start));
         const colleagues = account.team.filter((s) => s !== pair.seller);
-        for (const s of rng.sample(colleagues, rng.int(0, Math.min(2, colleagues.length)))) item.attendees.push(this.attendee(rng, s, item.start));
-        if (rng.chance(0.1)) item.attendees.push(this.attendee(rng, rng.pick(users.filter((u) => !u.isSeller)).index, item.start, "optional"));
+        for (const s of rng.sample(colleagues, rng.int(0, Math.min(2, colleagues.length))))
+          item.attendees.push(this.attendee(rng, s, item.start));
+        if (rng.chance(0.1))
+          item.attendees.push(this.attendee(rng, rng.pick(users.filter((u) => !u.isSeller)).index, item.start, "optional"));
         item.subject = `${rng.pick(MEETING_TOPICS)} - ${account.name.replace(/,.*$/, "")}`;
       }
     }

@@ -47,8 +47,21 @@ function when(ms: number, zone: string): { dateTime: string; timeZone: string } 
 
 function locationOf(name: string) {
   return name
-    ? { displayName: name, locationType: enumOf("locationType", "default"), uniqueId: name, uniqueIdType: enumOf("locationUniqueIdType", "private"), address: {}, coordinates: {} }
-    : { displayName: "", locationType: enumOf("locationType", "default"), uniqueIdType: enumOf("locationUniqueIdType", "unknown"), address: {}, coordinates: {} };
+    ? {
+        displayName: name,
+        locationType: enumOf("locationType", "default"),
+        uniqueId: name,
+        uniqueIdType: enumOf("locationUniqueIdType", "private"),
+        address: {},
+        coordinates: {},
+      }
+    : {
+        displayName: "",
+        locationType: enumOf("locationType", "default"),
+        uniqueIdType: enumOf("locationUniqueIdType", "unknown"),
+        address: {},
+        coordinates: {},
+      };
 }
 
 /** Users holding a copy: the organizer (when internal) and every internal attendee. */
@@ -60,7 +73,9 @@ export function calendarsOf(item: EventItem): number[] {
 }
 
 export function eventCopies(world: World, item: EventItem, rng: Rng): RowCopy[] {
-  const joinUrl = item.isOnline ? `https://teams.microsoft.com/l/meetup-join/19%3ameeting_${rng.base64(42).replace(/[+/=]/g, "x")}%40thread.v2/0` : null;
+  const joinUrl = item.isOnline
+    ? `https://teams.microsoft.com/l/meetup-join/19%3ameeting_${rng.base64(42).replace(/[+/=]/g, "x")}%40thread.v2/0`
+    : null;
   const attendees = item.attendees.map((a) => ({
     type: enumOf("attendeeType", a.type),
     status: { response: enumOf("responseType", a.response), time: a.respondedAt === null ? NEVER : utcStamp(a.respondedAt) },

@@ -115,12 +115,20 @@ export function generateTenant(partial: Partial<SampleOptions>, sink: TenantSink
     hooks.onProgress?.({ day, days: options.days, messageRows, eventRows });
   }
 
-  return manifestOf(world, options, startDate, { ...counts, messageRows, eventRows }, files, execAccounts, { ...dirty.entries, ...crmDirty });
+  return manifestOf(world, options, startDate, { ...counts, messageRows, eventRows }, files, execAccounts, {
+    ...dirty.entries,
+    ...crmDirty,
+  });
 }
 
 function manifestOf(
-  world: World, options: SampleOptions, startDate: string, counts: Record<string, number>,
-  files: { messages: number; events: number }, execAccounts: Set<string>, dirty: TenantManifest["dirty"],
+  world: World,
+  options: SampleOptions,
+  startDate: string,
+  counts: Record<string, number>,
+  files: { messages: number; events: number },
+  execAccounts: Set<string>,
+  dirty: TenantManifest["dirty"],
 ): TenantManifest {
   const ids = (pred: (a: World["accounts"][number]) => boolean) => world.accounts.filter(pred).map((a) => a.accountId);
   const contacts = world.accounts.flatMap((a) => a.contacts);

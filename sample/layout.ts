@@ -48,7 +48,13 @@ export function fileLines(file: DayFile): string | string[] {
 }
 
 /** Our guess at the extraction metadata (docs/platform-facts.md §2.7: its real contents are unconfirmed). */
-export function metadataFor(rng: Rng, dataset: string, folder: string, dayStart: number, files: DayFile[]): { path: string; content: string } {
+export function metadataFor(
+  rng: Rng,
+  dataset: string,
+  folder: string,
+  dayStart: number,
+  files: DayFile[],
+): { path: string; content: string } {
   const columns = files.length > 0 ? Object.keys(files[0].rows[0] ?? {}) : [];
   const meta = {
     dataset,

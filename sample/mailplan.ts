@@ -58,10 +58,18 @@ export class MailPlanner {
     const domain = sender.address.split("@")[1];
     const internetMessageId = `<${rng.guid()}@${domain}>`;
     return {
-      kind, internetMessageId, sentAt, sender, senderUser,
+      kind,
+      internetMessageId,
+      sentAt,
+      sender,
+      senderUser,
       conversationId: `AAQkAD${rng.base64(51)}`,
       conversationIndex: "",
-      subject: "", preview: "", to: [], cc: [], bcc: [],
+      subject: "",
+      preview: "",
+      to: [],
+      cc: [],
+      bcc: [],
       importance: rng.chance(0.05) ? "high" : rng.chance(0.02) ? "low" : "normal",
       hasAttachments: rng.chance(0.12),
       mailboxes: [],
@@ -108,9 +116,12 @@ export class MailPlanner {
       item = this.base(rng, kind, dayStart, seller, seller.index);
       // Only the seller's own accounts plus prospects outside CRM, so a mass mail never adds a second seller to an account.
       const size = rng.int(30, 80);
-      const own = world.accounts.filter((a) => a.state !== "untouched" && a.team.includes(seller.index) && a.lastActiveDay >= day).flatMap((a) => a.contacts);
+      const own = world.accounts
+        .filter((a) => a.state !== "untouched" && a.team.includes(seller.index) && a.lastActiveDay >= day)
+        .flatMap((a) => a.contacts);
       const audience: Address[] = rng.sample(own, Math.min(own.length, Math.round(size * 0.7)));
-      for (let k = audience.length; k < size; k++) audience.push({ name: `Prospect ${k}`, address: `lead${rng.int(1, 5000)}@prospects.example.net` });
+      for (let k = audience.length; k < size; k++)
+        audience.push({ name: `Prospect ${k}`, address: `lead${rng.int(1, 5000)}@prospects.example.net` });
       audience.push(rng.pick(world.unknownSenders));
       if (rng.chance(0.6)) {
         item.to = [seller];
@@ -123,17 +134,21 @@ export class MailPlanner {
       const contact = account.contacts[pair.contact];
       const seller = users[pair.seller];
       const wantsFromContact = kind === "reply";
-      if (kind === "reply" || kind === "autoReply" || (kind === "inbound" && rng.chance(0.7))) thread = this.pool.find(rng, wantsFromContact, world, day);
+      if (kind === "reply" || kind === "autoReply" || (kind === "inbound" && rng.chance(0.7)))
+        thread = this.pool.find(rng, wantsFromContact, world, day);
       if (kind === "reply" && !thread) kind = "outbound";
       if (kind === "outbound" || (kind === "inbound" && !thread) || (kind === "autoReply" && !thread)) {
         const fromContact = kind !== "outbound";
         const others = account.team.filter((s) => s !== seller.index);
         thread = {
-          conversationId: "", rootIndex: this.newThreadIndex(rng), replies: -1,
+          conversationId: "",
+          rootIndex: this.newThreadIndex(rng),
+          replies: -1,
           subject: `${rng.pick(MAIL_TOPICS)} - ${account.name.replace(/,.*$/, "")}`,
           seller: seller.index,
           otherSellers: others.length > 0 && rng.chance(0.3) ? [rng.pick(others)] : [],
-          contact, lastFromContact: !fromContact,
+          contact,
+          lastFromContact: !fromContact,
         };
         if (kind !== "autoReply") this.pool.add(thread, rng);
       }
@@ -144,7 +159,15 @@ export class MailPlanner {
       if (t.conversationId) item.conversationId = t.conversationId;
       else t.conversationId = item.conversationId;
       t.replies += 1;
-      const index = t.replies === 0 ? t.rootIndex : Buffer.concat([t.rootIndex, ...Array.from({ length: t.replies }, () => Buffer.from([rng.int(0, 255), rng.int(0, 255), rng.int(0, 255), rng.int(0, 255), rng.int(0, 255)]))]);
+      const index =
+        t.replies === 0
+          ? t.rootIndex
+          : Buffer.concat([
+              t.rootIndex,
+              ...Array.from({ length: t.replies }, () =>
+                Buffer.from([rng.int(0, 255), rng.int(0, 255), rng.int(0, 255), rng.int(0, 255), rng.int(0, 255)]),
+              ),
+            ]);
       item.conversationIndex = index.toString("base64");
       const sellersOnThread = [t.seller, ...t.otherSellers].map((i) => users[i]);
       if (threadFromContact) {
@@ -167,7 +190,10 @@ export class MailPlanner {
       }
     }
     if (!item.conversationIndex) item.conversationIndex = this.newThreadIndex(rng).toString("base64");
-    item.preview = kind === "autoReply" ? "I am out of the office with limited access to e-mail." : `Synthetic ${kind} message about ${item.subject.toLowerCase()}.`;
+    item.preview =
+      kind === "autoReply"
+        ? "I am out of the office with limited access to e-mail."
+        : `Synthetic ${kind} message about ${item.subject.toLowerCase()}.`;
     item.headers = mailHeaders(item, rng);
     item.mailboxes = mailboxesOf(world, item);
     return item;

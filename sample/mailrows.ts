@@ -98,18 +98,20 @@ export function mailCopies(world: World, item: MailItem, rng: Rng): RowCopy[] {
       uniqueBody: { contentType: enumOf("bodyType", "html"), content: html },
       flag: { flagStatus: enumOf("followupFlagStatus", rng.chance(0.03) ? "flagged" : "notFlagged") },
       attachments: item.hasAttachments
-        ? [{
-            id: `AAMkAD${rng.base64(60)}`,
-            lastModifiedDateTime: utcStamp(item.sentAt),
-            name: "proposal.pdf",
-            contentType: "application/pdf",
-            size: 1024 * rng.int(20, 900),
-            isInline: false,
-            contentId: rng.hex(32),
-            contentLocation: null,
-            contentBytes: "JVBERi0xLjQK",
-            ODataType: "#microsoft.graph.fileAttachment",
-          }]
+        ? [
+            {
+              id: `AAMkAD${rng.base64(60)}`,
+              lastModifiedDateTime: utcStamp(item.sentAt),
+              name: "proposal.pdf",
+              contentType: "application/pdf",
+              size: 1024 * rng.int(20, 900),
+              isInline: false,
+              contentId: rng.hex(32),
+              contentLocation: null,
+              contentBytes: "JVBERi0xLjQK",
+              ODataType: "#microsoft.graph.fileAttachment",
+            },
+          ]
         : [],
       ...systemColumns("#microsoft.graph.message", user.objectId, world.tenantId),
     };
@@ -127,7 +129,8 @@ export function mailHeaders(item: Pick<MailItem, "internetMessageId" | "sentAt" 
     { name: "Content-Type", value: 'text/html; charset="utf-8"' },
     { name: "MIME-Version", value: "1.0" },
   ];
-  if (item.kind === "autoReply") headers.push({ name: "Auto-Submitted", value: "auto-replied" }, { name: "X-Auto-Response-Suppress", value: "All" });
+  if (item.kind === "autoReply")
+    headers.push({ name: "Auto-Submitted", value: "auto-replied" }, { name: "X-Auto-Response-Suppress", value: "All" });
   if (item.kind === "unknown" || item.kind === "mass") headers.push({ name: "Precedence", value: "bulk" });
   return headers;
 }

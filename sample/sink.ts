@@ -3,7 +3,8 @@ import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from "node:f
 import { dirname, join } from "node:path";
 import { TenantSink } from "./model";
 
-const text = (content: string | readonly string[]) => (typeof content === "string" ? content : content.length ? `${content.join("\n")}\n` : "");
+const text = (content: string | readonly string[]) =>
+  typeof content === "string" ? content : content.length ? `${content.join("\n")}\n` : "";
 
 export class FsSink implements TenantSink {
   private readonly made = new Set<string>();

@@ -34,8 +34,14 @@ export function localDateTime(ms: number, windowsZone: string): string {
   let fmt = formatters.get(iana);
   if (!fmt) {
     fmt = new Intl.DateTimeFormat("en-US", {
-      timeZone: iana, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
-      hour: "2-digit", minute: "2-digit", second: "2-digit",
+      timeZone: iana,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
     });
     formatters.set(iana, fmt);
   }

@@ -1,8 +1,19 @@
 /** The people, accounts and CRM records of a tenant: drawn once, up front, from their own stream. */
 import { Rng } from "./rng";
 import {
-  CEO_TITLES, COMPANY_SUFFIXES, COMPANY_WORDS, EXEC_TITLES, FIRST_NAMES, INDUSTRIES, INTERNAL_TOPICS,
-  LAST_NAMES, SELLER_TITLES, STAFF_CONTACT_TITLES, STAFF_TITLES, UNKNOWN_SENDERS, ZONE_NAMES,
+  CEO_TITLES,
+  COMPANY_SUFFIXES,
+  COMPANY_WORDS,
+  EXEC_TITLES,
+  FIRST_NAMES,
+  INDUSTRIES,
+  INTERNAL_TOPICS,
+  LAST_NAMES,
+  SELLER_TITLES,
+  STAFF_CONTACT_TITLES,
+  STAFF_TITLES,
+  UNKNOWN_SENDERS,
+  ZONE_NAMES,
 } from "./names";
 import { Account, Contact, Opportunity, Pair, SampleOptions, User, World } from "./model";
 import { addDays } from "./time";
@@ -53,7 +64,10 @@ function makeUsers(rng: Rng, count: number): User[] {
 
 /** Splits account indexes into the states the scoring rules need to see, each at least once. */
 function assignStates(rng: Rng, count: number, days: number) {
-  const order = rng.sample(Array.from({ length: count }, (_, i) => i), count);
+  const order = rng.sample(
+    Array.from({ length: count }, (_, i) => i),
+    count,
+  );
   const atLeastOne = (share: number) => (count >= 5 ? Math.max(1, Math.round(count * share)) : 0);
   const untouched = new Set(order.splice(0, atLeastOne(0.08)));
   const cold = new Set(order.splice(0, atLeastOne(0.12)));
@@ -189,7 +203,18 @@ export function buildWorld(options: SampleOptions): World {
       hourUtc: rng.int(14, 20),
     };
   });
-  return { tenantId, domain: INTERNAL_DOMAIN, users, sellers, accounts, opportunities, pairs, pairCumulative, unknownSenders: UNKNOWN_SENDERS, series };
+  return {
+    tenantId,
+    domain: INTERNAL_DOMAIN,
+    users,
+    sellers,
+    accounts,
+    opportunities,
+    pairs,
+    pairCumulative,
+    unknownSenders: UNKNOWN_SENDERS,
+    series,
+  };
 }
 
 /** Draws a pair by weight, skipping accounts that are cold by `day`. Null when none is active. */

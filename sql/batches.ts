@@ -62,10 +62,19 @@ export function splitBatches(script: string): string[] {
     current += script.slice(i, i + (closer === "*/" ? 2 : 1));
     i += closer === "*/" ? 2 : 1;
   }
-  if (closer !== undefined && closer !== "\n") throw new Error(`unterminated ${closer === "*/" ? "block comment" : `${closer} quote`} in SQL script`);
+  if (closer !== undefined && closer !== "\n")
+    throw new Error(`unterminated ${closer === "*/" ? "block comment" : `${closer} quote`} in SQL script`);
   batches.push(current);
   // A batch of comments only does nothing on the server (the file header is one): it is not sent.
-  return batches.map((b) => b.trim()).filter((b) => b.replace(/--[^\n]*/g, "").replace(/\/\*[\s\S]*?\*\//g, "").trim().length > 0);
+  return batches
+    .map((b) => b.trim())
+    .filter(
+      (b) =>
+        b
+          .replace(/--[^\n]*/g, "")
+          .replace(/\/\*[\s\S]*?\*\//g, "")
+          .trim().length > 0,
+    );
 }
 
 /** The .sql file `relmesh synth` writes for a script: a header, then the batches joined by GO. */

@@ -29,10 +29,18 @@ export function renderGoldSchemaMarkdown(contract: GoldContract = goldContract()
     "| --- | --- | --- | --- |",
   ];
   for (const t of contract.tables) {
-    out.push(`| \`${contract.schema}.${t.view}\` | \`${t.zone}/${t.name}\` | ${t.key.map((k) => `\`${k}\``).join(", ")} | ${escape(t.description)} |`);
+    out.push(
+      `| \`${contract.schema}.${t.view}\` | \`${t.zone}/${t.name}\` | ${t.key.map((k) => `\`${k}\``).join(", ")} | ${escape(t.description)} |`,
+    );
   }
   for (const t of contract.tables) {
-    out.push("", `## ${contract.schema}.${t.view}`, "", `${escape(t.description)} Delta table \`${t.zone}/${t.name}\`; key ${t.key.map((k) => `\`${k}\``).join(" + ")}.`, "");
+    out.push(
+      "",
+      `## ${contract.schema}.${t.view}`,
+      "",
+      `${escape(t.description)} Delta table \`${t.zone}/${t.name}\`; key ${t.key.map((k) => `\`${k}\``).join(" + ")}.`,
+      "",
+    );
     out.push("| column | SQL type | Spark type | nullable | description |", "| --- | --- | --- | --- | --- |");
     for (const c of t.columns) {
       const served = c.served === false ? " *(in Delta only, not in the view)*" : "";

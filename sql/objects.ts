@@ -31,7 +31,12 @@ const CREATE = new RegExp(
   "gi",
 );
 const KIND: Record<string, SqlObjectKind> = {
-  VIEW: "view", SCHEMA: "schema", USER: "user", "EXTERNAL DATA SOURCE": "dataSource", "DATABASE SCOPED CREDENTIAL": "credential", DATABASE: "database",
+  VIEW: "view",
+  SCHEMA: "schema",
+  USER: "user",
+  "EXTERNAL DATA SOURCE": "dataSource",
+  "DATABASE SCOPED CREDENTIAL": "credential",
+  DATABASE: "database",
 };
 const unquote = (n: string) => n.replace(/]]/g, "]");
 
@@ -69,7 +74,12 @@ export function planDrops(previous: readonly SqlScript[] | undefined, desired: r
   const databaseOrder = [...new Set(old.map((o) => o.database))].sort((a, b) => Number(a === "master") - Number(b === "master"));
   return gone
     .filter((o) => o.kind === "database" || !droppedDatabases.has(o.database))
-    .sort((a, b) => databaseOrder.indexOf(a.database) - databaseOrder.indexOf(b.database) || DROP_RANK[a.kind] - DROP_RANK[b.kind] || order.get(objectKey(b))! - order.get(objectKey(a))!);
+    .sort(
+      (a, b) =>
+        databaseOrder.indexOf(a.database) - databaseOrder.indexOf(b.database) ||
+        DROP_RANK[a.kind] - DROP_RANK[b.kind] ||
+        order.get(objectKey(b))! - order.get(objectKey(a))!,
+    );
 }
 
 const q = (name: string) => `[${name.replace(/]/g, "]]")}]`;
@@ -78,14 +88,20 @@ const lit = (text: string) => `N'${text.replace(/'/g, "''")}'`;
 /** One idempotent statement that drops `o`: a rerun, or an object already dropped by hand, is not an error. Pure. */
 export function dropStatement(o: SqlObject): string {
   switch (o.kind) {
-    case "view": return `DROP VIEW IF EXISTS ${q(o.schema ?? "dbo")}.${q(o.name)};`;
-    case "user": return `DROP USER IF EXISTS ${q(o.name)};`;
+    case "view":
+      return `DROP VIEW IF EXISTS ${q(o.schema ?? "dbo")}.${q(o.name)};`;
+    case "user":
+      return `DROP USER IF EXISTS ${q(o.name)};`;
     // No IF EXISTS form for these two on serverless; the catalog views answer instead.
-    case "dataSource": return `IF EXISTS (SELECT 1 FROM sys.external_data_sources WHERE name = ${lit(o.name)})\n    DROP EXTERNAL DATA SOURCE ${q(o.name)};`;
-    case "credential": return `IF EXISTS (SELECT 1 FROM sys.database_scoped_credentials WHERE name = ${lit(o.name)})\n    DROP DATABASE SCOPED CREDENTIAL ${q(o.name)};`;
+    case "dataSource":
+      return `IF EXISTS (SELECT 1 FROM sys.external_data_sources WHERE name = ${lit(o.name)})\n    DROP EXTERNAL DATA SOURCE ${q(o.name)};`;
+    case "credential":
+      return `IF EXISTS (SELECT 1 FROM sys.database_scoped_credentials WHERE name = ${lit(o.name)})\n    DROP DATABASE SCOPED CREDENTIAL ${q(o.name)};`;
     // A schema that still holds objects someone else made is left alone rather than failing the deploy.
-    case "schema": return `IF SCHEMA_ID(${lit(o.name)}) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sys.objects WHERE schema_id = SCHEMA_ID(${lit(o.name)}))\n    DROP SCHEMA ${q(o.name)};`;
-    case "database": return `IF DB_ID(${lit(o.name)}) IS NOT NULL\n    EXEC (${lit(`DROP DATABASE ${q(o.name)}`)});`;
+    case "schema":
+      return `IF SCHEMA_ID(${lit(o.name)}) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sys.objects WHERE schema_id = SCHEMA_ID(${lit(o.name)}))\n    DROP SCHEMA ${q(o.name)};`;
+    case "database":
+      return `IF DB_ID(${lit(o.name)}) IS NOT NULL\n    EXEC (${lit(`DROP DATABASE ${q(o.name)}`)});`;
   }
 }
 

@@ -1,7 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import type { RelmeshConfig } from "../config/stack";
-import { plannedRoleGrants, roleAssignmentName, roleDefinitionId, ROLE_IDS, type Grantee, type GrantScope, type RoleGrant } from "../config/roles";
+import {
+  plannedRoleGrants,
+  roleAssignmentName,
+  roleDefinitionId,
+  ROLE_IDS,
+  type Grantee,
+  type GrantScope,
+  type RoleGrant,
+} from "../config/roles";
 
 export interface AccessControlArgs {
   config: RelmeshConfig;
@@ -28,7 +36,9 @@ export class AccessControl extends pulumi.ComponentResource {
       const principalId = args.principals[grant.grantee];
       const scope = args.scopes[grant.scope];
       if (principalId === undefined || scope === undefined) {
-        throw new Error(`AccessControl: no ${principalId === undefined ? `principal for ${grant.grantee}` : `scope for ${grant.scope}`} (grant ${grant.logicalName})`);
+        throw new Error(
+          `AccessControl: no ${principalId === undefined ? `principal for ${grant.grantee}` : `scope for ${grant.scope}`} (grant ${grant.logicalName})`,
+        );
       }
       this.assignments.push(
         new authorization.RoleAssignment(

@@ -28,7 +28,8 @@ export const SECURITY_EXCEPTIONS: readonly SecurityException[] = [
   {
     control: "SEC-06",
     resource: LOGICAL.landing,
-    reason: "Same cause as SEC-05 on this account: network rules default to Allow because MGDC writes from Azure IR addresses that cannot be allow-listed in the same region.",
+    reason:
+      "Same cause as SEC-05 on this account: network rules default to Allow because MGDC writes from Azure IR addresses that cannot be allow-listed in the same region.",
   },
   {
     control: "SEC-08",
@@ -53,7 +54,8 @@ export const SECURITY_EXCEPTIONS: readonly SecurityException[] = [
   {
     control: "SEC-22",
     resource: LOGICAL.synapse,
-    reason: "IP firewall rules exist (from relmesh:firewallRules, each at most a /16, including the deployer's address); allow-all and 'allow Azure services' are rejected by config validation.",
+    reason:
+      "IP firewall rules exist (from relmesh:firewallRules, each at most a /16, including the deployer's address); allow-all and 'allow Azure services' are rejected by config validation.",
   },
   {
     control: "SEC-25",
@@ -66,12 +68,14 @@ export const SECURITY_EXCEPTIONS: readonly SecurityException[] = [
   {
     control: "SEC-27",
     resource: LOGICAL.sparkPool,
-    reason: "isComputeIsolationEnabled stays false: compute isolation exists only for specific large node sizes (unverified), not the configured pool size.",
+    reason:
+      "isComputeIsolationEnabled stays false: compute isolation exists only for specific large node sizes (unverified), not the configured pool size.",
   },
   {
     control: "SEC-18",
     resource: LOGICAL.keyVault,
-    reason: "Defender for Key Vault is a subscription-wide plan (security.Pricing); enable it by subscription policy, not from this resource-group-scoped stack. AuditEvent logging is on.",
+    reason:
+      "Defender for Key Vault is a subscription-wide plan (security.Pricing); enable it by subscription policy, not from this resource-group-scoped stack. AuditEvent logging is on.",
   },
 ];
 
@@ -104,15 +108,27 @@ export function securityExceptions(config: RelmeshConfig): SecurityException[] {
     list.push(
       { control: "SEC-19", resource: LOGICAL.synapse, reason: `${why}.` },
       { control: "SEC-20", resource: LOGICAL.synapse, reason: `Data-exfiltration protection needs the managed VNet (SEC-19): ${why}.` },
-      { control: "SEC-06", resource: LOGICAL.lake, reason: `The lake accepts every network, because Spark outside a managed VNet is admitted by no firewall rule: ${why}. Entra-only auth still applies.` },
+      {
+        control: "SEC-06",
+        resource: LOGICAL.lake,
+        reason: `The lake accepts every network, because Spark outside a managed VNet is admitted by no firewall rule: ${why}. Entra-only auth still applies.`,
+      },
     );
   }
   if (!["Standard_GZRS", "Standard_RAGZRS", "Standard_GRS", "Standard_RAGRS"].includes(config.lakeSku)) {
-    list.push({ control: "SEC-08", resource: LOGICAL.lake, reason: `relmesh:lakeSku is ${config.lakeSku}: the lake is not geo-redundant.` });
+    list.push({
+      control: "SEC-08",
+      resource: LOGICAL.lake,
+      reason: `relmesh:lakeSku is ${config.lakeSku}: the lake is not geo-redundant.`,
+    });
   }
   if (!config.lockResources) {
     for (const resource of [LOGICAL.lake, LOGICAL.keyVault]) {
-      list.push({ control: "SEC-11", resource, reason: "relmesh:lockResources is false (a dev stack that must be torn down): no CanNotDelete lock." });
+      list.push({
+        control: "SEC-11",
+        resource,
+        reason: "relmesh:lockResources is false (a dev stack that must be torn down): no CanNotDelete lock.",
+      });
     }
   }
   return list.sort((a, b) => a.control.localeCompare(b.control) || a.resource.localeCompare(b.resource));

@@ -67,6 +67,15 @@ export function firstRunPlan(config: RelmeshConfig, approval: ApprovalStatus | u
   const backfillWindows = Math.max(0, Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / DAY_MS));
   const initialLoad = config.initialLoadDays > 0 ? { windowStart: addDays(start, -config.initialLoadDays), windowEnd: start } : undefined;
   const history = initialLoad ? `initial load ${initialLoad.windowStart} to ${initialLoad.windowEnd} in one run, then ` : "";
-  const backfill = backfillWindows > 0 ? ` The start date is ${backfillWindows} day(s) ago: the trigger runs those windows one by one (each an MGDC run with its fixed overhead); a later start date with a longer initial load is cheaper.` : "";
-  return { status: "scheduled", triggerStarted: true, ...(initialLoad ? { initialLoad } : {}), backfillWindows, message: `SCHEDULED: ${history}one window per day from ${start}.${backfill}` };
+  const backfill =
+    backfillWindows > 0
+      ? ` The start date is ${backfillWindows} day(s) ago: the trigger runs those windows one by one (each an MGDC run with its fixed overhead); a later start date with a longer initial load is cheaper.`
+      : "";
+  return {
+    status: "scheduled",
+    triggerStarted: true,
+    ...(initialLoad ? { initialLoad } : {}),
+    backfillWindows,
+    message: `SCHEDULED: ${history}one window per day from ${start}.${backfill}`,
+  };
 }

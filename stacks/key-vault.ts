@@ -64,7 +64,12 @@ export class RelmeshKeyVault extends pulumi.ComponentResource {
     if (config.lockResources) {
       new authorization.ManagementLockByScope(
         `${LOGICAL.keyVault}-lock`,
-        { scope: this.vault.id, lockName: "relmesh-do-not-delete", level: "CanNotDelete", notes: "Holds the MGDC client secret (relmesh:lockResources)." },
+        {
+          scope: this.vault.id,
+          lockName: "relmesh-do-not-delete",
+          level: "CanNotDelete",
+          notes: "Holds the MGDC client secret (relmesh:lockResources).",
+        },
         { parent: this },
       );
     }

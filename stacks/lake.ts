@@ -112,14 +112,24 @@ export class DataLake extends pulumi.ComponentResource {
 
     new storage.ManagementPolicy(
       `${LOGICAL.lake}-lifecycle`,
-      { accountName: this.account.name, resourceGroupName: args.resourceGroupName, managementPolicyName: "default", policy: lakeLifecycleRules(config) },
+      {
+        accountName: this.account.name,
+        resourceGroupName: args.resourceGroupName,
+        managementPolicyName: "default",
+        policy: lakeLifecycleRules(config),
+      },
       parent,
     );
 
     const fs = (key: "raw" | "curated" | "workspace") =>
       new storage.BlobContainer(
         `${LOGICAL.lake}-${key}`,
-        { accountName: this.account.name, resourceGroupName: args.resourceGroupName, containerName: config.fileSystems[key], publicAccess: "None" },
+        {
+          accountName: this.account.name,
+          resourceGroupName: args.resourceGroupName,
+          containerName: config.fileSystems[key],
+          publicAccess: "None",
+        },
         parent,
       );
     this.fileSystems = { raw: fs("raw"), curated: fs("curated"), workspace: fs("workspace") };
@@ -127,7 +137,12 @@ export class DataLake extends pulumi.ComponentResource {
     if (config.lockResources) {
       new authorization.ManagementLockByScope(
         `${LOGICAL.lake}-lock`,
-        { scope: this.account.id, lockName: "relmesh-do-not-delete", level: "CanNotDelete", notes: "The Relationship Mesh lake holds curated data; remove the lock deliberately (relmesh:lockResources)." },
+        {
+          scope: this.account.id,
+          lockName: "relmesh-do-not-delete",
+          level: "CanNotDelete",
+          notes: "The Relationship Mesh lake holds curated data; remove the lock deliberately (relmesh:lockResources).",
+        },
         parent,
       );
     }

@@ -32,7 +32,9 @@ export interface LandingLifecycleRule {
 /** The landing lifecycle rule: delete MGDC output relmesh:landingRetentionDays after it was written. Pure. */
 export function landingLifecycleRule(config: RelmeshConfig): LandingLifecycleRule {
   if (!Number.isInteger(config.landingRetentionDays) || config.landingRetentionDays < LANDING_MIN_RETENTION_DAYS) {
-    throw new Error(`landingLifecycleRule: landing retention must be at least 1 day (see LANDING_MIN_RETENTION_DAYS), got ${config.landingRetentionDays}`);
+    throw new Error(
+      `landingLifecycleRule: landing retention must be at least 1 day (see LANDING_MIN_RETENTION_DAYS), got ${config.landingRetentionDays}`,
+    );
   }
   return {
     name: "expire-mgdc-landing",
@@ -112,14 +114,24 @@ export class MgdcLanding extends pulumi.ComponentResource {
 
     this.container = new storage.BlobContainer(
       LOGICAL.landingContainer,
-      { accountName: this.account.name, resourceGroupName: args.resourceGroupName, containerName: config.landingContainer, publicAccess: "None" },
+      {
+        accountName: this.account.name,
+        resourceGroupName: args.resourceGroupName,
+        containerName: config.landingContainer,
+        publicAccess: "None",
+      },
       parent,
     );
 
     if (config.lockResources) {
       new authorization.ManagementLockByScope(
         `${LOGICAL.landing}-lock`,
-        { scope: this.account.id, lockName: "relmesh-do-not-delete", level: "CanNotDelete", notes: "MGDC registration points at this account; deleting it breaks the approval (relmesh:lockResources)." },
+        {
+          scope: this.account.id,
+          lockName: "relmesh-do-not-delete",
+          level: "CanNotDelete",
+          notes: "MGDC registration points at this account; deleting it breaks the approval (relmesh:lockResources).",
+        },
         parent,
       );
     }

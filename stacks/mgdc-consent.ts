@@ -97,7 +97,8 @@ export function consentChecklist(inputs: ConsentInputs, approvedFingerprint?: st
     `3. Sign in as an owner of the app (a licensed, non-guest user with a mailbox) and open https://aka.ms/mgdcinazure > Add. Application ID: ${values.applicationClientId} (tenant ${values.tenantId}).`,
     `4. Registration info: Publish type ${values.publishType}; Compute type ${values.computeType}; Activity type ${values.activityType}; Subscription ${inputs.subscriptionId}; Resource group ${inputs.resourceGroupName}; Destination type ${values.destinationType}; Storage account ${values.storageAccountName}; Storage account URI ${values.storageAccountUri} (the DFS endpoint: the sink linked service is ADLS Gen2). MGDC writes into container '${inputs.container}'.`,
     ...values.datasets.map(
-      (d, i) => `${5 + i}. Datasets tab, row ${i + 1}: dataset ${d.name}; columns (select exactly these): ${d.columns.join(", ")}; scope: Entra group object ids ${d.scope.allowedGroups.join(", ")}.`,
+      (d, i) =>
+        `${5 + i}. Datasets tab, row ${i + 1}: dataset ${d.name}; columns (select exactly these): ${d.columns.join(", ")}; scope: Entra group object ids ${d.scope.allowedGroups.join(", ")}.`,
     ),
     `${5 + values.datasets.length}. Review + create. The app shows as 'Pre-consent' until approved.`,
     `${6 + values.datasets.length}. A different Global Admin (self-approval is blocked) approves it: Microsoft 365 admin center > Settings > Org settings > Security & privacy > Microsoft Graph Data Connect applications (https://admin.microsoft.com/adminportal/home#/Settings/MGDCAdminCenter). Status becomes 'Approved'.`,

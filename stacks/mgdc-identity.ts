@@ -71,7 +71,8 @@ export class MgdcIdentity extends pulumi.ComponentResource {
         "mgdc-allowed-users",
         {
           displayName: config.allowedGroupName,
-          description: "Mailboxes Relationship Mesh may extract with Microsoft Graph Data Connect. Membership changes what is read; it does not invalidate the MGDC approval.",
+          description:
+            "Mailboxes Relationship Mesh may extract with Microsoft Graph Data Connect. Membership changes what is read; it does not invalidate the MGDC approval.",
           securityEnabled: true,
           mailEnabled: false,
           // Separation of duties: not the app owners (config validation keeps the lists apart).

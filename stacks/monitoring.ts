@@ -66,7 +66,8 @@ export const STALLED_WINDOW_HOURS = 36;
  * union keeps the query valid (and alerting: no row) on a workspace that never logged a run.
  */
 export function stalledWindowQuery(pipelineName: string, hours: number): string {
-  if (!/^[A-Za-z0-9_-]+$/.test(pipelineName)) throw new Error(`stalledWindowQuery: pipeline name must be letters, digits, _ or -, got '${pipelineName}'`);
+  if (!/^[A-Za-z0-9_-]+$/.test(pipelineName))
+    throw new Error(`stalledWindowQuery: pipeline name must be letters, digits, _ or -, got '${pipelineName}'`);
   if (!Number.isInteger(hours) || hours < 1) throw new Error(`stalledWindowQuery: hours must be a whole number >= 1, got ${hours}`);
   return [
     "union isfuzzy=true",
@@ -182,8 +183,13 @@ export class Monitoring extends pulumi.ComponentResource {
     diag("diag-synapse", args.synapseWorkspaceId, DIAGNOSTIC_CATEGORIES.synapseWorkspace, ["AllMetrics"]);
     diag("diag-spark", args.sparkPoolId, DIAGNOSTIC_CATEGORIES.sparkPool);
     if (args.dedicatedPoolId) diag("diag-dedicated-pool", args.dedicatedPoolId, DIAGNOSTIC_CATEGORIES.dedicatedSqlPool, ["AllMetrics"]);
-    diag("diag-lake-blob", pulumi.interpolate`${args.lakeAccountId}/blobServices/default`, DIAGNOSTIC_CATEGORIES.blobService, ["Transaction"]);
-    if (args.landingAccountId) diag("diag-landing-blob", pulumi.interpolate`${args.landingAccountId}/blobServices/default`, DIAGNOSTIC_CATEGORIES.blobService, ["Transaction"]);
+    diag("diag-lake-blob", pulumi.interpolate`${args.lakeAccountId}/blobServices/default`, DIAGNOSTIC_CATEGORIES.blobService, [
+      "Transaction",
+    ]);
+    if (args.landingAccountId)
+      diag("diag-landing-blob", pulumi.interpolate`${args.landingAccountId}/blobServices/default`, DIAGNOSTIC_CATEGORIES.blobService, [
+        "Transaction",
+      ]);
     diag("diag-key-vault", args.keyVaultId, DIAGNOSTIC_CATEGORIES.keyVault, ["AllMetrics"]);
 
     // SEC-25: SQL auditing of the workspace (serverless pool and any dedicated pool) to Azure
@@ -295,7 +301,14 @@ export class Monitoring extends pulumi.ComponentResource {
       const topicName = `${config.names.keyVault}-events`;
       const topic = new eventgrid.SystemTopic(
         "key-vault-events",
-        { systemTopicName: topicName, resourceGroupName: args.resourceGroupName, location: config.location, source: args.keyVaultId, topicType: "Microsoft.KeyVault.vaults", tags: config.tags },
+        {
+          systemTopicName: topicName,
+          resourceGroupName: args.resourceGroupName,
+          location: config.location,
+          source: args.keyVaultId,
+          topicType: "Microsoft.KeyVault.vaults",
+          tags: config.tags,
+        },
         parent,
       );
       for (const a of SECRET_EXPIRY_ALERTS) {

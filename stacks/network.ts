@@ -18,7 +18,9 @@ export interface PrivateEndpointTargets {
 export function managedPrivateEndpointSpecs(config: RelmeshConfig, targets: PrivateEndpointTargets): ManagedPrivateEndpointSpec[] {
   if (!config.managedVirtualNetwork) return [];
   // Spark (abfss://) and the ADLS Gen2 copies both use the dfs endpoint.
-  const specs: ManagedPrivateEndpointSpec[] = [{ name: "mpe-rm-lake-dfs", privateLinkResourceId: targets.lakeAccountId, groupId: "dfs", approve: true }];
+  const specs: ManagedPrivateEndpointSpec[] = [
+    { name: "mpe-rm-lake-dfs", privateLinkResourceId: targets.lakeAccountId, groupId: "dfs", approve: true },
+  ];
   if (config.mgdcEnabled) {
     // The Key Vault linked service runs on the managed-VNet AutoResolve runtime; only MGDC keeps a secret there.
     specs.push({ name: "mpe-rm-key-vault", privateLinkResourceId: targets.keyVaultId, groupId: "vault", approve: true });

@@ -31,28 +31,50 @@ function armId(type: string, name: string, i: Record<string, any>): string | und
   const sa = `${rg}/providers/Microsoft.Storage/storageAccounts/${i.accountName}`;
   const ws = `${rg}/providers/Microsoft.Synapse/workspaces/${i.workspaceName}`;
   switch (type) {
-    case "azure-native:resources:ResourceGroup": return rg;
-    case "azure-native:storage:StorageAccount": return sa;
-    case "azure-native:storage:BlobServiceProperties": return `${sa}/blobServices/default`;
-    case "azure-native:storage:ManagementPolicy": return `${sa}/managementPolicies/default`;
-    case "azure-native:storage:BlobContainer": return `${sa}/blobServices/default/containers/${i.containerName}`;
-    case "azure-native:keyvault:Vault": return `${rg}/providers/Microsoft.KeyVault/vaults/${i.vaultName}`;
-    case "azure-native:keyvault:Secret": return `${rg}/providers/Microsoft.KeyVault/vaults/${i.vaultName}/secrets/${i.secretName}`;
-    case "azure-native:synapse:Workspace": return ws;
-    case "azure-native:synapse:BigDataPool": return `${ws}/bigDataPools/${i.bigDataPoolName}`;
-    case "azure-native:synapse:SqlPool": return `${ws}/sqlPools/${i.sqlPoolName}`;
-    case "azure-native:synapse:SqlPoolTransparentDataEncryption": return `${ws}/sqlPools/${i.sqlPoolName}/transparentDataEncryption/current`;
-    case "azure-native:synapse:IpFirewallRule": return `${ws}/firewallRules/${i.ruleName}`;
-    case "azure-native:synapse:WorkspaceAadAdmin": return `${ws}/administrators/activeDirectory`;
-    case "azure-native:synapse:WorkspaceSqlAadAdmin": return `${ws}/sqlAdministrators/activeDirectory`;
-    case "azure-native:operationalinsights:Workspace": return `${rg}/providers/Microsoft.OperationalInsights/workspaces/${i.workspaceName}`;
-    case "azure-native:monitor:DiagnosticSetting": return `${i.resourceUri}/providers/Microsoft.Insights/diagnosticSettings/${i.name}`;
-    case "azure-native:monitor:ActionGroup": return `${rg}/providers/Microsoft.Insights/actionGroups/${i.actionGroupName}`;
-    case "azure-native:monitor:MetricAlert": return `${rg}/providers/Microsoft.Insights/metricAlerts/${i.ruleName}`;
-    case "azure-native:consumption:Budget": return `${i.scope}/providers/Microsoft.Consumption/budgets/${i.budgetName}`;
-    case "azure-native:authorization:RoleAssignment": return `${i.scope}/providers/Microsoft.Authorization/roleAssignments/${i.roleAssignmentName}`;
-    case "azure-native:authorization:ManagementLockByScope": return `${i.scope}/providers/Microsoft.Authorization/locks/${i.lockName}`;
-    default: return type.startsWith("azure-native:") ? `${rg}/providers/mock/${name}` : undefined;
+    case "azure-native:resources:ResourceGroup":
+      return rg;
+    case "azure-native:storage:StorageAccount":
+      return sa;
+    case "azure-native:storage:BlobServiceProperties":
+      return `${sa}/blobServices/default`;
+    case "azure-native:storage:ManagementPolicy":
+      return `${sa}/managementPolicies/default`;
+    case "azure-native:storage:BlobContainer":
+      return `${sa}/blobServices/default/containers/${i.containerName}`;
+    case "azure-native:keyvault:Vault":
+      return `${rg}/providers/Microsoft.KeyVault/vaults/${i.vaultName}`;
+    case "azure-native:keyvault:Secret":
+      return `${rg}/providers/Microsoft.KeyVault/vaults/${i.vaultName}/secrets/${i.secretName}`;
+    case "azure-native:synapse:Workspace":
+      return ws;
+    case "azure-native:synapse:BigDataPool":
+      return `${ws}/bigDataPools/${i.bigDataPoolName}`;
+    case "azure-native:synapse:SqlPool":
+      return `${ws}/sqlPools/${i.sqlPoolName}`;
+    case "azure-native:synapse:SqlPoolTransparentDataEncryption":
+      return `${ws}/sqlPools/${i.sqlPoolName}/transparentDataEncryption/current`;
+    case "azure-native:synapse:IpFirewallRule":
+      return `${ws}/firewallRules/${i.ruleName}`;
+    case "azure-native:synapse:WorkspaceAadAdmin":
+      return `${ws}/administrators/activeDirectory`;
+    case "azure-native:synapse:WorkspaceSqlAadAdmin":
+      return `${ws}/sqlAdministrators/activeDirectory`;
+    case "azure-native:operationalinsights:Workspace":
+      return `${rg}/providers/Microsoft.OperationalInsights/workspaces/${i.workspaceName}`;
+    case "azure-native:monitor:DiagnosticSetting":
+      return `${i.resourceUri}/providers/Microsoft.Insights/diagnosticSettings/${i.name}`;
+    case "azure-native:monitor:ActionGroup":
+      return `${rg}/providers/Microsoft.Insights/actionGroups/${i.actionGroupName}`;
+    case "azure-native:monitor:MetricAlert":
+      return `${rg}/providers/Microsoft.Insights/metricAlerts/${i.ruleName}`;
+    case "azure-native:consumption:Budget":
+      return `${i.scope}/providers/Microsoft.Consumption/budgets/${i.budgetName}`;
+    case "azure-native:authorization:RoleAssignment":
+      return `${i.scope}/providers/Microsoft.Authorization/roleAssignments/${i.roleAssignmentName}`;
+    case "azure-native:authorization:ManagementLockByScope":
+      return `${i.scope}/providers/Microsoft.Authorization/locks/${i.lockName}`;
+    default:
+      return type.startsWith("azure-native:") ? `${rg}/providers/mock/${name}` : undefined;
   }
 }
 
@@ -64,7 +86,10 @@ function computed(type: string, name: string, i: Record<string, any>): Record<st
     case "azure-native:storage:StorageAccount":
       return {
         name: i.accountName,
-        primaryEndpoints: { blob: `https://${i.accountName}.blob.core.windows.net/`, dfs: `https://${i.accountName}.dfs.core.windows.net/` },
+        primaryEndpoints: {
+          blob: `https://${i.accountName}.blob.core.windows.net/`,
+          dfs: `https://${i.accountName}.dfs.core.windows.net/`,
+        },
       };
     case "azure-native:storage:BlobContainer":
       return { name: i.containerName };
@@ -72,7 +97,10 @@ function computed(type: string, name: string, i: Record<string, any>): Record<st
       return { name: i.vaultName, properties: { ...i.properties, vaultUri: `https://${i.vaultName}.vault.azure.net/` } };
     case "azure-native:keyvault:Secret":
       // Azure never returns the value.
-      return { name: i.secretName, properties: { contentType: i.properties?.contentType, secretUri: `https://${i.vaultName}.vault.azure.net/secrets/${i.secretName}` } };
+      return {
+        name: i.secretName,
+        properties: { contentType: i.properties?.contentType, secretUri: `https://${i.vaultName}.vault.azure.net/secrets/${i.secretName}` },
+      };
     case "azure-native:synapse:Workspace": {
       const ws = i.workspaceName;
       return {
@@ -108,7 +136,11 @@ function computed(type: string, name: string, i: Record<string, any>): Record<st
 }
 
 function unwrapSecret(v: unknown): any {
-  return v && typeof v === "object" && (v as Record<string, unknown>)["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270" ? (v as any).value : v;
+  return v &&
+    typeof v === "object" &&
+    (v as Record<string, unknown>)["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270"
+    ? (v as any).value
+    : v;
 }
 
 export function relmeshMocks(): pulumi.runtime.Mocks {
@@ -120,8 +152,8 @@ export function relmeshMocks(): pulumi.runtime.Mocks {
         args.type === "azuread:index/application:Application"
           ? `/applications/${mockGuid(`app:${args.name}`)}`
           : args.type.startsWith("azuread:")
-            ? (computed(args.type, args.name, inputs).objectId as string | undefined) ?? mockGuid(`${args.type}:${args.name}`)
-            : armId(args.type, args.name, inputs) ?? `${args.name}-id`;
+            ? ((computed(args.type, args.name, inputs).objectId as string | undefined) ?? mockGuid(`${args.type}:${args.name}`))
+            : (armId(args.type, args.name, inputs) ?? `${args.name}-id`);
       return { id, state: { ...args.inputs, ...computed(args.type, args.name, inputs) } };
     },
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
@@ -129,7 +161,11 @@ export function relmeshMocks(): pulumi.runtime.Mocks {
         return { ...MOCK_CLIENT_CONFIG };
       }
       if (args.token === "azuread:index/getServicePrincipal:getServicePrincipal") {
-        return { objectId: mockGuid(`sp:${args.inputs.clientId}`), clientId: args.inputs.clientId, id: mockGuid(`sp:${args.inputs.clientId}`) };
+        return {
+          objectId: mockGuid(`sp:${args.inputs.clientId}`),
+          clientId: args.inputs.clientId,
+          id: mockGuid(`sp:${args.inputs.clientId}`),
+        };
       }
       throw new Error(`relmesh plan mocks: no answer for invoke ${args.token}; add it to stacks/plan-mocks.ts`);
     },

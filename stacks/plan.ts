@@ -34,7 +34,8 @@ const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** Input names whose values are secrets whatever their marking (password, secret, key value…). */
 export function isSecretInputName(key: string, type: string): boolean {
-  if (/(password|passwd|secret|clientsecret|privatekey|accesskey|accountkey|sharedkey|connectionstring|servicePrincipalKey)$/i.test(key)) return true;
+  if (/(password|passwd|secret|clientsecret|privatekey|accesskey|accountkey|sharedkey|connectionstring|servicePrincipalKey)$/i.test(key))
+    return true;
   return key === "value" && /secret|password|key/i.test(type);
 }
 
@@ -123,7 +124,8 @@ export async function runPlan(config: RelmeshConfig, opts: PlanOptions = {}): Pr
     return original(req, cb);
   };
 
-  const outputs = (await pulumi.runtime.runInPulumiStack(async () => stackOutputs(createRelmesh(config, { now: opts.now ?? PLAN_CLOCK })))) ?? {};
+  const outputs =
+    (await pulumi.runtime.runInPulumiStack(async () => stackOutputs(createRelmesh(config, { now: opts.now ?? PLAN_CLOCK })))) ?? {};
   await pulumi.runtime.disconnect();
 
   const byUrn = new Map<string, Recorded>();
@@ -190,7 +192,9 @@ export function planTable(plan: PlanResult): string {
   const custom = plan.resources.filter((r) => r.custom).length;
   lines.push(`relmesh plan: ${custom} resources in ${groups.size} groups (offline, Pulumi mocks; secrets shown as ${SECRET_MASK})`, "");
   for (const key of [...groups.keys()].sort()) {
-    const members = groups.get(key)!.sort((a, b) => (a.custom === b.custom ? a.type.localeCompare(b.type) || a.name.localeCompare(b.name) : a.custom ? 1 : -1));
+    const members = groups
+      .get(key)!
+      .sort((a, b) => (a.custom === b.custom ? a.type.localeCompare(b.type) || a.name.localeCompare(b.name) : a.custom ? 1 : -1));
     const head = members.find((m) => !m.custom && m.name === key);
     lines.push(`== ${key}${head ? ` [${head.type}]` : ""} ${"=".repeat(Math.max(3, 90 - key.length))}`);
     for (const r of members) {

@@ -53,7 +53,9 @@ export interface RelmeshOutputs {
   firstRun: pulumi.Output<FirstRunPlan>;
   roleAssignments: Array<{ name: string; grantee: Grantee; role: string; scope: GrantScope }>;
   /** Synapse RBAC roles the publisher assigns through the data plane (no ARM resource exists). */
-  synapseRbacToAssign: pulumi.Output<Array<{ role: string; roleId: string; principalId: string; principalType: string; scope: string; reason: string }>>;
+  synapseRbacToAssign: pulumi.Output<
+    Array<{ role: string; roleId: string; principalId: string; principalType: string; scope: string; reason: string }>
+  >;
   securityExceptions: SecurityException[];
 }
 
@@ -79,7 +81,11 @@ export interface RelmeshParts {
 
 /** The initial load as a one-off run of the window pipeline over the whole history window. Pure. */
 export function initialLoadRun(load: InitialLoad): PipelineRunRequest {
-  return { key: `initial-load ${load.windowStart}..${load.windowEnd}`, pipeline: PIPELINES.runWindow, parameters: { windowStart: load.windowStart, windowEnd: load.windowEnd } };
+  return {
+    key: `initial-load ${load.windowStart}..${load.windowEnd}`,
+    pipeline: PIPELINES.runWindow,
+    parameters: { windowStart: load.windowStart, windowEnd: load.windowEnd },
+  };
 }
 
 /** Declares every resource for a validated config. Call only after `validateConfig`. */
@@ -93,12 +99,23 @@ export function declareRelmesh(config: RelmeshConfig, opts: CreateOptions = {}):
   const client = authorization.getClientConfigOutput();
   const names = config.names;
 
-  const rg = new resources.ResourceGroup(LOGICAL.resourceGroup, { resourceGroupName: names.resourceGroup, location: config.location, tags: config.tags });
+  const rg = new resources.ResourceGroup(LOGICAL.resourceGroup, {
+    resourceGroupName: names.resourceGroup,
+    location: config.location,
+    tags: config.tags,
+  });
 
-  const workspaceId = pulumi.all([client.subscriptionId, rg.name]).apply(([sub, rgName]) => synapseWorkspaceId(sub, rgName, names.synapseWorkspace));
+  const workspaceId = pulumi
+    .all([client.subscriptionId, rg.name])
+    .apply(([sub, rgName]) => synapseWorkspaceId(sub, rgName, names.synapseWorkspace));
 
   const kv = new RelmeshKeyVault("key-vault", { config, resourceGroupName: rg.name, tenantId: client.tenantId });
-  const lake = new DataLake("data-lake", { config, resourceGroupName: rg.name, tenantId: client.tenantId, synapseWorkspaceId: workspaceId });
+  const lake = new DataLake("data-lake", {
+    config,
+    resourceGroupName: rg.name,
+    tenantId: client.tenantId,
+    synapseWorkspaceId: workspaceId,
+  });
   const landing = config.mgdcEnabled ? new MgdcLanding("mgdc-landing", { config, resourceGroupName: rg.name }) : undefined;
   const syn = new SynapseWorkspace("synapse", {
     config,
@@ -111,12 +128,27 @@ export function declareRelmesh(config: RelmeshConfig, opts: CreateOptions = {}):
   const specs = config.managedVirtualNetwork
     ? pulumi
         .all([lake.account.id, landing ? landing.account.id : pulumi.output(""), kv.vault.id])
-        .apply(([lakeAccountId, landingAccountId, keyVaultId]) => managedPrivateEndpointSpecs(config, { lakeAccountId, keyVaultId, ...(landingAccountId ? { landingAccountId } : {}) }))
+        .apply(([lakeAccountId, landingAccountId, keyVaultId]) =>
+          managedPrivateEndpointSpecs(config, { lakeAccountId, keyVaultId, ...(landingAccountId ? { landingAccountId } : {}) }),
+        )
     : undefined;
   const privateEndpoints = specs
-    ? new SynapseManagedPrivateEndpoints(MANAGED_PRIVATE_ENDPOINTS_NAME, { devEndpoint: syn.endpoints.apply((e) => e.dev ?? ""), endpoints: specs }, { parent: syn, dependsOn: [syn.workspace, syn.sparkPool] })
+    ? new SynapseManagedPrivateEndpoints(
+        MANAGED_PRIVATE_ENDPOINTS_NAME,
+        { devEndpoint: syn.endpoints.apply((e) => e.dev ?? ""), endpoints: specs },
+        { parent: syn, dependsOn: [syn.workspace, syn.sparkPool] },
+      )
     : undefined;
-  const mgdc = config.mgdcEnabled ? new MgdcIdentity("mgdc-identity", { config, resourceGroupName: rg.name, vaultName: kv.vault.name, deployerObjectId: client.objectId, rotatorObjectId: syn.principalId, now }) : undefined;
+  const mgdc = config.mgdcEnabled
+    ? new MgdcIdentity("mgdc-identity", {
+        config,
+        resourceGroupName: rg.name,
+        vaultName: kv.vault.name,
+        deployerObjectId: client.objectId,
+        rotatorObjectId: syn.principalId,
+        now,
+      })
+    : undefined;
 
   const access = new AccessControl("access", {
     config,
@@ -150,7 +182,14 @@ export function declareRelmesh(config: RelmeshConfig, opts: CreateOptions = {}):
   const checklist =
     mgdc && landing
       ? pulumi
-          .all([client.tenantId, client.subscriptionId, mgdc.application.clientId, landing.dfsEndpoint, mgdc.allowedGroupObjectIds, rg.name])
+          .all([
+            client.tenantId,
+            client.subscriptionId,
+            mgdc.application.clientId,
+            landing.dfsEndpoint,
+            mgdc.allowedGroupObjectIds,
+            rg.name,
+          ])
           .apply(([tenantId, subscriptionId, appId, dfs, groups, rgName]) =>
             consentChecklist(
               {
@@ -173,7 +212,9 @@ export function declareRelmesh(config: RelmeshConfig, opts: CreateOptions = {}):
   const endpoint = (key: string) => syn.endpoints.apply((e) => e[key] ?? "");
 
   // Nothing is scheduled before MGDC consent can exist; history comes from one initial load.
-  const firstRun = checklist ? checklist.apply((c) => firstRunPlan(config, c.status, now)) : pulumi.output(firstRunPlan(config, undefined, now));
+  const firstRun = checklist
+    ? checklist.apply((c) => firstRunPlan(config, c.status, now))
+    : pulumi.output(firstRunPlan(config, undefined, now));
   const schedule = firstRun.apply((f) => ({
     triggersStarted: f.triggerStarted,
     runs: f.triggerStarted && f.initialLoad ? [initialLoadRun(f.initialLoad)] : [],
@@ -198,7 +239,17 @@ export function declareRelmesh(config: RelmeshConfig, opts: CreateOptions = {}):
     after: [syn, ...access.assignments, ...(privateEndpoints ? [privateEndpoints] : [])],
   });
 
-  const parts: RelmeshParts = { resourceGroup: rg, keyVault: kv, lake, ...(landing ? { landing } : {}), synapse: syn, ...(mgdc ? { mgdc } : {}), access, monitoring, publish };
+  const parts: RelmeshParts = {
+    resourceGroup: rg,
+    keyVault: kv,
+    lake,
+    ...(landing ? { landing } : {}),
+    synapse: syn,
+    ...(mgdc ? { mgdc } : {}),
+    access,
+    monitoring,
+    publish,
+  };
   const outputs: RelmeshOutputs = {
     resourceGroupName: rg.name,
     synapseWorkspaceName: names.synapseWorkspace,

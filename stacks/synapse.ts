@@ -49,7 +49,10 @@ export function firewallRuleLogicalName(ruleName: string): string {
 export function workspaceNetworking(
   config: RelmeshConfig,
   tenantId: pulumi.Input<string>,
-): Pick<synapse.WorkspaceArgs, "publicNetworkAccess" | "managedVirtualNetwork" | "managedVirtualNetworkSettings" | "trustedServiceBypassEnabled"> {
+): Pick<
+  synapse.WorkspaceArgs,
+  "publicNetworkAccess" | "managedVirtualNetwork" | "managedVirtualNetworkSettings" | "trustedServiceBypassEnabled"
+> {
   return {
     // Must be Enabled while IP firewall rules are the access path: the deployer publishes artifacts
     // and runs DDL through the dev and SQL endpoints, and there is no VNet for private endpoints
@@ -61,7 +64,11 @@ export function workspaceNetworking(
     ...(config.managedVirtualNetwork
       ? {
           managedVirtualNetwork: "default",
-          managedVirtualNetworkSettings: { preventDataExfiltration: true, allowedAadTenantIdsForLinking: [tenantId], linkedAccessCheckOnTargetResource: true },
+          managedVirtualNetworkSettings: {
+            preventDataExfiltration: true,
+            allowedAadTenantIdsForLinking: [tenantId],
+            linkedAccessCheckOnTargetResource: true,
+          },
         }
       : {}),
   };
@@ -107,15 +114,34 @@ export class SynapseWorkspace extends pulumi.ComponentResource {
       parent,
     );
 
-    const admin = { administratorType: "ActiveDirectory", login: config.adminGroupName, sid: config.adminGroupObjectId, tenantId: args.tenantId };
-    new synapse.WorkspaceAadAdmin(`${LOGICAL.synapse}-entra-admin`, { resourceGroupName: args.resourceGroupName, workspaceName: this.workspace.name, ...admin }, parent);
+    const admin = {
+      administratorType: "ActiveDirectory",
+      login: config.adminGroupName,
+      sid: config.adminGroupObjectId,
+      tenantId: args.tenantId,
+    };
+    new synapse.WorkspaceAadAdmin(
+      `${LOGICAL.synapse}-entra-admin`,
+      { resourceGroupName: args.resourceGroupName, workspaceName: this.workspace.name, ...admin },
+      parent,
+    );
     // Azure makes the creating identity SQL admin first; this replaces it with the admin group.
-    new synapse.WorkspaceSqlAadAdmin(`${LOGICAL.synapse}-sql-entra-admin`, { resourceGroupName: args.resourceGroupName, workspaceName: this.workspace.name, ...admin }, parent);
+    new synapse.WorkspaceSqlAadAdmin(
+      `${LOGICAL.synapse}-sql-entra-admin`,
+      { resourceGroupName: args.resourceGroupName, workspaceName: this.workspace.name, ...admin },
+      parent,
+    );
 
     for (const rule of config.firewallRules) {
       new synapse.IpFirewallRule(
         firewallRuleLogicalName(rule.name),
-        { resourceGroupName: args.resourceGroupName, workspaceName: this.workspace.name, ruleName: rule.name, startIpAddress: rule.startIpAddress, endIpAddress: rule.endIpAddress },
+        {
+          resourceGroupName: args.resourceGroupName,
+          workspaceName: this.workspace.name,
+          ruleName: rule.name,
+          startIpAddress: rule.startIpAddress,
+          endIpAddress: rule.endIpAddress,
+        },
         parent,
       );
     }
@@ -123,7 +149,12 @@ export class SynapseWorkspace extends pulumi.ComponentResource {
     if (config.mgdcEnabled) {
       new synapse.IntegrationRuntime(
         MGDC_RUNTIME,
-        { resourceGroupName: args.resourceGroupName, workspaceName: this.workspace.name, integrationRuntimeName: MGDC_RUNTIME, properties: mgdcRuntimeProperties(config) },
+        {
+          resourceGroupName: args.resourceGroupName,
+          workspaceName: this.workspace.name,
+          integrationRuntimeName: MGDC_RUNTIME,
+          properties: mgdcRuntimeProperties(config),
+        },
         parent,
       );
     }
@@ -166,7 +197,13 @@ export class SynapseWorkspace extends pulumi.ComponentResource {
       );
       new synapse.SqlPoolTransparentDataEncryption(
         `${LOGICAL.dedicatedPool}-tde`,
-        { resourceGroupName: args.resourceGroupName, workspaceName: this.workspace.name, sqlPoolName: this.dedicatedPool.name, transparentDataEncryptionName: "current", status: "Enabled" },
+        {
+          resourceGroupName: args.resourceGroupName,
+          workspaceName: this.workspace.name,
+          sqlPoolName: this.dedicatedPool.name,
+          transparentDataEncryptionName: "current",
+          status: "Enabled",
+        },
         parent,
       );
     }

@@ -125,7 +125,9 @@ export const fromExpression = (value: string): NotebookParameterValue => ({ valu
 export function literalJson(what: string, value: unknown): NotebookParameterValue {
   const text = JSON.stringify(value);
   if (text.includes("@{") || text.startsWith("@")) {
-    throw new Error(`${what} contains '@{', which Synapse would evaluate as an expression inside the notebook parameter: remove it from ${what}`);
+    throw new Error(
+      `${what} contains '@{', which Synapse would evaluate as an expression inside the notebook parameter: remove it from ${what}`,
+    );
   }
   return { value: text, type: "string" };
 }

@@ -47,12 +47,23 @@ export function datasets(inputs: ArtifactInputs): Artifact[] {
   const { config } = inputs;
   const raw = config.fileSystems.raw;
   const lake: Artifact[] = [
-    dataset(DATASETS.lakeRawM365, binaryFolder("Lake raw/m365/<table>/YYYY/MM/DD: the MGDC files the ingestion notebook reads.", LINKED.lake, raw, undefined)),
+    dataset(
+      DATASETS.lakeRawM365,
+      binaryFolder("Lake raw/m365/<table>/YYYY/MM/DD: the MGDC files the ingestion notebook reads.", LINKED.lake, raw, undefined),
+    ),
     dataset(
       DATASETS.crmDrop,
-      binaryFolder(`Lake raw/<folder> where the CRM export job drops its files (default ${DEFAULT_CRM_DROP_FOLDER}).`, LINKED.lake, raw, undefined),
+      binaryFolder(
+        `Lake raw/<folder> where the CRM export job drops its files (default ${DEFAULT_CRM_DROP_FOLDER}).`,
+        LINKED.lake,
+        raw,
+        undefined,
+      ),
     ),
-    dataset(DATASETS.lakeRawCrm, binaryFolder(`Lake raw/${RAW_CRM_FOLDER}: the CRM files and column mapping 01_ingest_crm reads.`, LINKED.lake, raw, RAW_CRM_FOLDER)),
+    dataset(
+      DATASETS.lakeRawCrm,
+      binaryFolder(`Lake raw/${RAW_CRM_FOLDER}: the CRM files and column mapping 01_ingest_crm reads.`, LINKED.lake, raw, RAW_CRM_FOLDER),
+    ),
   ];
   if (!config.mgdcEnabled) return lake;
   // MGDC writes JSON lines only; Binary keeps them byte for byte (the MGDC quickstart's choice).

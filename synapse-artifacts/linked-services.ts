@@ -60,7 +60,8 @@ export function landingSinkLinkedService(inputs: ArtifactInputs): Artifact {
   const { deployment } = inputs;
   const props: AzureBlobFSLinkedService = {
     type: "AzureBlobFS",
-    description: "MGDC landing account, written by the MGDC copy only. Service-principal auth because MGDC accepts nothing else on its sink.",
+    description:
+      "MGDC landing account, written by the MGDC copy only. Service-principal auth because MGDC accepts nothing else on its sink.",
     url: dfsUrl(inputs.config.names.landingAccount),
     connectVia: mgdcRuntime,
     // MGDC rejects managed identity and account keys on the sink: service principal it is.

@@ -34,7 +34,15 @@ const stripChars = (text: string, chars: string): string => text.replace(new Reg
 const pyStrip = (text: string): string => text.replace(new RegExp(`^${PY_WHITESPACE}+|${PY_WHITESPACE}+$`, "gu"), "");
 
 function toCell(header: string, lines: string[]): SourceCell {
-  const tags = header.includes("tags=") ? [...header.split("tags=").slice(1).join("tags=").matchAll(/"([^"]+)"/g)].map((m) => m[1]) : [];
+  const tags = header.includes("tags=")
+    ? [
+        ...header
+          .split("tags=")
+          .slice(1)
+          .join("tags=")
+          .matchAll(/"([^"]+)"/g),
+      ].map((m) => m[1])
+    : [];
   if (header.includes("[markdown]")) {
     // `# text` loses its prefix; a bare `#` line (an empty markdown line) loses its hashes.
     const text = lines.map((l) => (l.startsWith("# ") ? l.slice(2) : l.replace(/^#+/, ""))).join("\n");

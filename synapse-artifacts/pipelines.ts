@@ -13,7 +13,16 @@ import { crmMappingForNotebook } from "../config/crm-mapping";
 import { checkNotebookParameters } from "./notebooks";
 import { rotationPipeline } from "./rotation";
 import type { Artifact } from "./model";
-import { abfssRoot, DATASETS, DEFAULT_CRM_DROP_FOLDER, m365Folder, office365DatasetName, PIPELINES, RAW_CRM_FOLDER, tableLabel } from "./names";
+import {
+  abfssRoot,
+  DATASETS,
+  DEFAULT_CRM_DROP_FOLDER,
+  m365Folder,
+  office365DatasetName,
+  PIPELINES,
+  RAW_CRM_FOLDER,
+  tableLabel,
+} from "./names";
 
 const WINDOW_PARAMETERS = { windowStart: { type: "String" }, windowEnd: { type: "String" } } as const;
 const windowStart = "pipeline().parameters.windowStart";
@@ -55,13 +64,18 @@ const utc = (parameter: string) => expr(`@formatDateTime(${parameter}, 'yyyy-MM-
  */
 export function office365Source(table: MgdcDataset, allowedGroups: string[], overlapHours = 0): Office365Source {
   if (allowedGroups.length < 1 || allowedGroups.length > 10) {
-    throw new Error(`MGDC scope needs 1..10 allowed groups (docs/platform-facts.md §2.5), got ${allowedGroups.length}: set relmesh:allowedGroupObjectIds, or leave it empty to use the group the program creates`);
+    throw new Error(
+      `MGDC scope needs 1..10 allowed groups (docs/platform-facts.md §2.5), got ${allowedGroups.length}: set relmesh:allowedGroupObjectIds, or leave it empty to use the group the program creates`,
+    );
   }
   return {
     type: "Office365Source",
     allowedGroups: [...allowedGroups],
     ...(table.dateFilterColumn ? { dateFilterColumn: table.dateFilterColumn } : {}),
-    startTime: table.dateFilterColumn || overlapHours === 0 ? utc(windowStart) : expr(`@formatDateTime(addHours(${windowStart}, -${overlapHours}), 'yyyy-MM-ddTHH:mm:ssZ')`),
+    startTime:
+      table.dateFilterColumn || overlapHours === 0
+        ? utc(windowStart)
+        : expr(`@formatDateTime(addHours(${windowStart}, -${overlapHours}), 'yyyy-MM-ddTHH:mm:ssZ')`),
     endTime: utc(windowEnd),
     outputColumns: table.columns.map((c) => ({ name: outputColumnName(c.name) })),
   };
@@ -82,7 +96,9 @@ function extractActivities(inputs: ArtifactInputs, table: MgdcDataset): Array<Co
     // Fail fast: MGDC output is never partially skipped; the notebooks quarantine bad records (REL-13).
     enableSkipIncompatibleRow: false,
   };
-  const toLake = folderCopy(`Copy ${label} to lake`, datasetRef(DATASETS.landingRead, folder), datasetRef(DATASETS.lakeRawM365, folder), [after(extract.name)]);
+  const toLake = folderCopy(`Copy ${label} to lake`, datasetRef(DATASETS.landingRead, folder), datasetRef(DATASETS.lakeRawM365, folder), [
+    after(extract.name),
+  ]);
   const failed: FailActivity = {
     name: `Explain ${label} failure`,
     type: "Fail",
@@ -101,7 +117,8 @@ function extractActivities(inputs: ArtifactInputs, table: MgdcDataset): Array<Co
 /** (a) M365 through MGDC into the landing account, then into the private lake with the workspace identity. */
 export function extractM365Pipeline(inputs: ArtifactInputs): Artifact {
   return pipeline(PIPELINES.extractM365, {
-    description: "Extracts one window of Outlook mail and calendar through Microsoft Graph Data Connect and copies it into lake raw/m365/<table>/yyyy/MM/dd.",
+    description:
+      "Extracts one window of Outlook mail and calendar through Microsoft Graph Data Connect and copies it into lake raw/m365/<table>/yyyy/MM/dd.",
     parameters: { ...WINDOW_PARAMETERS },
     // REL-03: one run at a time writes a window's folders.
     concurrency: 1,
@@ -130,7 +147,17 @@ export function processPipeline(inputs: ArtifactInputs): Artifact {
   const ruleset = literalJson("the ruleset", inputs.ruleset);
   const day = (p: string) => fromExpression(`@formatDateTime(${p}, 'yyyy-MM-dd')`);
   const [crm, m365, score] = [
-    notebookActivity(config, "01_ingest_crm", { raw_root: rawRoot, curated_root: curatedRoot, crm_mapping_json: literalJson("the CRM column mapping", crmMappingForNotebook(inputs.crmMapping)), load_id: loadId }, []),
+    notebookActivity(
+      config,
+      "01_ingest_crm",
+      {
+        raw_root: rawRoot,
+        curated_root: curatedRoot,
+        crm_mapping_json: literalJson("the CRM column mapping", crmMappingForNotebook(inputs.crmMapping)),
+        load_id: loadId,
+      },
+      [],
+    ),
     notebookActivity(
       config,
       "02_ingest_m365",
@@ -147,7 +174,8 @@ export function processPipeline(inputs: ArtifactInputs): Artifact {
     ),
     notebookActivity(config, "03_score", { curated_root: curatedRoot, as_of: day(windowEnd), ruleset_json: ruleset, load_id: loadId }, []),
   ];
-  for (const a of [crm, m365, score]) checkNotebookParameters(a.notebook.referenceName, inputs.notebooks[a.notebook.referenceName], Object.keys(a.parameters ?? {}));
+  for (const a of [crm, m365, score])
+    checkNotebookParameters(a.notebook.referenceName, inputs.notebooks[a.notebook.referenceName], Object.keys(a.parameters ?? {}));
   m365.dependsOn = [after(crm.name)];
   score.dependsOn = [after(m365.name)];
   return pipeline(PIPELINES.process, {
@@ -159,7 +187,12 @@ export function processPipeline(inputs: ArtifactInputs): Artifact {
   });
 }
 
-function runPipeline(name: string, target: string, parameters: Record<string, unknown>, dependsOn: string | undefined): ExecutePipelineActivity {
+function runPipeline(
+  name: string,
+  target: string,
+  parameters: Record<string, unknown>,
+  dependsOn: string | undefined,
+): ExecutePipelineActivity {
   return {
     name,
     type: "ExecutePipeline",
@@ -180,7 +213,8 @@ export function runWindowPipeline(inputs: ArtifactInputs): Artifact {
   steps.push(runPipeline("Copy CRM", PIPELINES.copyCrm, {}, steps.at(-1)?.name));
   steps.push(runPipeline("Process", PIPELINES.process, window, steps.at(-1)?.name));
   return pipeline(PIPELINES.runWindow, {
-    description: "One daily window end to end. The tumbling-window trigger passes the window; run it by hand with windowStart/windowEnd to reload a day.",
+    description:
+      "One daily window end to end. The tumbling-window trigger passes the window; run it by hand with windowStart/windowEnd to reload a day.",
     parameters: { ...WINDOW_PARAMETERS },
     concurrency: 1,
     activities: steps,
@@ -190,5 +224,11 @@ export function runWindowPipeline(inputs: ArtifactInputs): Artifact {
 /** Every pipeline, callees before callers. */
 export function pipelines(inputs: ArtifactInputs): Artifact[] {
   const extract = inputs.config.mgdcEnabled ? [extractM365Pipeline(inputs)] : [];
-  return [...extract, copyCrmPipeline(), processPipeline(inputs), runWindowPipeline(inputs), ...(inputs.config.mgdcEnabled ? [rotationPipeline(inputs)] : [])];
+  return [
+    ...extract,
+    copyCrmPipeline(),
+    processPipeline(inputs),
+    runWindowPipeline(inputs),
+    ...(inputs.config.mgdcEnabled ? [rotationPipeline(inputs)] : []),
+  ];
 }

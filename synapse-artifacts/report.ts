@@ -18,7 +18,9 @@ const GRANTEES: Record<string, string> = {
 function datasetsSection(): string[] {
   const out: string[] = ["## 1. Which Microsoft 365 data", ""];
   for (const d of MGDC_DATASETS) {
-    const filter = d.dateFilterColumn ? `filtered on \`${d.dateFilterColumn}\` within the window` : "events starting after the window start and ending before its end (no filter column)";
+    const filter = d.dateFilterColumn
+      ? `filtered on \`${d.dateFilterColumn}\` within the window`
+      : "events starting after the window start and ending before its end (no filter column)";
     out.push(`### \`${d.name}\` — ${filter}`, "", "| column requested | why | required |", "| --- | --- | --- |");
     for (const c of d.columns) out.push(`| \`${outputColumnName(c.name)}\` | ${c.purpose} | ${c.required ? "yes" : "no"} |`);
     out.push("");
@@ -72,7 +74,8 @@ function pathsSection(inputs: ArtifactInputs): string[] {
   const lakeRaw = abfssRoot(config.fileSystems.raw, config.names.lakeAccount);
   const curated = abfssRoot(config.fileSystems.curated, config.names.lakeAccount);
   const rows = MGDC_DATASETS.map(
-    (d) => `| \`${d.name}\` | \`${config.landingContainer}/${m365Folder(config, d.name)}/yyyy/MM/dd/\` | \`${config.fileSystems.raw}/${m365Folder(config, d.name)}/yyyy/MM/dd/\` |`,
+    (d) =>
+      `| \`${d.name}\` | \`${config.landingContainer}/${m365Folder(config, d.name)}/yyyy/MM/dd/\` | \`${config.fileSystems.raw}/${m365Folder(config, d.name)}/yyyy/MM/dd/\` |`,
   );
   return [
     "## 4. Where it lands, and how long it is kept",
@@ -99,7 +102,8 @@ function accessSection(inputs: ArtifactInputs): string[] {
   const { config } = inputs;
   const grants = plannedRoleGrants(config).map((g) => `| ${GRANTEES[g.grantee] ?? g.grantee} | ${g.role} | ${g.scope} | ${g.reason} |`);
   const synapse = plannedSynapseRbac().map(
-    (g) => `| ${g.principal === "adminGroup" ? `admin group \`${config.adminGroupName}\` (${config.adminGroupObjectId})` : "the deploying identity"} | ${g.role} (Synapse RBAC) | workspace \`${config.names.synapseWorkspace}\` | ${g.reason} |`,
+    (g) =>
+      `| ${g.principal === "adminGroup" ? `admin group \`${config.adminGroupName}\` (${config.adminGroupObjectId})` : "the deploying identity"} | ${g.role} (Synapse RBAC) | workspace \`${config.names.synapseWorkspace}\` | ${g.reason} |`,
   );
   return [
     "## 5. Who can read it",
@@ -125,7 +129,19 @@ export function dataAccessReport(inputs: ArtifactInputs): string {
     "",
   ];
   if (!config.mgdcEnabled) {
-    return [...header, "Microsoft 365 extraction is **off** (relmesh:mgdcEnabled is false): no mailbox or calendar data is read. Only CRM files are processed.", "", ...accessSection(inputs)].join("\n");
+    return [
+      ...header,
+      "Microsoft 365 extraction is **off** (relmesh:mgdcEnabled is false): no mailbox or calendar data is read. Only CRM files are processed.",
+      "",
+      ...accessSection(inputs),
+    ].join("\n");
   }
-  return [...header, ...datasetsSection(), ...scopeSection(inputs), ...windowSection(inputs), ...pathsSection(inputs), ...accessSection(inputs)].join("\n");
+  return [
+    ...header,
+    ...datasetsSection(),
+    ...scopeSection(inputs),
+    ...windowSection(inputs),
+    ...pathsSection(inputs),
+    ...accessSection(inputs),
+  ].join("\n");
 }

@@ -36,7 +36,9 @@ export function rotationPipeline(inputs: ArtifactInputs): Artifact {
     method: "POST",
     url: `https://graph.microsoft.com/v1.0/applications/${deployment.mgdcAppObjectId}/addPassword`,
     headers: { "Content-Type": "application/json" },
-    body: expr(`@json(concat('{"passwordCredential":{"displayName":"relmesh rotated ', utcNow('yyyy-MM-dd'), '","endDateTime":"', addDays(utcNow(), ${days}), '"}}'))`),
+    body: expr(
+      `@json(concat('{"passwordCredential":{"displayName":"relmesh rotated ', utcNow('yyyy-MM-dd'), '","endDateTime":"', addDays(utcNow(), ${days}), '"}}'))`,
+    ),
     authentication: { type: "MSI", resource: "https://graph.microsoft.com" },
     connectVia: runtime,
   };
@@ -69,7 +71,12 @@ export function rotationTrigger(inputs: ArtifactInputs): Artifact {
     type: "ScheduleTrigger",
     description: `Runs ${PIPELINES.rotateSecret} every ${rotationIntervalDays(inputs.config.mgdcSecretLifetimeDays)} days. A schedule trigger does not backfill past occurrences.`,
     pipelines: [{ pipelineReference: { type: "PipelineReference", referenceName: PIPELINES.rotateSecret } }],
-    recurrence: { frequency: "Day", interval: rotationIntervalDays(inputs.config.mgdcSecretLifetimeDays), startTime: new Date("2026-01-01T03:00:00Z"), timeZone: "UTC" },
+    recurrence: {
+      frequency: "Day",
+      interval: rotationIntervalDays(inputs.config.mgdcSecretLifetimeDays),
+      startTime: new Date("2026-01-01T03:00:00Z"),
+      timeZone: "UTC",
+    },
   };
   return { kind: "trigger", name: TRIGGERS.rotateSecret, body: { properties } };
 }

@@ -34,7 +34,11 @@ export interface SynthResult {
   counts: Record<string, number>;
 }
 
-export async function synthFiles(inputs: ArtifactInputs, artifacts: readonly Artifact[], sqlScripts: readonly SqlScript[]): Promise<SynthResult> {
+export async function synthFiles(
+  inputs: ArtifactInputs,
+  artifacts: readonly Artifact[],
+  sqlScripts: readonly SqlScript[],
+): Promise<SynthResult> {
   const files: Record<string, string> = {};
   for (const w of await toWire(artifacts)) files[`${w.artifact.kind}/${w.artifact.name}.json`] = jsonFile(w.wire);
   sqlScripts.forEach((s, i) => {

@@ -40,7 +40,10 @@ export interface DataPathReport {
 }
 
 /** Roles that include another's data actions. */
-const INCLUDES: Partial<Record<AzureRole, AzureRole[]>> = { "Storage Blob Data Contributor": ["Storage Blob Data Reader"], "Key Vault Secrets Officer": ["Key Vault Secrets User"] };
+const INCLUDES: Partial<Record<AzureRole, AzureRole[]>> = {
+  "Storage Blob Data Contributor": ["Storage Blob Data Reader"],
+  "Key Vault Secrets Officer": ["Key Vault Secrets User"],
+};
 /** Scopes that contain another. */
 const CONTAINS: Partial<Record<GrantScope, GrantScope[]>> = { lakeAccount: ["curatedFileSystem"] };
 
@@ -61,7 +64,11 @@ function roleVerdict(path: DataPath, facts: DeploymentFacts): Verdict {
   const held = facts.roles.find((r) => satisfies(r, path));
   return held
     ? { open: true, how: `${held.role} on ${held.scope} (${held.logicalName})` }
-    : { open: false, how: `${path.identity} holds no ${need.role} on ${need.scope}`, fix: `grant ${need.role} on ${need.scope} to ${path.identity} (config/roles.ts)` };
+    : {
+        open: false,
+        how: `${path.identity} holds no ${need.role} on ${need.scope}`,
+        fix: `grant ${need.role} on ${need.scope} to ${path.identity} (config/roles.ts)`,
+      };
 }
 
 function evaluate(path: DataPath, facts: DeploymentFacts, config: RelmeshConfig): PathResult {
@@ -75,7 +82,11 @@ function evaluate(path: DataPath, facts: DeploymentFacts, config: RelmeshConfig)
     const runtimeName = facts.linkedServiceRuntime[caller.name];
     const runtime = runtimeName ? facts.runtimes[runtimeName] : undefined;
     if (!runtime) {
-      const missing = { open: false, how: `linked service ${caller.name} runs on ${runtimeName ?? "no runtime"}, which the deployment does not create`, fix: "declare the integration runtime" };
+      const missing = {
+        open: false,
+        how: `linked service ${caller.name} runs on ${runtimeName ?? "no runtime"}, which the deployment does not create`,
+        fix: "declare the integration runtime",
+      };
       return { path, open: false, compute: caller.name, route: missing.how, role: "—", problems: [`${missing.how}: ${missing.fix}`] };
     }
     compute = `${runtime.name} (${runtime.managedVnet ? "in the managed VNet" : "Azure IR outside any VNet"}) via ${caller.name}`;
@@ -96,17 +107,50 @@ function evaluate(path: DataPath, facts: DeploymentFacts, config: RelmeshConfig)
       // runtime must reach the vault.
       const lookups = [LINKED.office365, LINKED.landingSink].flatMap((ls) => {
         const rt = facts.runtimes[facts.linkedServiceRuntime[ls] ?? ""];
-        return rt ? [{ ls, rt, verdict: targetAdmits(path, facts, routeOf({ kind: "runtime", managedVnet: rt.managedVnet }, facts.managedVirtualNetwork), undefined) }] : [];
+        return rt
+          ? [
+              {
+                ls,
+                rt,
+                verdict: targetAdmits(
+                  path,
+                  facts,
+                  routeOf({ kind: "runtime", managedVnet: rt.managedVnet }, facts.managedVirtualNetwork),
+                  undefined,
+                ),
+              },
+            ]
+          : [];
       });
       verdicts.push(...lookups.map((l) => l.verdict));
       compute += `; lookups by ${lookups.map((l) => `${l.ls} on ${l.rt.name}`).join(", ")}`;
-      if (network.open && lookups.every((l) => l.verdict.open)) network = { open: true, how: [network, ...lookups.map((l) => l.verdict)].map((v) => v.how).filter((h, i, a) => a.indexOf(h) === i).join("; ") };
+      if (network.open && lookups.every((l) => l.verdict.open))
+        network = {
+          open: true,
+          how: [network, ...lookups.map((l) => l.verdict)]
+            .map((v) => v.how)
+            .filter((h, i, a) => a.indexOf(h) === i)
+            .join("; "),
+        };
     }
   } else if (caller.kind === "runtime") {
     const runtime = facts.runtimes[caller.name];
-    if (!runtime) return { path, open: false, compute: caller.name, route: "—", role: "—", problems: [`the deployment does not create the runtime ${caller.name}: declare it`] };
+    if (!runtime)
+      return {
+        path,
+        open: false,
+        compute: caller.name,
+        route: "—",
+        role: "—",
+        problems: [`the deployment does not create the runtime ${caller.name}: declare it`],
+      };
     compute = `${runtime.name} (${runtime.managedVnet ? "in the managed VNet" : "Azure IR outside any VNet"})`;
-    network = targetAdmits(path, facts, routeOf({ kind: "runtime", managedVnet: runtime.managedVnet }, facts.managedVirtualNetwork), address);
+    network = targetAdmits(
+      path,
+      facts,
+      routeOf({ kind: "runtime", managedVnet: runtime.managedVnet }, facts.managedVirtualNetwork),
+      address,
+    );
   } else if (caller.kind === "spark") {
     compute = `Spark pool ${config.sparkPool.name}${facts.managedVirtualNetwork ? " (in the managed VNet)" : " (no managed VNet)"}`;
     network = targetAdmits(path, facts, routeOf({ kind: "spark" }, facts.managedVirtualNetwork), address);
@@ -121,8 +165,16 @@ function evaluate(path: DataPath, facts: DeploymentFacts, config: RelmeshConfig)
     const ranges = facts.workspace.firewall;
     network = ranges.length
       ? workspaceAdmits(facts.workspace, ranges[0].startIpAddress, "serverless SQL")
-      : { open: false, how: "no workspace firewall rule admits any report client", fix: "add the report authors' or gateway's addresses to relmesh:firewallRules" };
-    if (network.open) network = { open: true, how: `the serverless SQL endpoint, firewall rules ${ranges.map((r) => r.name).join(", ")} (the Power BI service refreshes through a gateway in those ranges)` };
+      : {
+          open: false,
+          how: "no workspace firewall rule admits any report client",
+          fix: "add the report authors' or gateway's addresses to relmesh:firewallRules",
+        };
+    if (network.open)
+      network = {
+        open: true,
+        how: `the serverless SQL endpoint, firewall rules ${ranges.map((r) => r.name).join(", ")} (the Power BI service refreshes through a gateway in those ranges)`,
+      };
   }
   verdicts.push(network);
   const role = roleVerdict(path, facts);
@@ -131,7 +183,12 @@ function evaluate(path: DataPath, facts: DeploymentFacts, config: RelmeshConfig)
   return { path, open: problems.length === 0, compute, route: network.how, role: role.how, problems };
 }
 
-function targetAdmits(path: DataPath, facts: DeploymentFacts, route: ReturnType<typeof routeOf> | "synapse-sql" | "known-address", address: string | undefined): Verdict {
+function targetAdmits(
+  path: DataPath,
+  facts: DeploymentFacts,
+  route: ReturnType<typeof routeOf> | "synapse-sql" | "known-address",
+  address: string | undefined,
+): Verdict {
   const { target } = path;
   if (target.kind === "storage") {
     const account = facts.storage[target.logical];
@@ -150,11 +207,25 @@ function exposures(facts: DeploymentFacts, paths: DataPath[], config: RelmeshCon
   const out: Exposure[] = [];
   const lake = facts.storage[LOGICAL.lake];
   if (lake && lake.publicNetworkAccess !== "Disabled" && lake.defaultAction === "Allow" && facts.managedVirtualNetwork) {
-    out.push({ id: "lake-open", what: "the lake accepts all networks, though every path reaches it by private endpoint or resource-instance rule", fix: "set the lake's networkRuleSet.defaultAction to Deny" });
+    out.push({
+      id: "lake-open",
+      what: "the lake accepts all networks, though every path reaches it by private endpoint or resource-instance rule",
+      fix: "set the lake's networkRuleSet.defaultAction to Deny",
+    });
   }
   const needsPublicVault = paths.some((p) => p.id === "mgdc-secret-lookup") && facts.managedVirtualNetwork;
-  if (facts.vault && facts.vault.defaultAction === "Allow" && facts.vault.publicNetworkAccess !== "Disabled" && !needsPublicVault && !config.mgdcEnabled) {
-    out.push({ id: "vault-open", what: "Key Vault accepts all networks, though no run-time path reaches it from outside the managed VNet", fix: "set the vault's networkAcls.defaultAction to Deny" });
+  if (
+    facts.vault &&
+    facts.vault.defaultAction === "Allow" &&
+    facts.vault.publicNetworkAccess !== "Disabled" &&
+    !needsPublicVault &&
+    !config.mgdcEnabled
+  ) {
+    out.push({
+      id: "vault-open",
+      what: "Key Vault accepts all networks, though no run-time path reaches it from outside the managed VNet",
+      fix: "set the vault's networkAcls.defaultAction to Deny",
+    });
   }
   if (facts.workspace.trustedServiceBypassEnabled) {
     out.push({
@@ -165,11 +236,19 @@ function exposures(facts: DeploymentFacts, paths: DataPath[], config: RelmeshCon
   }
   for (const rule of facts.workspace.firewall) {
     if (rule.startIpAddress === "0.0.0.0" && rule.endIpAddress === "255.255.255.255") {
-      out.push({ id: `firewall-allow-all:${rule.name}`, what: `firewall rule ${rule.name} admits every address`, fix: "remove it from relmesh:firewallRules" });
+      out.push({
+        id: `firewall-allow-all:${rule.name}`,
+        what: `firewall rule ${rule.name} admits every address`,
+        fix: "remove it from relmesh:firewallRules",
+      });
     }
   }
   for (const r of facts.roles.filter((x) => !paths.some((p) => satisfies(x, p)))) {
-    out.push({ id: `unused-role:${r.logicalName}`, what: `${r.grantee} holds ${r.role} on ${r.scope}, which no run-time path uses`, fix: `remove the grant ${r.logicalName} (config/roles.ts)` });
+    out.push({
+      id: `unused-role:${r.logicalName}`,
+      what: `${r.grantee} holds ${r.role} on ${r.scope}, which no run-time path uses`,
+      fix: `remove the grant ${r.logicalName} (config/roles.ts)`,
+    });
   }
   return out;
 }
@@ -185,9 +264,17 @@ export function checkDataPaths(plan: PlanResource[], artifacts: Artifact[], conf
 
 /** The report as `relmesh plan` prints it. Pure. */
 export function formatDataPaths(report: DataPathReport): string {
-  const lines = [`run-time paths: ${report.paths.filter((p) => p.open).length} of ${report.paths.length} open${report.exposures.length ? `, ${report.exposures.length} opening(s) no path needs` : ", nothing else open"}`];
+  const lines = [
+    `run-time paths: ${report.paths.filter((p) => p.open).length} of ${report.paths.length} open${report.exposures.length ? `, ${report.exposures.length} opening(s) no path needs` : ", nothing else open"}`,
+  ];
   for (const r of report.paths) {
-    lines.push(`  ${r.open ? "✓" : "✗"} ${r.path.title}`, `      compute: ${r.compute}`, `      as: ${r.path.identity}`, `      route: ${r.route}`, `      role: ${r.role}`);
+    lines.push(
+      `  ${r.open ? "✓" : "✗"} ${r.path.title}`,
+      `      compute: ${r.compute}`,
+      `      as: ${r.path.identity}`,
+      `      route: ${r.route}`,
+      `      role: ${r.role}`,
+    );
     for (const p of r.problems) lines.push(`      BLOCKED: ${p}`);
   }
   for (const e of report.exposures) lines.push(`  ✗ open but unused: ${e.what}`, `      fix: ${e.fix}`);

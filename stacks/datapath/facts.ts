@@ -47,11 +47,19 @@ function find(plan: PlanResource[], type: string, name: string): Inputs | undefi
 /** Managed private endpoints the stack declares (and approves), as `{ target, groupId }`. */
 function privateEndpoints(plan: PlanResource[]): Array<{ target: string; groupId: string }> {
   const r = plan.find((p) => p.type === MANAGED_PRIVATE_ENDPOINTS_TYPE && p.name === MANAGED_PRIVATE_ENDPOINTS_NAME);
-  const list = ((r?.inputs as Inputs | undefined)?.endpoints ?? []) as Array<{ privateLinkResourceId: string; groupId: string; approve?: boolean }>;
+  const list = ((r?.inputs as Inputs | undefined)?.endpoints ?? []) as Array<{
+    privateLinkResourceId: string;
+    groupId: string;
+    approve?: boolean;
+  }>;
   return list.filter((e) => e.approve !== false).map((e) => ({ target: e.privateLinkResourceId, groupId: e.groupId }));
 }
 
-function storageFacts(plan: PlanResource[], logical: string, endpoints: Array<{ target: string; groupId: string }>): StorageNetwork | undefined {
+function storageFacts(
+  plan: PlanResource[],
+  logical: string,
+  endpoints: Array<{ target: string; groupId: string }>,
+): StorageNetwork | undefined {
   const inputs = find(plan, "azure-native:storage:StorageAccount", logical);
   if (!inputs) return undefined;
   const rules = (inputs.networkRuleSet ?? {}) as Inputs;
@@ -71,8 +79,10 @@ function storageFacts(plan: PlanResource[], logical: string, endpoints: Array<{ 
 /** Scope names as the role assignments' `scope` strings end. */
 function scopeOf(scope: string, config: RelmeshConfig): GrantScope | undefined {
   if (scope.endsWith(`/storageAccounts/${config.names.lakeAccount}`)) return "lakeAccount";
-  if (scope.endsWith(`/storageAccounts/${config.names.lakeAccount}/blobServices/default/containers/${config.fileSystems.curated}`)) return "curatedFileSystem";
-  if (scope.endsWith(`/storageAccounts/${config.names.landingAccount}/blobServices/default/containers/${config.landingContainer}`)) return "landingContainer";
+  if (scope.endsWith(`/storageAccounts/${config.names.lakeAccount}/blobServices/default/containers/${config.fileSystems.curated}`))
+    return "curatedFileSystem";
+  if (scope.endsWith(`/storageAccounts/${config.names.landingAccount}/blobServices/default/containers/${config.landingContainer}`))
+    return "landingContainer";
   if (scope.endsWith(`/vaults/${config.names.keyVault}`)) return "keyVault";
   return undefined;
 }
@@ -84,7 +94,11 @@ function roleFacts(plan: PlanResource[], config: RelmeshConfig): RoleFact[] {
     .filter((r) => r.type === "azure-native:authorization:RoleAssignment")
     .flatMap((r) => {
       const inputs = r.inputs as Inputs;
-      const role = roleByGuid.get(String(inputs.roleDefinitionId ?? "").split("/").pop() ?? "");
+      const role = roleByGuid.get(
+        String(inputs.roleDefinitionId ?? "")
+          .split("/")
+          .pop() ?? "",
+      );
       const scope = scopeOf(String(inputs.scope ?? ""), config);
       const grantee = grantees.get(r.name) ?? (`principal ${String(inputs.principalId)}` as const);
       return role && scope ? [{ logicalName: r.name, grantee, role, scope }] : [];
@@ -113,7 +127,9 @@ export function deploymentFacts(plan: PlanResource[], artifacts: Artifact[], con
   };
 
   // The AutoResolve runtime sits in the managed VNet when the workspace has one.
-  const runtimes: DeploymentFacts["runtimes"] = { [AUTO_RESOLVE_RUNTIME]: { name: AUTO_RESOLVE_RUNTIME, managedVnet: managedVirtualNetwork } };
+  const runtimes: DeploymentFacts["runtimes"] = {
+    [AUTO_RESOLVE_RUNTIME]: { name: AUTO_RESOLVE_RUNTIME, managedVnet: managedVirtualNetwork },
+  };
   for (const r of plan.filter((p) => p.type === "azure-native:synapse:IntegrationRuntime")) {
     const inputs = r.inputs as Inputs;
     const name = inputs.integrationRuntimeName as string;
@@ -131,9 +147,16 @@ export function deploymentFacts(plan: PlanResource[], artifacts: Artifact[], con
     .map((i) => ({ name: i.ruleName as string, startIpAddress: i.startIpAddress as string, endIpAddress: i.endIpAddress as string }));
 
   return {
-    workspaceId: String(ws.defaultDataLakeStorage?.resourceId ?? "").replace(/\/providers\/Microsoft\.Storage\/.*$/, `/providers/Microsoft.Synapse/workspaces/${ws.workspaceName}`),
+    workspaceId: String(ws.defaultDataLakeStorage?.resourceId ?? "").replace(
+      /\/providers\/Microsoft\.Storage\/.*$/,
+      `/providers/Microsoft.Synapse/workspaces/${ws.workspaceName}`,
+    ),
     managedVirtualNetwork,
-    workspace: { publicNetworkAccess: ws.publicNetworkAccess ?? "Enabled", firewall, trustedServiceBypassEnabled: ws.trustedServiceBypassEnabled === true },
+    workspace: {
+      publicNetworkAccess: ws.publicNetworkAccess ?? "Enabled",
+      firewall,
+      trustedServiceBypassEnabled: ws.trustedServiceBypassEnabled === true,
+    },
     storage,
     ...(vault ? { vault } : {}),
     runtimes,

@@ -20,7 +20,8 @@ export type Caller =
   /** Power BI Desktop or a data gateway refreshing the report, from a firewall-listed address. */
   | { kind: "report-client" };
 
-export type Target = { kind: "storage"; logical: string } | { kind: "key-vault" } | { kind: "workspace"; endpoint: "dev" | "serverless SQL" };
+export type Target =
+  { kind: "storage"; logical: string } | { kind: "key-vault" } | { kind: "workspace"; endpoint: "dev" | "serverless SQL" };
 
 export interface DataPath {
   id: string;

@@ -95,21 +95,33 @@ export function storageAdmits(account: StorageNetwork, route: Route, from: { wor
   if (route === "managed-private-endpoint") {
     return account.privateEndpointGroups.some((g) => g === "dfs" || g === "blob")
       ? open(`managed private endpoint to ${name} (${account.privateEndpointGroups.join(", ")})`)
-      : closed(`no approved managed private endpoint from the workspace's managed VNet to ${name}`, `add a managed private endpoint (dfs) to ${account.logical} and approve it`);
+      : closed(
+          `no approved managed private endpoint from the workspace's managed VNet to ${name}`,
+          `add a managed private endpoint (dfs) to ${account.logical} and approve it`,
+        );
   }
   if (account.publicNetworkAccess === "Disabled") {
-    return closed(`${name} has publicNetworkAccess Disabled, and this route is not a private endpoint`, `reach ${account.logical} through a managed private endpoint`);
+    return closed(
+      `${name} has publicNetworkAccess Disabled, and this route is not a private endpoint`,
+      `reach ${account.logical} through a managed private endpoint`,
+    );
   }
   if (account.defaultAction === "Allow") return open(`public endpoint of ${name}, which accepts all networks`);
   switch (route) {
     case "synapse-sql":
       return from.workspaceId && account.resourceInstances.includes(from.workspaceId)
         ? open(`resource-instance rule on ${name} for the workspace's SQL pools`)
-        : closed(`${name} denies by default and has no resource-instance rule for the workspace`, `add the workspace to networkRuleSet.resourceAccessRules of ${account.logical}`);
+        : closed(
+            `${name} denies by default and has no resource-instance rule for the workspace`,
+            `add the workspace to networkRuleSet.resourceAccessRules of ${account.logical}`,
+          );
     case "known-address":
       return from.address && account.ipRules.some((r) => ipInCidr(from.address!, r))
         ? open(`IP rule on ${name}`)
-        : closed(`${name} denies by default and no IP rule admits ${from.address ?? "the caller"}`, `add the caller's address to ${account.logical}'s IP rules`);
+        : closed(
+            `${name} denies by default and no IP rule admits ${from.address ?? "the caller"}`,
+            `add the caller's address to ${account.logical}'s IP rules`,
+          );
     case "spark-public":
       return closed(
         `${name} denies by default; Spark outside a managed VNet is admitted neither by resource-instance rules (SQL pools only) nor by IP rules`,
@@ -138,9 +150,13 @@ export function vaultAdmits(vault: VaultNetwork, route: Route, from: { address?:
   if (route === "managed-private-endpoint") {
     return vault.privateEndpoint
       ? open(`managed private endpoint to ${name}`)
-      : closed(`no approved managed private endpoint from the workspace's managed VNet to ${name}`, `add a managed private endpoint (vault) to ${vault.logical} and approve it`);
+      : closed(
+          `no approved managed private endpoint from the workspace's managed VNet to ${name}`,
+          `add a managed private endpoint (vault) to ${vault.logical} and approve it`,
+        );
   }
-  if (vault.publicNetworkAccess === "Disabled") return closed(`${name} has publicNetworkAccess Disabled`, `reach ${vault.logical} through a managed private endpoint`);
+  if (vault.publicNetworkAccess === "Disabled")
+    return closed(`${name} has publicNetworkAccess Disabled`, `reach ${vault.logical} through a managed private endpoint`);
   if (vault.defaultAction === "Allow") return open(`public endpoint of ${name}, which accepts all networks`);
   if (route === "known-address" && from.address && vault.ipRules.some((r) => ipInCidr(from.address!, r))) return open(`IP rule on ${name}`);
   const trusted = vault.bypass === "AzureServices" ? " (the trusted-services bypass covers Synapse only for customer-managed keys)" : "";
@@ -156,11 +172,20 @@ export function vaultAdmits(vault: VaultNetwork, route: Route, from: { address?:
  * them (https://learn.microsoft.com/azure/synapse-analytics/security/synapse-workspace-ip-firewall).
  */
 export function workspaceAdmits(ws: WorkspaceNetwork, address: string | undefined, endpoint: string): Verdict {
-  if (ws.publicNetworkAccess === "Disabled") return closed(`the workspace's ${endpoint} endpoint has public network access disabled`, "set publicNetworkAccess Enabled or deploy from a VNet with private endpoints");
-  const rule = address ? ws.firewall.find((r) => ipToNumber(address) >= ipToNumber(r.startIpAddress) && ipToNumber(address) <= ipToNumber(r.endIpAddress)) : undefined;
+  if (ws.publicNetworkAccess === "Disabled")
+    return closed(
+      `the workspace's ${endpoint} endpoint has public network access disabled`,
+      "set publicNetworkAccess Enabled or deploy from a VNet with private endpoints",
+    );
+  const rule = address
+    ? ws.firewall.find((r) => ipToNumber(address) >= ipToNumber(r.startIpAddress) && ipToNumber(address) <= ipToNumber(r.endIpAddress))
+    : undefined;
   return rule
     ? open(`the workspace's ${endpoint} endpoint, firewall rule ${rule.name}`)
-    : closed(`no workspace firewall rule admits ${address ?? "the caller"} on the ${endpoint} endpoint`, "add the address to relmesh:firewallRules");
+    : closed(
+        `no workspace firewall rule admits ${address ?? "the caller"} on the ${endpoint} endpoint`,
+        "add the address to relmesh:firewallRules",
+      );
 }
 
 /**
@@ -172,7 +197,10 @@ export function workspaceAdmits(ws: WorkspaceNetwork, address: string | undefine
  */
 export function runtimeRunsOffice365(runtime: { name: string; managedVnet: boolean }): Verdict {
   return runtime.managedVnet
-    ? closed(`the Office 365 connector does not run on the managed-VNet integration runtime ${runtime.name}`, "set connectVia of the MGDC linked services to an Azure IR outside the managed VNet")
+    ? closed(
+        `the Office 365 connector does not run on the managed-VNet integration runtime ${runtime.name}`,
+        "set connectVia of the MGDC linked services to an Azure IR outside the managed VNet",
+      )
     : open(`Azure integration runtime ${runtime.name} outside the managed VNet, as the Office 365 connector requires`);
 }
 

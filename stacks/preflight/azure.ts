@@ -51,7 +51,10 @@ export interface AzureSession {
 }
 
 export class HttpError extends Error {
-  constructor(message: string, readonly statusCode: number) {
+  constructor(
+    message: string,
+    readonly statusCode: number,
+  ) {
     super(message);
   }
 }
@@ -89,7 +92,10 @@ function makeApi(base: string, opts: AzureOptions): Api {
     if (res.status >= 400) {
       const err = json?.error;
       const path = new URL(absolute).pathname;
-      throw new HttpError(`${method} ${path} answered ${res.status}${err?.code ? ` ${err.code}` : ""}${err?.message ? `: ${err.message}` : ""}`, res.status);
+      throw new HttpError(
+        `${method} ${path} answered ${res.status}${err?.code ? ` ${err.code}` : ""}${err?.message ? `: ${err.message}` : ""}`,
+        res.status,
+      );
     }
     return json;
   };
@@ -129,13 +135,27 @@ export function tokenClaims(token: string): Record<string, unknown> {
 
 /** Who the token belongs to. Pure. */
 export function deployerFromToken(token: string): DeployerFact | undefined {
-  const c = tokenClaims(token) as { oid?: string; sub?: string; appid?: string; azp?: string; upn?: string; unique_name?: string; app_displayname?: string; scp?: string };
+  const c = tokenClaims(token) as {
+    oid?: string;
+    sub?: string;
+    appid?: string;
+    azp?: string;
+    upn?: string;
+    unique_name?: string;
+    app_displayname?: string;
+    scp?: string;
+  };
   if (!c.oid) return undefined;
   // `idtyp` (or `scp`) says which; app-only tokens without it have sub = oid.
   const type = principalTypeFromToken(token) ?? (c.sub === c.oid && !c.scp ? "ServicePrincipal" : "User");
   const appId = c.appid ?? c.azp;
   const name = type === "User" ? (c.upn ?? c.unique_name) : c.app_displayname;
-  return { objectId: c.oid, kind: type === "ServicePrincipal" ? "servicePrincipal" : "user", ...(type === "ServicePrincipal" && appId ? { appId } : {}), ...(name ? { name } : {}) };
+  return {
+    objectId: c.oid,
+    kind: type === "ServicePrincipal" ? "servicePrincipal" : "user",
+    ...(type === "ServicePrincipal" && appId ? { appId } : {}),
+    ...(name ? { name } : {}),
+  };
 }
 
 const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).split("\n")[0];
@@ -162,7 +182,11 @@ export async function connect(opts: AzureOptions): Promise<{ session: AzureSessi
   } catch (err) {
     // DefaultAzureCredential's AggregateAuthenticationError lists every credential it tried, one per line.
     const tried = (err as { errors?: unknown[] }).errors;
-    return { unavailable: Array.isArray(tried) ? `none of the ${tried.length} credentials DefaultAzureCredential tries gave a token` : firstLine(err) };
+    return {
+      unavailable: Array.isArray(tried)
+        ? `none of the ${tried.length} credentials DefaultAzureCredential tries gave a token`
+        : firstLine(err),
+    };
   } finally {
     clearTimeout(timer);
     abort.abort();
@@ -173,10 +197,15 @@ export async function connect(opts: AzureOptions): Promise<{ session: AzureSessi
  * The subscription to check: the one given, else the only enabled one the deployer sees.
  * Returns an error text when there is none or several.
  */
-export async function resolveSubscription(session: AzureSession, explicit?: string): Promise<{ subscriptionId: string } | { error: string }> {
+export async function resolveSubscription(
+  session: AzureSession,
+  explicit?: string,
+): Promise<{ subscriptionId: string } | { error: string }> {
   if (explicit) return { subscriptionId: explicit };
   try {
-    const subs = (await session.arm.list("/subscriptions?api-version=2022-12-01")).filter((s) => s.state === undefined || s.state === "Enabled");
+    const subs = (await session.arm.list("/subscriptions?api-version=2022-12-01")).filter(
+      (s) => s.state === undefined || s.state === "Enabled",
+    );
     if (subs.length === 1) return { subscriptionId: subs[0].subscriptionId };
     if (subs.length === 0) return { error: "the deployer sees no enabled subscription" };
     return { error: `the deployer sees ${subs.length} subscriptions (${subs.map((s) => s.subscriptionId).join(", ")}) and none was named` };
@@ -212,34 +241,57 @@ const NAME_APIS: Record<GlobalNameKey, { provider: string; type: string; version
 
 async function readName(arm: Api, sub: string, rg: string, key: GlobalNameKey, name: string): Promise<NameFact> {
   const a = NAME_APIS[key];
-  const res = await arm.post(`/subscriptions/${sub}/providers/${a.provider}/checkNameAvailability?api-version=${a.version}`, { name, type: `${a.provider}/${a.type}` });
+  const res = await arm.post(`/subscriptions/${sub}/providers/${a.provider}/checkNameAvailability?api-version=${a.version}`, {
+    name,
+    type: `${a.provider}/${a.type}`,
+  });
   // Storage and Key Vault answer `nameAvailable`; Synapse answers `available`.
   const available = (res?.nameAvailable ?? res?.available) === true;
   if (available) return { available, existsInResourceGroup: false };
-  const here = await exists(arm, `/subscriptions/${sub}/resourceGroups/${rg}/providers/${a.provider}/${a.type}/${name}?api-version=${a.version}`);
-  return { available, ...(res?.reason ? { reason: res.reason } : {}), ...(res?.message ? { message: res.message } : {}), existsInResourceGroup: here };
+  const here = await exists(
+    arm,
+    `/subscriptions/${sub}/resourceGroups/${rg}/providers/${a.provider}/${a.type}/${name}?api-version=${a.version}`,
+  );
+  return {
+    available,
+    ...(res?.reason ? { reason: res.reason } : {}),
+    ...(res?.message ? { message: res.message } : {}),
+    existsInResourceGroup: here,
+  };
 }
 
 async function readRoleAssignments(arm: Api, sub: string, objectId: string): Promise<RoleAssignmentFact[]> {
-  const raw = await arm.list(`/subscriptions/${sub}/providers/Microsoft.Authorization/roleAssignments?$filter=${encodeURIComponent(`assignedTo('${objectId}')`)}&api-version=2022-04-01`);
+  const raw = await arm.list(
+    `/subscriptions/${sub}/providers/Microsoft.Authorization/roleAssignments?$filter=${encodeURIComponent(`assignedTo('${objectId}')`)}&api-version=2022-04-01`,
+  );
   const definitions = new Map<string, Promise<{ roleName?: string; permissions?: RoleAssignmentFact["permissions"] }>>();
   return Promise.all(
     raw.map(async (ra) => {
       const p = ra.properties ?? {};
       const defId: string = p.roleDefinitionId ?? "";
       const guid = defId.split("/").pop()!.toLowerCase();
-      const fact: RoleAssignmentFact = { scope: p.scope ?? "", roleDefinitionGuid: guid, ...(p.condition ? { condition: p.condition } : {}) };
+      const fact: RoleAssignmentFact = {
+        scope: p.scope ?? "",
+        roleDefinitionGuid: guid,
+        ...(p.condition ? { condition: p.condition } : {}),
+      };
       const builtin = builtinRoleName(guid);
       if (builtin) return { ...fact, roleName: builtin };
       // Another role (custom or built-in): read its definition once and judge by its permissions.
       if (!definitions.has(defId)) {
-        definitions.set(defId, arm.get(`${defId}?api-version=2022-04-01`).then(
-          (d) => {
-            const perms = (d?.properties?.permissions ?? []) as Array<{ actions?: string[]; notActions?: string[] }>;
-            return { roleName: d?.properties?.roleName, permissions: { actions: perms.flatMap((x) => x.actions ?? []), notActions: perms.flatMap((x) => x.notActions ?? []) } };
-          },
-          () => ({}),
-        ));
+        definitions.set(
+          defId,
+          arm.get(`${defId}?api-version=2022-04-01`).then(
+            (d) => {
+              const perms = (d?.properties?.permissions ?? []) as Array<{ actions?: string[]; notActions?: string[] }>;
+              return {
+                roleName: d?.properties?.roleName,
+                permissions: { actions: perms.flatMap((x) => x.actions ?? []), notActions: perms.flatMap((x) => x.notActions ?? []) },
+              };
+            },
+            () => ({}),
+          ),
+        );
       }
       const d = await definitions.get(defId)!;
       return { ...fact, ...(d.roleName ? { roleName: d.roleName } : {}), ...(d.permissions ? { permissions: d.permissions } : {}) };
@@ -247,7 +299,8 @@ async function readRoleAssignments(arm: Api, sub: string, objectId: string): Pro
   );
 }
 
-const directoryRoles = (items: any[]): DirectoryRoleFact[] => items.filter((r) => r.roleTemplateId).map((r) => ({ displayName: r.displayName ?? r.roleTemplateId, roleTemplateId: r.roleTemplateId }));
+const directoryRoles = (items: any[]): DirectoryRoleFact[] =>
+  items.filter((r) => r.roleTemplateId).map((r) => ({ displayName: r.displayName ?? r.roleTemplateId, roleTemplateId: r.roleTemplateId }));
 
 /**
  * A user token: its directory roles (transitive, so role-assignable groups count) and the tenant's
@@ -270,13 +323,26 @@ async function readGraph(graph: Api): Promise<GraphFacts> {
       tokenKind: "user",
       directoryRoles: directoryRoles(roles),
       graphAppPermissions: [],
-      ...(d ? { defaultUserPermissions: { allowedToCreateApps: d.allowedToCreateApps === true, allowedToCreateSecurityGroups: d.allowedToCreateSecurityGroups === true } } : {}),
+      ...(d
+        ? {
+            defaultUserPermissions: {
+              allowedToCreateApps: d.allowedToCreateApps === true,
+              allowedToCreateSecurityGroups: d.allowedToCreateSecurityGroups === true,
+            },
+          }
+        : {}),
     };
   }
   const filter = (appId: string) => `/v1.0/servicePrincipals?$filter=${encodeURIComponent(`appId eq '${appId}'`)}`;
-  const [self, graphSp] = await Promise.all([graph.list(`${filter(me.appId ?? "")}&$select=id,appId,displayName`), graph.list(`${filter(GRAPH_APP_ID)}&$select=id,appRoles`)]);
+  const [self, graphSp] = await Promise.all([
+    graph.list(`${filter(me.appId ?? "")}&$select=id,appId,displayName`),
+    graph.list(`${filter(GRAPH_APP_ID)}&$select=id,appRoles`),
+  ]);
   if (!self[0]) throw new Error(`no service principal with appId ${me.appId}`);
-  const [assignments, roles] = await Promise.all([graph.list(`/v1.0/servicePrincipals/${self[0].id}/appRoleAssignments`), graph.list(`/v1.0/servicePrincipals/${self[0].id}/transitiveMemberOf/${roleSelect}`)]);
+  const [assignments, roles] = await Promise.all([
+    graph.list(`/v1.0/servicePrincipals/${self[0].id}/appRoleAssignments`),
+    graph.list(`/v1.0/servicePrincipals/${self[0].id}/transitiveMemberOf/${roleSelect}`),
+  ]);
   const names = new Map<string, string>(((graphSp[0]?.appRoles ?? []) as Array<{ id: string; value: string }>).map((r) => [r.id, r.value]));
   const perms = assignments.filter((a) => a.resourceId === graphSp[0]?.id).map((a) => names.get(a.appRoleId) ?? a.appRoleId);
   return { tokenKind: "servicePrincipal", directoryRoles: directoryRoles(roles), graphAppPermissions: [...new Set(perms)].sort() };
@@ -290,7 +356,11 @@ export async function readAzureFacts(session: AzureSession, config: RelmeshConfi
   const namesToCheck = globalNames(config);
   const [resourceGroupExists, providers, roleAssignments, graph, ...names] = await Promise.all([
     read(() => exists(arm, `/subscriptions/${sub}/resourcegroups/${rg}?api-version=2021-04-01`)),
-    read(async () => Object.fromEntries((await arm.list(`/subscriptions/${sub}/providers?api-version=2021-04-01`)).map((p) => [p.namespace, p.registrationState]))),
+    read(async () =>
+      Object.fromEntries(
+        (await arm.list(`/subscriptions/${sub}/providers?api-version=2021-04-01`)).map((p) => [p.namespace, p.registrationState]),
+      ),
+    ),
     read(() => readRoleAssignments(arm, sub, session.deployer.objectId)),
     config.mgdcEnabled ? read(() => readGraph(session.graph)) : Promise.resolve(undefined),
     ...namesToCheck.map((n) => read(() => readName(arm, sub, rg, n.key, n.name))),

@@ -109,16 +109,33 @@ export function checkProviders(config: RelmeshConfig, facts: PreflightFacts): Ch
     const id = `provider.${ns}`;
     const title = `resource provider ${ns} registered`;
     if (!facts.available) return skipped(id, title, facts.reason);
-    if ("error" in facts.providers) return fail(id, title, `could not list the subscription's resource providers: ${facts.providers.error}`, `give the deployer Reader (or more) on /subscriptions/${facts.subscriptionId}`);
+    if ("error" in facts.providers)
+      return fail(
+        id,
+        title,
+        `could not list the subscription's resource providers: ${facts.providers.error}`,
+        `give the deployer Reader (or more) on /subscriptions/${facts.subscriptionId}`,
+      );
     const state = Object.entries(facts.providers.value).find(([k]) => k.toLowerCase() === ns.toLowerCase())?.[1];
     if (state === "Registered") return pass(id, title, "Registered");
-    return fail(id, title, `${ns} is ${state ?? "not listed"} in subscription ${facts.subscriptionId}`, `az provider register --namespace ${ns} --subscription ${facts.subscriptionId}`);
+    return fail(
+      id,
+      title,
+      `${ns} is ${state ?? "not listed"} in subscription ${facts.subscriptionId}`,
+      `az provider register --namespace ${ns} --subscription ${facts.subscriptionId}`,
+    );
   });
 }
 
 /** `*` matches any run of characters; Azure compares actions case-insensitively. */
 function actionMatches(pattern: string, action: string): boolean {
-  const re = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\/]/g, "\\$&")).join(".*")}$`, "i");
+  const re = new RegExp(
+    `^${pattern
+      .split("*")
+      .map((p) => p.replace(/[.+?^${}()|[\]\\/]/g, "\\$&"))
+      .join(".*")}$`,
+    "i",
+  );
   return re.test(action);
 }
 
@@ -132,7 +149,12 @@ export function capabilities(a: RoleAssignmentFact): { create: boolean; assign: 
   if (builtin) return builtin;
   if (!a.permissions) return { create: false, assign: false };
   const p = a.permissions;
-  const create = ["Microsoft.Resources/subscriptions/resourceGroups/write", "Microsoft.Storage/storageAccounts/write", "Microsoft.KeyVault/vaults/write", "Microsoft.Synapse/workspaces/write"].every((x) => permits(p, x));
+  const create = [
+    "Microsoft.Resources/subscriptions/resourceGroups/write",
+    "Microsoft.Storage/storageAccounts/write",
+    "Microsoft.KeyVault/vaults/write",
+    "Microsoft.Synapse/workspaces/write",
+  ].every((x) => permits(p, x));
   return { create, assign: permits(p, "Microsoft.Authorization/roleAssignments/write") };
 }
 
@@ -152,7 +174,8 @@ export function checkDeployerRole(config: RelmeshConfig, facts: PreflightFacts):
   const sub = `/subscriptions/${facts.subscriptionId}`;
   const rgScope = `${sub}/resourceGroups/${config.names.resourceGroup}`.toLowerCase();
   const fix = `ask an Owner of the subscription: az role assignment create --assignee ${facts.deployer.objectId} --role Owner --scope ${sub} (or Contributor plus User Access Administrator / Role Based Access Control Administrator)`;
-  if ("error" in facts.roleAssignments) return fail(id, title, `could not list the role assignments of ${who(facts)}: ${facts.roleAssignments.error}`, fix);
+  if ("error" in facts.roleAssignments)
+    return fail(id, title, `could not list the role assignments of ${who(facts)}: ${facts.roleAssignments.error}`, fix);
   const rgExists = "value" in facts.resourceGroupExists && facts.resourceGroupExists.value;
   const above = (scope: string) => {
     const s = scope.toLowerCase().replace(/\/$/, "");
@@ -165,12 +188,20 @@ export function checkDeployerRole(config: RelmeshConfig, facts: PreflightFacts):
   const held = applies.map((a) => `${roleLabel(a)} at ${a.scope || "/"}${a.condition ? " (with a condition)" : ""}`);
   const heldText = held.length ? held.join(", ") : `no role at ${sub}${rgExists ? ` or ${config.names.resourceGroup}` : ""}`;
   if (create && assign) {
-    const conditional = applies.some((a, i) => a.condition && caps[i].assign && !caps[i].create) && !applies.some((a, i) => !a.condition && caps[i].assign);
+    const conditional =
+      applies.some((a, i) => a.condition && caps[i].assign && !caps[i].create) && !applies.some((a, i) => !a.condition && caps[i].assign);
     const roles = [...new Set(plannedRoleGrants(config).map((g) => g.role))].sort();
-    const note = conditional ? `; the role-assignment right carries a condition: it must allow assigning ${roles.slice(0, -1).join(", ")} and ${roles.at(-1)}` : "";
+    const note = conditional
+      ? `; the role-assignment right carries a condition: it must allow assigning ${roles.slice(0, -1).join(", ")} and ${roles.at(-1)}`
+      : "";
     return pass(id, title, `${who(facts)} holds ${heldText}${note}`);
   }
-  const missing = !create && !assign ? "cannot create resources or role assignments" : !create ? "cannot create resources" : "can create resources but not role assignments";
+  const missing =
+    !create && !assign
+      ? "cannot create resources or role assignments"
+      : !create
+        ? "cannot create resources"
+        : "can create resources but not role assignments";
   return fail(id, title, `${who(facts)} holds ${heldText}: it ${missing}`, fix);
 }
 
@@ -197,17 +228,23 @@ export function checkGraphPermissions(config: RelmeshConfig, facts: PreflightFac
       ? `have a Privileged Role Administrator give ${facts.deployer.objectId} the Application Administrator or Cloud Application Administrator role${needGroup ? " (and Groups Administrator, or set relmesh:allowedGroupObjectIds to existing groups)" : ""}`
       : `grant the service principal the Microsoft Graph application permission Application.ReadWrite.OwnedBy (or Application.ReadWrite.All)${needGroup ? " and Group.Create (or Group.ReadWrite.All), or set relmesh:allowedGroupObjectIds to existing groups" : ""}, with admin consent`;
   if (!facts.graph) return skipped(id, title, "Microsoft Graph was not read");
-  if ("error" in facts.graph) return fail(id, title, `could not read the deployer's Microsoft Graph permissions: ${facts.graph.error}`, fixFor(facts.deployer.kind));
+  if ("error" in facts.graph)
+    return fail(id, title, `could not read the deployer's Microsoft Graph permissions: ${facts.graph.error}`, fixFor(facts.deployer.kind));
   const g = facts.graph.value;
   const roles = new Set(g.directoryRoles.map((r) => r.roleTemplateId.toLowerCase()));
   const hasRole = (names: DirectoryRoleName[]) => names.some((n) => roles.has(DIRECTORY_ROLE_IDS[n]));
   const hasPerm = (names: string[]) => names.some((n) => g.graphAppPermissions.includes(n));
   const defaults = g.tokenKind === "user" ? g.defaultUserPermissions : undefined;
   const canApp = hasRole(APP_CREATOR_ROLES) || hasPerm(APP_CREATOR_PERMISSIONS) || defaults?.allowedToCreateApps === true;
-  const canGroup = !needGroup || hasRole(GROUP_CREATOR_ROLES) || hasPerm(GROUP_CREATOR_PERMISSIONS) || defaults?.allowedToCreateSecurityGroups === true;
-  const viaDefaults = defaults && ((!hasRole(APP_CREATOR_ROLES) && defaults.allowedToCreateApps) || (needGroup && !hasRole(GROUP_CREATOR_ROLES) && defaults.allowedToCreateSecurityGroups));
+  const canGroup =
+    !needGroup || hasRole(GROUP_CREATOR_ROLES) || hasPerm(GROUP_CREATOR_PERMISSIONS) || defaults?.allowedToCreateSecurityGroups === true;
+  const viaDefaults =
+    defaults &&
+    ((!hasRole(APP_CREATOR_ROLES) && defaults.allowedToCreateApps) ||
+      (needGroup && !hasRole(GROUP_CREATOR_ROLES) && defaults.allowedToCreateSecurityGroups));
   const base = graphGrantText(g) + (viaDefaults ? "; the tenant lets every user create apps/security groups" : "");
-  if (canApp && canGroup) return pass(id, title, `${base}${needGroup ? "" : " (no group is created: relmesh:allowedGroupObjectIds is set)"}`);
+  if (canApp && canGroup)
+    return pass(id, title, `${base}${needGroup ? "" : " (no group is created: relmesh:allowedGroupObjectIds is set)"}`);
   const missing = [!canApp ? "app registrations" : "", !canGroup ? "security groups" : ""].filter(Boolean).join(" or ");
   const unread = g.tokenKind === "user" && !defaults ? " (the tenant's default user permissions could not be read)" : "";
   return fail(id, title, `${base}: cannot create ${missing}${unread}`, fixFor(g.tokenKind));
@@ -220,7 +257,12 @@ export function checkMgdcRegion(config: RelmeshConfig): CheckResult {
   if (!config.mgdcEnabled) return skipped(id, title, "relmesh:mgdcEnabled is false: any region");
   const office = Object.entries(MGDC_REGIONS).find(([, regions]) => regions.includes(config.location))?.[0];
   if (office) return pass(id, title, `${config.location} (Office region ${office})`);
-  return fail(id, title, `${config.location} is not a region Graph Data Connect serves`, `set relmesh:location in Pulumi.${config.stack}.yaml to the Azure region of your mailboxes' Office region (${Object.values(MGDC_REGIONS).flat().join(", ")})`);
+  return fail(
+    id,
+    title,
+    `${config.location} is not a region Graph Data Connect serves`,
+    `set relmesh:location in Pulumi.${config.stack}.yaml to the Azure region of your mailboxes' Office region (${Object.values(MGDC_REGIONS).flat().join(", ")})`,
+  );
 }
 
 export function checkGlobalNames(config: RelmeshConfig, facts: PreflightFacts): CheckResult[] {
@@ -231,7 +273,13 @@ export function checkGlobalNames(config: RelmeshConfig, facts: PreflightFacts): 
     if (!facts.available) return skipped(id, title, facts.reason);
     const fact = facts.names[key];
     if (!fact) return skipped(id, title, "not checked");
-    if ("error" in fact) return fail(id, title, `could not check the name: ${fact.error}`, `retry, or check it by hand with az ${kind === "Key Vault" ? "keyvault" : kind === "storage account" ? "storage account" : "synapse workspace"} check-name --name ${name}`);
+    if ("error" in fact)
+      return fail(
+        id,
+        title,
+        `could not check the name: ${fact.error}`,
+        `retry, or check it by hand with az ${kind === "Key Vault" ? "keyvault" : kind === "storage account" ? "storage account" : "synapse workspace"} check-name --name ${name}`,
+      );
     const n = fact.value;
     if (n.available) return pass(id, title, `${name} is available`);
     if (n.existsInResourceGroup) return pass(id, title, `${name} exists in ${config.names.resourceGroup}: pulumi up updates it`);

@@ -5,14 +5,18 @@ import type { CheckResult } from "./checks";
 /** Pure. */
 export function dataPathResults(report: DataPathReport): CheckResult[] {
   return [
-    ...report.paths.map(
-      (p): CheckResult => ({
-        id: `datapath:${p.path.id}`,
-        title: `run-time path: ${p.path.title}`,
-        status: p.open ? "pass" : "fail",
-        detail: p.open ? `${p.route}; ${p.role}` : p.problems.join("; "),
-      }),
-    ),
-    ...report.exposures.map((e): CheckResult => ({ id: `datapath:${e.id}`, title: "nothing else is open", status: "fail", detail: e.what, fix: e.fix })),
+    ...report.paths.map((p): CheckResult => ({
+      id: `datapath:${p.path.id}`,
+      title: `run-time path: ${p.path.title}`,
+      status: p.open ? "pass" : "fail",
+      detail: p.open ? `${p.route}; ${p.role}` : p.problems.join("; "),
+    })),
+    ...report.exposures.map((e): CheckResult => ({
+      id: `datapath:${e.id}`,
+      title: "nothing else is open",
+      status: "fail",
+      detail: e.what,
+      fix: e.fix,
+    })),
   ];
 }

@@ -75,22 +75,32 @@ export function artifactsApi(client: ArtifactsClient, options: ApiOptions = {}):
       const o = lro(signal);
       const b = body as never;
       switch (kind) {
-        case "linkedService": return run(c.linkedServiceOperations.beginCreateOrUpdateLinkedService(name, b, o), signal);
-        case "dataset": return run(c.datasetOperations.beginCreateOrUpdateDataset(name, b, o), signal);
-        case "notebook": return run(c.notebookOperations.beginCreateOrUpdateNotebook(name, b, o), signal);
-        case "pipeline": return run(c.pipelineOperations.beginCreateOrUpdatePipeline(name, b, o), signal);
-        case "trigger": return run(c.triggerOperations.beginCreateOrUpdateTrigger(name, b, o), signal);
+        case "linkedService":
+          return run(c.linkedServiceOperations.beginCreateOrUpdateLinkedService(name, b, o), signal);
+        case "dataset":
+          return run(c.datasetOperations.beginCreateOrUpdateDataset(name, b, o), signal);
+        case "notebook":
+          return run(c.notebookOperations.beginCreateOrUpdateNotebook(name, b, o), signal);
+        case "pipeline":
+          return run(c.pipelineOperations.beginCreateOrUpdatePipeline(name, b, o), signal);
+        case "trigger":
+          return run(c.triggerOperations.beginCreateOrUpdateTrigger(name, b, o), signal);
       }
     },
     async get(kind, name, signal) {
       const o = { abortSignal: signal, requestOptions: { timeout: options.requestTimeoutMs ?? 60000 } };
       try {
         switch (kind) {
-          case "linkedService": return await c.linkedServiceOperations.getLinkedService(name, o);
-          case "dataset": return await c.datasetOperations.getDataset(name, o);
-          case "notebook": return await c.notebookOperations.getNotebook(name, o);
-          case "pipeline": return await c.pipelineOperations.getPipeline(name, o);
-          case "trigger": return await c.triggerOperations.getTrigger(name, o);
+          case "linkedService":
+            return await c.linkedServiceOperations.getLinkedService(name, o);
+          case "dataset":
+            return await c.datasetOperations.getDataset(name, o);
+          case "notebook":
+            return await c.notebookOperations.getNotebook(name, o);
+          case "pipeline":
+            return await c.pipelineOperations.getPipeline(name, o);
+          case "trigger":
+            return await c.triggerOperations.getTrigger(name, o);
         }
       } catch (err) {
         if (statusOf(err) === 404) return undefined;
@@ -100,16 +110,28 @@ export function artifactsApi(client: ArtifactsClient, options: ApiOptions = {}):
     async remove(kind, name, signal) {
       const o = lro(signal);
       switch (kind) {
-        case "linkedService": return goneIsFine(run(c.linkedServiceOperations.beginDeleteLinkedService(name, o), signal));
-        case "dataset": return goneIsFine(run(c.datasetOperations.beginDeleteDataset(name, o), signal));
-        case "notebook": return goneIsFine(run(c.notebookOperations.beginDeleteNotebook(name, o), signal));
-        case "pipeline": return goneIsFine(run(c.pipelineOperations.beginDeletePipeline(name, o), signal));
-        case "trigger": return goneIsFine(run(c.triggerOperations.beginDeleteTrigger(name, o), signal));
+        case "linkedService":
+          return goneIsFine(run(c.linkedServiceOperations.beginDeleteLinkedService(name, o), signal));
+        case "dataset":
+          return goneIsFine(run(c.datasetOperations.beginDeleteDataset(name, o), signal));
+        case "notebook":
+          return goneIsFine(run(c.notebookOperations.beginDeleteNotebook(name, o), signal));
+        case "pipeline":
+          return goneIsFine(run(c.pipelineOperations.beginDeletePipeline(name, o), signal));
+        case "trigger":
+          return goneIsFine(run(c.triggerOperations.beginDeleteTrigger(name, o), signal));
       }
     },
     // A trigger that does not exist has nothing to stop (e.g. deleted by hand in Studio).
     stopTrigger: (name, signal) => goneIsFine(run(c.triggerOperations.beginStopTrigger(name, lro(signal)), signal)),
     startTrigger: (name, signal) => run(c.triggerOperations.beginStartTrigger(name, lro(signal)), signal),
-    runPipeline: async (name, parameters, signal) => (await c.pipelineOperations.createPipelineRun(name, { parameters, abortSignal: signal, requestOptions: { timeout: options.requestTimeoutMs ?? 60000 } })).runId,
+    runPipeline: async (name, parameters, signal) =>
+      (
+        await c.pipelineOperations.createPipelineRun(name, {
+          parameters,
+          abortSignal: signal,
+          requestOptions: { timeout: options.requestTimeoutMs ?? 60000 },
+        })
+      ).runId,
   };
 }

@@ -11,17 +11,32 @@ import { artifactsProvider, rbacProvider, sqlLayerHash, sqlLayerProvider } from 
 
 /** Synapse RBAC role assignments (data plane), see rbac.ts. */
 export class SynapseRoleAssignments extends pulumi.dynamic.Resource {
-  constructor(name: string, args: { endpoint: pulumi.Input<string>; workspaceName: string; deployerObjectId: pulumi.Input<string>; adminGroupObjectId: string }, opts?: pulumi.CustomResourceOptions) {
+  constructor(
+    name: string,
+    args: { endpoint: pulumi.Input<string>; workspaceName: string; deployerObjectId: pulumi.Input<string>; adminGroupObjectId: string },
+    opts?: pulumi.CustomResourceOptions,
+  ) {
     super(rbacProvider, name, { ...args, assignments: undefined, created: undefined }, opts, "relmesh", "SynapseRoleAssignments");
   }
 }
 
 /** Linked services, datasets, notebooks, pipelines and triggers, published in dependency order. */
 export class SynapseArtifacts extends pulumi.dynamic.Resource {
-  constructor(name: string, args: { endpoint: pulumi.Input<string>; artifacts: pulumi.Input<Artifact[]>; schedule: pulumi.Input<ScheduleIntent> }, opts?: pulumi.CustomResourceOptions) {
+  constructor(
+    name: string,
+    args: { endpoint: pulumi.Input<string>; artifacts: pulumi.Input<Artifact[]>; schedule: pulumi.Input<ScheduleIntent> },
+    opts?: pulumi.CustomResourceOptions,
+  ) {
     // Plain JSON (Dates as ISO strings): the inputs are stored in the state and hashed as such.
     const artifacts = pulumi.output(args.artifacts).apply((a) => JSON.parse(JSON.stringify(a)) as Artifact[]);
-    super(artifactsProvider, name, { endpoint: args.endpoint, artifacts, schedule: args.schedule, published: undefined, runsDone: undefined }, opts, "relmesh", "SynapseArtifacts");
+    super(
+      artifactsProvider,
+      name,
+      { endpoint: args.endpoint, artifacts, schedule: args.schedule, published: undefined, runsDone: undefined },
+      opts,
+      "relmesh",
+      "SynapseArtifacts",
+    );
   }
 }
 
@@ -29,7 +44,14 @@ export class SynapseArtifacts extends pulumi.dynamic.Resource {
 export class SynapseSqlLayer extends pulumi.dynamic.Resource {
   constructor(name: string, args: { server: pulumi.Input<string>; scripts: SqlScript[] }, opts?: pulumi.CustomResourceOptions) {
     const hash = pulumi.output(args.server).apply((server) => sqlLayerHash(args.scripts, server));
-    super(sqlLayerProvider, name, { server: args.server, scripts: args.scripts, hash, objects: undefined }, opts, "relmesh", "SynapseSqlLayer");
+    super(
+      sqlLayerProvider,
+      name,
+      { server: args.server, scripts: args.scripts, hash, objects: undefined },
+      opts,
+      "relmesh",
+      "SynapseSqlLayer",
+    );
   }
 }
 
@@ -70,10 +92,18 @@ export class SynapsePublish extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: args.after },
     );
-    this.artifacts = new SynapseArtifacts("synapse-artifacts", { endpoint: args.devEndpoint, artifacts: args.artifacts, schedule: args.schedule }, { parent: this, dependsOn: [this.roles, ...args.after] });
+    this.artifacts = new SynapseArtifacts(
+      "synapse-artifacts",
+      { endpoint: args.devEndpoint, artifacts: args.artifacts, schedule: args.schedule },
+      { parent: this, dependsOn: [this.roles, ...args.after] },
+    );
     // Views read lake tables the pipelines write; the DDL itself needs only the database, but
     // running it after the artifacts keeps one deploy order for people reading the plan.
-    this.sqlLayer = new SynapseSqlLayer("synapse-sql-layer", { server: args.sqlServerlessEndpoint, scripts: args.sqlScripts }, { parent: this, dependsOn: [this.artifacts, this.roles, ...args.after] });
+    this.sqlLayer = new SynapseSqlLayer(
+      "synapse-sql-layer",
+      { server: args.sqlServerlessEndpoint, scripts: args.sqlScripts },
+      { parent: this, dependsOn: [this.artifacts, this.roles, ...args.after] },
+    );
     this.registerOutputs({});
   }
 }

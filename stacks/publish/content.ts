@@ -16,7 +16,14 @@ export function publishedArtifacts(config: RelmeshConfig, deployment: Deployment
   return pulumi
     .all([deployment.tenantId, deployment.mgdcAppClientId, deployment.mgdcAppObjectId, deployment.allowedGroupObjectIds])
     .apply(([tenantId, mgdcAppClientId, mgdcAppObjectId, allowedGroupObjectIds]) =>
-      synapseArtifacts(readArtifactInputs(config, undefined, { tenantId, mgdcAppClientId, mgdcAppObjectId, allowedGroupObjectIds } satisfies DeploymentValues)),
+      synapseArtifacts(
+        readArtifactInputs(config, undefined, {
+          tenantId,
+          mgdcAppClientId,
+          mgdcAppObjectId,
+          allowedGroupObjectIds,
+        } satisfies DeploymentValues),
+      ),
     );
 }
 

@@ -40,14 +40,17 @@ export type Operation =
 
 const key = (kind: ArtifactKind, name: string) => `${kind}/${name}`;
 const rank = (kind: ArtifactKind) => PUBLISH_ORDER.indexOf(kind);
-const byOrder = <T extends { kind: ArtifactKind; name: string }>(a: T, b: T) => rank(a.kind) - rank(b.kind) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+const byOrder = <T extends { kind: ArtifactKind; name: string }>(a: T, b: T) =>
+  rank(a.kind) - rank(b.kind) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /** Throws on two artifacts with the same kind and name: the later would silently win. */
 function indexDesired(desired: Artifact[]): Map<string, Artifact> {
   const map = new Map<string, Artifact>();
   for (const a of desired) {
-    if (!PUBLISH_ORDER.includes(a.kind)) throw new Error(`planPublish: unknown artifact kind '${a.kind}' for '${a.name}'; expected one of ${PUBLISH_ORDER.join(", ")}`);
-    if (map.has(key(a.kind, a.name))) throw new Error(`planPublish: two ${a.kind} artifacts are named '${a.name}'; names must be unique per kind`);
+    if (!PUBLISH_ORDER.includes(a.kind))
+      throw new Error(`planPublish: unknown artifact kind '${a.kind}' for '${a.name}'; expected one of ${PUBLISH_ORDER.join(", ")}`);
+    if (map.has(key(a.kind, a.name)))
+      throw new Error(`planPublish: two ${a.kind} artifacts are named '${a.name}'; names must be unique per kind`);
     map.set(key(a.kind, a.name), a);
   }
   return map;
@@ -56,7 +59,9 @@ function indexDesired(desired: Artifact[]): Map<string, Artifact> {
 /** The state after a plan has run: every desired artifact with its hash (and triggers' run state), in publish order. Pure. */
 export function publishedState(desired: Artifact[], intent: ScheduleIntent = {}): PublishedArtifact[] {
   const started = intent.triggersStarted ?? true;
-  return desired.map((a) => ({ kind: a.kind, name: a.name, hash: contentHash(a.body), ...(a.kind === "trigger" ? { started } : {}) })).sort(byOrder);
+  return desired
+    .map((a) => ({ kind: a.kind, name: a.name, hash: contentHash(a.body), ...(a.kind === "trigger" ? { started } : {}) }))
+    .sort(byOrder);
 }
 
 /**
@@ -71,7 +76,12 @@ export function publishedState(desired: Artifact[], intent: ScheduleIntent = {})
  *    unless `intent.triggersStarted` is false, in which case started triggers are stopped and stay so.
  * Unchanged artifacts are not touched; nothing changed gives an empty list.
  */
-export function planPublish(desired: Artifact[], current: PublishedArtifact[], intent: ScheduleIntent = {}, runsDone: readonly string[] = []): Operation[] {
+export function planPublish(
+  desired: Artifact[],
+  current: PublishedArtifact[],
+  intent: ScheduleIntent = {},
+  runsDone: readonly string[] = [],
+): Operation[] {
   const startTriggers = intent.triggersStarted ?? true;
   const want = indexDesired(desired);
   const have = new Map(current.map((c) => [key(c.kind, c.name), c]));
@@ -91,8 +101,18 @@ export function planPublish(desired: Artifact[], current: PublishedArtifact[], i
     .sort((a, b) => byOrder(b, a));
 
   const isStarted = (name: string) => have.get(key("trigger", name))?.started !== false;
-  const changing = new Set([...puts.filter((p) => p.kind === "trigger" && p.reason === "update"), ...deletes.filter((d) => d.kind === "trigger")].map((t) => t.name));
-  const unchangedTriggers = current.filter((c) => c.kind === "trigger" && want.has(key("trigger", c.name)) && !changing.has(c.name) && !puts.some((p) => p.kind === "trigger" && p.name === c.name));
+  const changing = new Set(
+    [...puts.filter((p) => p.kind === "trigger" && p.reason === "update"), ...deletes.filter((d) => d.kind === "trigger")].map(
+      (t) => t.name,
+    ),
+  );
+  const unchangedTriggers = current.filter(
+    (c) =>
+      c.kind === "trigger" &&
+      want.has(key("trigger", c.name)) &&
+      !changing.has(c.name) &&
+      !puts.some((p) => p.kind === "trigger" && p.name === c.name),
+  );
   const toStop = [...changing].filter(isStarted);
   if (!startTriggers) toStop.push(...unchangedTriggers.filter((c) => isStarted(c.name)).map((c) => c.name));
   const stops: Operation[] = [...new Set(toStop)].sort().map((name) => ({ op: "stopTrigger" as const, kind: "trigger" as const, name }));
@@ -102,7 +122,12 @@ export function planPublish(desired: Artifact[], current: PublishedArtifact[], i
     .filter((r) => !done.has(r.key))
     .map((r) => ({ op: "runPipeline" as const, kind: "pipeline" as const, name: r.pipeline, key: r.key, parameters: r.parameters }));
 
-  const toStart = startTriggers ? [...puts.filter((p) => p.kind === "trigger").map((p) => p.name), ...unchangedTriggers.filter((c) => c.started === false).map((c) => c.name)] : [];
+  const toStart = startTriggers
+    ? [
+        ...puts.filter((p) => p.kind === "trigger").map((p) => p.name),
+        ...unchangedTriggers.filter((c) => c.started === false).map((c) => c.name),
+      ]
+    : [];
   const starts: Operation[] = toStart.map((name) => ({ op: "startTrigger" as const, kind: "trigger" as const, name }));
 
   return [...stops, ...puts, ...deletes, ...runs, ...starts];
@@ -111,10 +136,14 @@ export function planPublish(desired: Artifact[], current: PublishedArtifact[], i
 /** One line per operation, for logs and the Pulumi diff message. Pure. */
 export function describeOperation(o: Operation): string {
   switch (o.op) {
-    case "put": return `${o.reason} ${o.kind} ${o.name}`;
-    case "delete": return `delete ${o.kind} ${o.name}`;
-    case "runPipeline": return `run pipeline ${o.name} once (${o.key})`;
-    default: return `${o.op === "stopTrigger" ? "stop" : "start"} trigger ${o.name}`;
+    case "put":
+      return `${o.reason} ${o.kind} ${o.name}`;
+    case "delete":
+      return `delete ${o.kind} ${o.name}`;
+    case "runPipeline":
+      return `run pipeline ${o.name} once (${o.key})`;
+    default:
+      return `${o.op === "stopTrigger" ? "stop" : "start"} trigger ${o.name}`;
   }
 }
 
@@ -125,7 +154,11 @@ export function describeOperation(o: Operation): string {
  * by hand, gets the hash of what the workspace has instead, so planPublish updates it; a deleted one
  * is left out, so planPublish creates it. Artifacts not in `fetched` are kept as recorded. Pure.
  */
-export function observedState(published: PublishedArtifact[], sent: Artifact[], fetched: ReadonlyMap<string, unknown>): PublishedArtifact[] {
+export function observedState(
+  published: PublishedArtifact[],
+  sent: Artifact[],
+  fetched: ReadonlyMap<string, unknown>,
+): PublishedArtifact[] {
   const bodies = new Map(sent.map((a) => [key(a.kind, a.name), a.body as unknown]));
   return published.flatMap((p) => {
     const k = key(p.kind, p.name);

@@ -32,8 +32,13 @@ export interface PrivateEndpointsState extends PrivateEndpointsProps {
 }
 
 const log = (line: string) => console.log(line);
-const clientsFor = (p: PrivateEndpointsProps) => createPrivateLinkClients(new DefaultAzureCredential(), { devEndpoint: p.devEndpoint, armEndpoint: p.armEndpoint });
-const plain = (p: PrivateEndpointsProps): PrivateEndpointsProps => ({ devEndpoint: p.devEndpoint, endpoints: p.endpoints, ...(p.armEndpoint ? { armEndpoint: p.armEndpoint } : {}) });
+const clientsFor = (p: PrivateEndpointsProps) =>
+  createPrivateLinkClients(new DefaultAzureCredential(), { devEndpoint: p.devEndpoint, armEndpoint: p.armEndpoint });
+const plain = (p: PrivateEndpointsProps): PrivateEndpointsProps => ({
+  devEndpoint: p.devEndpoint,
+  endpoints: p.endpoints,
+  ...(p.armEndpoint ? { armEndpoint: p.armEndpoint } : {}),
+});
 
 export const privateEndpointsProvider: pulumi.dynamic.ResourceProvider<PrivateEndpointsProps, PrivateEndpointsState> = {
   async create(inputs) {
@@ -44,21 +49,33 @@ export const privateEndpointsProvider: pulumi.dynamic.ResourceProvider<PrivateEn
   // deleted and created by update itself). A refreshed status showing a missing, unprovisioned or
   // unapproved endpoint is also an update, so `pulumi up` after `pulumi refresh` repairs it.
   async diff(_id, olds, news) {
-    const changes = olds.devEndpoint !== news.devEndpoint || (olds.armEndpoint ?? "") !== (news.armEndpoint ?? "") || specsChanged(olds.endpoints ?? [], news.endpoints ?? []) || needsRepair(news.endpoints ?? [], olds.status);
+    const changes =
+      olds.devEndpoint !== news.devEndpoint ||
+      (olds.armEndpoint ?? "") !== (news.armEndpoint ?? "") ||
+      specsChanged(olds.endpoints ?? [], news.endpoints ?? []) ||
+      needsRepair(news.endpoints ?? [], olds.status);
     return { changes, replaces: [] };
   },
   async update(_id, olds, news) {
     let previous = olds.endpoints ?? [];
     if (olds.devEndpoint !== news.devEndpoint) {
       // Another workspace: the old one's endpoints go (404 if the workspace went with them).
-      await removeManagedPrivateEndpoints(clientsFor(olds), previous.map((s) => s.name), { log });
+      await removeManagedPrivateEndpoints(
+        clientsFor(olds),
+        previous.map((s) => s.name),
+        { log },
+      );
       previous = [];
     }
     const { status } = await applyManagedPrivateEndpoints(clientsFor(news), news.endpoints, previous, { log });
     return { outs: { ...plain(news), status } };
   },
   async delete(_id, props) {
-    await removeManagedPrivateEndpoints(clientsFor(props), (props.endpoints ?? []).map((s) => s.name), { log });
+    await removeManagedPrivateEndpoints(
+      clientsFor(props),
+      (props.endpoints ?? []).map((s) => s.name),
+      { log },
+    );
   },
   async read(id, props) {
     const p = props as PrivateEndpointsState;
@@ -80,6 +97,13 @@ export class SynapseManagedPrivateEndpoints extends pulumi.dynamic.Resource {
     args: { devEndpoint: pulumi.Input<string>; endpoints: pulumi.Input<ManagedPrivateEndpointSpec[]>; armEndpoint?: string },
     opts?: pulumi.CustomResourceOptions,
   ) {
-    super(privateEndpointsProvider, name, { devEndpoint: args.devEndpoint, endpoints: args.endpoints, armEndpoint: args.armEndpoint, status: undefined }, opts, "relmesh", "SynapseManagedPrivateEndpoints");
+    super(
+      privateEndpointsProvider,
+      name,
+      { devEndpoint: args.devEndpoint, endpoints: args.endpoints, armEndpoint: args.armEndpoint, status: undefined },
+      opts,
+      "relmesh",
+      "SynapseManagedPrivateEndpoints",
+    );
   }
 }

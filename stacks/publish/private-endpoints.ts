@@ -15,7 +15,16 @@
  * DELETE returns 202 or 204. The MPE carries no private-endpoint id in that schema.
  */
 import type { TokenCredential } from "@azure/identity";
-import { bearerTokenAuthenticationPolicy, createDefaultHttpClient, createHttpHeaders, createPipelineFromOptions, createPipelineRequest, type HttpClient, type PipelineRetryOptions, type TlsSettings } from "@azure/core-rest-pipeline";
+import {
+  bearerTokenAuthenticationPolicy,
+  createDefaultHttpClient,
+  createHttpHeaders,
+  createPipelineFromOptions,
+  createPipelineRequest,
+  type HttpClient,
+  type PipelineRetryOptions,
+  type TlsSettings,
+} from "@azure/core-rest-pipeline";
 import { DEFAULT_PIPELINE_RETRY, statusOf, withRetries, type RetryOptions } from "./retry";
 
 export interface ManagedPrivateEndpointSpec {
@@ -70,7 +79,11 @@ export const APPROVAL_DESCRIPTION = "Approved by Relationship Mesh (pulumi up)";
 const same = (a: string | undefined, b: string | undefined) => (a ?? "").toLowerCase() === (b ?? "").toLowerCase();
 
 /** Which writes bring the workspace from `observed` to `desired`; `previous` is what this resource managed before. Pure. */
-export function planPrivateEndpoints(desired: ManagedPrivateEndpointSpec[], observed: ObservedEndpoint[], previous: ManagedPrivateEndpointSpec[] = []): PrivateEndpointPlan {
+export function planPrivateEndpoints(
+  desired: ManagedPrivateEndpointSpec[],
+  observed: ObservedEndpoint[],
+  previous: ManagedPrivateEndpointSpec[] = [],
+): PrivateEndpointPlan {
   const plan: PrivateEndpointPlan = { create: [], replace: [], wait: [], approve: [], remove: [] };
   const seen = new Set<string>();
   for (const spec of desired) {
@@ -79,7 +92,11 @@ export function planPrivateEndpoints(desired: ManagedPrivateEndpointSpec[], obse
     seen.add(key);
     const o = observed.find((x) => same(x.name, spec.name) && x.provisioningState !== "NotFound");
     if (!o) plan.create.push(spec);
-    else if (!same(o.privateLinkResourceId, spec.privateLinkResourceId) || !same(o.groupId, spec.groupId) || o.provisioningState === "Failed") {
+    else if (
+      !same(o.privateLinkResourceId, spec.privateLinkResourceId) ||
+      !same(o.groupId, spec.groupId) ||
+      o.provisioningState === "Failed"
+    ) {
       if (o.isReserved) throw new Error(`managed private endpoint ${spec.name} is reserved by the workspace; choose another name`);
       plan.replace.push(spec);
     } else if (o.provisioningState !== "Succeeded") plan.wait.push(spec);
@@ -105,7 +122,11 @@ export function needsRepair(specs: ManagedPrivateEndpointSpec[], status: Managed
 /** Whether the recorded inputs differ (order of the specs does not matter). Pure. */
 export function specsChanged(olds: ManagedPrivateEndpointSpec[], news: ManagedPrivateEndpointSpec[]): boolean {
   const canon = (l: ManagedPrivateEndpointSpec[]) =>
-    JSON.stringify([...l].map((s) => [s.name.toLowerCase(), s.privateLinkResourceId.toLowerCase(), s.groupId, !!s.approve]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+    JSON.stringify(
+      [...l]
+        .map((s) => [s.name.toLowerCase(), s.privateLinkResourceId.toLowerCase(), s.groupId, !!s.approve])
+        .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
+    );
   return canon(olds ?? []) !== canon(news ?? []);
 }
 
@@ -151,7 +172,11 @@ export interface PrivateEndpointConnection {
  *   (dfs and blob) are both pending at once, and it could approve a connection another deployment
  *   requested. The exact-name rule approves only the connection our MPE created, whatever its state.
  */
-export function findConnection(connections: PrivateEndpointConnection[], workspaceName: string, mpeName: string): PrivateEndpointConnection | undefined {
+export function findConnection(
+  connections: PrivateEndpointConnection[],
+  workspaceName: string,
+  mpeName: string,
+): PrivateEndpointConnection | undefined {
   const suffix = `/${workspaceName}.${mpeName}`.toLowerCase();
   const matches = connections.filter((c) => (c.properties?.privateEndpoint?.id ?? "").toLowerCase().endsWith(suffix));
   // A recreated MPE gets a private endpoint of the same name; the old one's connection may linger as Disconnected.
@@ -195,7 +220,10 @@ export interface JsonClientOptions {
  * the ArtifactsClient is (client.ts), TLS settings.
  */
 export function createJsonClient(credential: TokenCredential, baseUrl: string, scope: string, options: JsonClientOptions = {}): JsonClient {
-  const pipeline = createPipelineFromOptions({ retryOptions: { ...DEFAULT_PIPELINE_RETRY, ...options.retryOptions }, ...(options.tlsOptions ? { tlsOptions: options.tlsOptions } : {}) });
+  const pipeline = createPipelineFromOptions({
+    retryOptions: { ...DEFAULT_PIPELINE_RETRY, ...options.retryOptions },
+    ...(options.tlsOptions ? { tlsOptions: options.tlsOptions } : {}),
+  });
   pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes: scope }));
   const http = options.httpClient ?? createDefaultHttpClient();
   const base = baseUrl.replace(/\/+$/, "");
@@ -219,14 +247,20 @@ export function createJsonClient(credential: TokenCredential, baseUrl: string, s
       }
       if (res.status >= 400) {
         const detail = parsed?.error?.message ?? (typeof parsed === "string" ? parsed : "");
-        throw Object.assign(new Error(`${method} ${new URL(url).pathname} answered ${res.status}${detail ? `: ${detail}` : ""}`), { statusCode: res.status });
+        throw Object.assign(new Error(`${method} ${new URL(url).pathname} answered ${res.status}${detail ? `: ${detail}` : ""}`), {
+          statusCode: res.status,
+        });
       }
       return { status: res.status, body: parsed, headers: res.headers.toJSON() };
     },
   };
 }
 
-export function createPrivateLinkClients(credential: TokenCredential, endpoints: { devEndpoint: string; armEndpoint?: string; workspaceName?: string }, options: JsonClientOptions = {}): PrivateLinkClients {
+export function createPrivateLinkClients(
+  credential: TokenCredential,
+  endpoints: { devEndpoint: string; armEndpoint?: string; workspaceName?: string },
+  options: JsonClientOptions = {},
+): PrivateLinkClients {
   return {
     synapse: createJsonClient(credential, endpoints.devEndpoint, SYNAPSE_SCOPE, options),
     arm: createJsonClient(credential, endpoints.armEndpoint ?? DEFAULT_ARM_ENDPOINT, ARM_SCOPE, options),
@@ -244,25 +278,43 @@ export interface ApplyOptions {
   log?: (line: string) => void;
 }
 
-const mpePath = (name: string) => `/managedVirtualNetworks/default/managedPrivateEndpoints/${encodeURIComponent(name)}?api-version=${SYNAPSE_API_VERSION}`;
+const mpePath = (name: string) =>
+  `/managedVirtualNetworks/default/managedPrivateEndpoints/${encodeURIComponent(name)}?api-version=${SYNAPSE_API_VERSION}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** GET one MPE; "NotFound" when absent. */
 export async function getManagedPrivateEndpoint(c: PrivateLinkClients, name: string, o: ApplyOptions = {}): Promise<ObservedEndpoint> {
-  return withRetries(`get managed private endpoint ${name}`, async () => {
-    try {
-      const { body } = await c.synapse.send("GET", mpePath(name));
-      const p = body?.properties ?? {};
-      return { name, privateLinkResourceId: p.privateLinkResourceId, groupId: p.groupId, provisioningState: p.provisioningState ?? "Unknown", connectionState: p.connectionState?.status, isReserved: p.isReserved };
-    } catch (err) {
-      if (statusOf(err) === 404) return { name, provisioningState: "NotFound" };
-      throw err;
-    }
-  }, o.retry, o.log);
+  return withRetries(
+    `get managed private endpoint ${name}`,
+    async () => {
+      try {
+        const { body } = await c.synapse.send("GET", mpePath(name));
+        const p = body?.properties ?? {};
+        return {
+          name,
+          privateLinkResourceId: p.privateLinkResourceId,
+          groupId: p.groupId,
+          provisioningState: p.provisioningState ?? "Unknown",
+          connectionState: p.connectionState?.status,
+          isReserved: p.isReserved,
+        };
+      } catch (err) {
+        if (statusOf(err) === 404) return { name, provisioningState: "NotFound" };
+        throw err;
+      }
+    },
+    o.retry,
+    o.log,
+  );
 }
 
 /** Polls `probe` until `done`, at most `maxWaitMs`; returns the last value or throws `fail(last)`. */
-async function pollUntil<T>(probe: () => Promise<T>, done: (v: T) => boolean, o: ApplyOptions, fail: (last: T, waitedMs: number) => string): Promise<T> {
+async function pollUntil<T>(
+  probe: () => Promise<T>,
+  done: (v: T) => boolean,
+  o: ApplyOptions,
+  fail: (last: T, waitedMs: number) => string,
+): Promise<T> {
   const interval = o.pollIntervalMs ?? 10000;
   const bound = o.maxWaitMs ?? 900000;
   const start = Date.now();
@@ -277,7 +329,15 @@ async function pollUntil<T>(probe: () => Promise<T>, done: (v: T) => boolean, o:
 
 async function putEndpoint(c: PrivateLinkClients, spec: ManagedPrivateEndpointSpec, o: ApplyOptions): Promise<void> {
   o.log?.(`managed private endpoint ${spec.name}: create (${spec.groupId} on ${spec.privateLinkResourceId})`);
-  await withRetries(`create managed private endpoint ${spec.name}`, () => c.synapse.send("PUT", mpePath(spec.name), { properties: { privateLinkResourceId: spec.privateLinkResourceId, groupId: spec.groupId } }), o.retry, o.log);
+  await withRetries(
+    `create managed private endpoint ${spec.name}`,
+    () =>
+      c.synapse.send("PUT", mpePath(spec.name), {
+        properties: { privateLinkResourceId: spec.privateLinkResourceId, groupId: spec.groupId },
+      }),
+    o.retry,
+    o.log,
+  );
 }
 
 async function waitProvisioned(c: PrivateLinkClients, name: string, o: ApplyOptions): Promise<ObservedEndpoint> {
@@ -285,9 +345,13 @@ async function waitProvisioned(c: PrivateLinkClients, name: string, o: ApplyOpti
     () => getManagedPrivateEndpoint(c, name, o),
     (e) => e.provisioningState === "Succeeded" || e.provisioningState === "Failed",
     o,
-    (e, ms) => `managed private endpoint ${name} did not reach provisioningState Succeeded within ${Math.round(ms / 1000)} s (last provisioningState: ${e.provisioningState})`,
+    (e, ms) =>
+      `managed private endpoint ${name} did not reach provisioningState Succeeded within ${Math.round(ms / 1000)} s (last provisioningState: ${e.provisioningState})`,
   ).then((e) => {
-    if (e.provisioningState === "Failed") throw new Error(`managed private endpoint ${name} failed to provision (provisioningState: Failed); check the target ${e.privateLinkResourceId} and its sub-resource ${e.groupId}`);
+    if (e.provisioningState === "Failed")
+      throw new Error(
+        `managed private endpoint ${name} failed to provision (provisioningState: Failed); check the target ${e.privateLinkResourceId} and its sub-resource ${e.groupId}`,
+      );
     return e;
   });
 }
@@ -295,15 +359,25 @@ async function waitProvisioned(c: PrivateLinkClients, name: string, o: ApplyOpti
 /** DELETE one MPE and wait until it is gone; absent already is fine. */
 export async function deleteManagedPrivateEndpoint(c: PrivateLinkClients, name: string, o: ApplyOptions = {}): Promise<void> {
   o.log?.(`managed private endpoint ${name}: delete`);
-  await withRetries(`delete managed private endpoint ${name}`, async () => {
-    try {
-      await c.synapse.send("DELETE", mpePath(name));
-    } catch (err) {
-      if (statusOf(err) !== 404) throw err;
-    }
-  }, o.retry, o.log);
-  await pollUntil(() => getManagedPrivateEndpoint(c, name, o), (e) => e.provisioningState === "NotFound", o,
-    (e, ms) => `managed private endpoint ${name} was still present ${Math.round(ms / 1000)} s after its deletion (last provisioningState: ${e.provisioningState})`);
+  await withRetries(
+    `delete managed private endpoint ${name}`,
+    async () => {
+      try {
+        await c.synapse.send("DELETE", mpePath(name));
+      } catch (err) {
+        if (statusOf(err) !== 404) throw err;
+      }
+    },
+    o.retry,
+    o.log,
+  );
+  await pollUntil(
+    () => getManagedPrivateEndpoint(c, name, o),
+    (e) => e.provisioningState === "NotFound",
+    o,
+    (e, ms) =>
+      `managed private endpoint ${name} was still present ${Math.round(ms / 1000)} s after its deletion (last provisioningState: ${e.provisioningState})`,
+  );
 }
 
 async function listConnections(c: PrivateLinkClients, targetId: string, o: ApplyOptions): Promise<PrivateEndpointConnection[]> {
@@ -347,15 +421,23 @@ export async function approveConnection(c: PrivateLinkClients, spec: ManagedPriv
   const { provisioningState: _ro, ...properties } = conn.properties ?? {};
   const body = {
     ...(conn.etag ? { etag: conn.etag } : {}),
-    properties: { ...properties, privateLinkServiceConnectionState: { status: "Approved", description: APPROVAL_DESCRIPTION, actionsRequired: "None" } },
+    properties: {
+      ...properties,
+      privateLinkServiceConnectionState: { status: "Approved", description: APPROVAL_DESCRIPTION, actionsRequired: "None" },
+    },
   };
   await withRetries(`approve private endpoint connection of ${spec.name}`, () => c.arm.send("PUT", url, body), o.retry, o.log);
   // Key Vault answers while the connection is still "Updating": wait until it settles as Approved.
   const settled = await pollUntil(
-    async () => (await withRetries(`get private endpoint connection of ${spec.name}`, () => c.arm.send("GET", url), o.retry, o.log)).body as PrivateEndpointConnection,
-    (x) => x?.properties?.privateLinkServiceConnectionState?.status === "Approved" && !["Updating", "Creating", "Accepted"].includes(x.properties?.provisioningState ?? ""),
+    async () =>
+      (await withRetries(`get private endpoint connection of ${spec.name}`, () => c.arm.send("GET", url), o.retry, o.log))
+        .body as PrivateEndpointConnection,
+    (x) =>
+      x?.properties?.privateLinkServiceConnectionState?.status === "Approved" &&
+      !["Updating", "Creating", "Accepted"].includes(x.properties?.provisioningState ?? ""),
     o,
-    (x, ms) => `the private endpoint connection of ${spec.name} on ${spec.privateLinkResourceId} was not Approved within ${Math.round(ms / 1000)} s (last: ${x?.properties?.privateLinkServiceConnectionState?.status}, ${x?.properties?.provisioningState})`,
+    (x, ms) =>
+      `the private endpoint connection of ${spec.name} on ${spec.privateLinkResourceId} was not Approved within ${Math.round(ms / 1000)} s (last: ${x?.properties?.privateLinkServiceConnectionState?.status}, ${x?.properties?.provisioningState})`,
   );
   return settled.properties!.privateLinkServiceConnectionState!.status!;
 }
@@ -370,7 +452,12 @@ export interface ApplyResult {
  * waited for, pending connections approved, and MPEs of `previous` no longer wanted deleted last
  * (the new paths exist before old ones go). Sends no write when everything is in place.
  */
-export async function applyManagedPrivateEndpoints(c: PrivateLinkClients, desired: ManagedPrivateEndpointSpec[], previous: ManagedPrivateEndpointSpec[] = [], o: ApplyOptions = {}): Promise<ApplyResult> {
+export async function applyManagedPrivateEndpoints(
+  c: PrivateLinkClients,
+  desired: ManagedPrivateEndpointSpec[],
+  previous: ManagedPrivateEndpointSpec[] = [],
+  o: ApplyOptions = {},
+): Promise<ApplyResult> {
   const names = [...new Map([...desired, ...previous].map((s) => [s.name.toLowerCase(), s.name])).values()];
   const observed: ObservedEndpoint[] = [];
   for (const n of names) observed.push(await getManagedPrivateEndpoint(c, n, o));
@@ -382,7 +469,11 @@ export async function applyManagedPrivateEndpoints(c: PrivateLinkClients, desire
     const o0 = observed.find((x) => same(x.name, s.name));
     const fresh = plan.create.includes(s) || plan.replace.includes(s) || plan.wait.includes(s);
     const e = fresh ? await waitProvisioned(c, s.name, o) : o0!;
-    status.set(s.name, { name: s.name, provisioningState: e.provisioningState ?? "Unknown", ...(e.connectionState ? { connectionState: e.connectionState } : {}) });
+    status.set(s.name, {
+      name: s.name,
+      provisioningState: e.provisioningState ?? "Unknown",
+      ...(e.connectionState ? { connectionState: e.connectionState } : {}),
+    });
   }
   for (const s of plan.approve) status.get(s.name)!.connectionState = await approveConnection(c, s, o);
   for (const n of plan.remove) await deleteManagedPrivateEndpoint(c, n, o);
@@ -395,11 +486,19 @@ export async function removeManagedPrivateEndpoints(c: PrivateLinkClients, names
 }
 
 /** What the workspace reports now for each spec (for `pulumi refresh`): provisioning and connection state. */
-export async function readManagedPrivateEndpoints(c: PrivateLinkClients, specs: ManagedPrivateEndpointSpec[], o: ApplyOptions = {}): Promise<ManagedPrivateEndpointStatus[]> {
+export async function readManagedPrivateEndpoints(
+  c: PrivateLinkClients,
+  specs: ManagedPrivateEndpointSpec[],
+  o: ApplyOptions = {},
+): Promise<ManagedPrivateEndpointStatus[]> {
   const out: ManagedPrivateEndpointStatus[] = [];
   for (const s of specs) {
     const e = await getManagedPrivateEndpoint(c, s.name, o);
-    out.push({ name: s.name, provisioningState: e.provisioningState ?? "Unknown", ...(e.connectionState ? { connectionState: e.connectionState } : {}) });
+    out.push({
+      name: s.name,
+      provisioningState: e.provisioningState ?? "Unknown",
+      ...(e.connectionState ? { connectionState: e.connectionState } : {}),
+    });
   }
   return out;
 }

@@ -19,7 +19,16 @@ import { DEFAULT_PIPELINE_RETRY } from "./retry";
 import { readSqlObjects } from "./sql/catalog";
 import { executeSqlScripts } from "./sql/execute";
 import { tediousConnectionFactory } from "./sql/tedious";
-import { assertSameDeployer, assignSynapseRoles, presentSynapseRoles, principalTypeFromToken, removeSynapseRoles, synapseRoleAssignments, type RbacPrincipals, type SynapseRoleAssignment } from "./rbac";
+import {
+  assertSameDeployer,
+  assignSynapseRoles,
+  presentSynapseRoles,
+  principalTypeFromToken,
+  removeSynapseRoles,
+  synapseRoleAssignments,
+  type RbacPrincipals,
+  type SynapseRoleAssignment,
+} from "./rbac";
 
 // ---- SynapseArtifacts ------------------------------------------------------------------------
 
@@ -43,7 +52,10 @@ const workspaceApi = (endpoint: string) => artifactsApi(createArtifactsClient(ne
 
 export const artifactsProvider: pulumi.dynamic.ResourceProvider<ArtifactsProps, ArtifactsState> = {
   async create(inputs) {
-    const { state, runsDone } = await publishArtifacts(workspaceApi(inputs.endpoint), inputs.artifacts, [], { log, schedule: inputs.schedule });
+    const { state, runsDone } = await publishArtifacts(workspaceApi(inputs.endpoint), inputs.artifacts, [], {
+      log,
+      schedule: inputs.schedule,
+    });
     return { id: `artifacts@${new URL(inputs.endpoint).host}`, outs: { ...inputs, published: state, runsDone } };
   },
   // `pulumi refresh`: `published` as the workspace has it, so the next diff/update repairs drift.
@@ -58,7 +70,11 @@ export const artifactsProvider: pulumi.dynamic.ResourceProvider<ArtifactsProps, 
     return { changes: planPublish(news.artifacts, olds.published ?? [], news.schedule, olds.runsDone).length > 0 };
   },
   async update(_id, olds, news) {
-    const { state, runsDone } = await publishArtifacts(workspaceApi(news.endpoint), news.artifacts, olds.published ?? [], { log, schedule: news.schedule, runsDone: olds.runsDone });
+    const { state, runsDone } = await publishArtifacts(workspaceApi(news.endpoint), news.artifacts, olds.published ?? [], {
+      log,
+      schedule: news.schedule,
+      runsDone: olds.runsDone,
+    });
     return { outs: { ...news, published: state, runsDone } };
   },
   async delete(_id, props) {
@@ -117,7 +133,10 @@ export const sqlLayerProvider: pulumi.dynamic.ResourceProvider<SqlLayerProps, Sq
     // An object the previous scripts created and refresh did not find (a view dropped by hand) is
     // drift: the update reruns the scripts, every batch of which recreates what is missing.
     const drifted = olds.objects !== undefined && expectedObjects(olds.scripts).some((k) => !olds.objects!.includes(k));
-    return { changes: olds.hash !== news.hash || olds.server !== news.server || drifted, replaces: olds.server !== news.server ? ["server"] : [] };
+    return {
+      changes: olds.hash !== news.hash || olds.server !== news.server || drifted,
+      replaces: olds.server !== news.server ? ["server"] : [],
+    };
   },
   async update(_id, olds, news) {
     await runSql(news, olds.scripts);
@@ -145,7 +164,10 @@ async function rbacClient(endpoint: string, deployerObjectId: string) {
   // Every data-plane resource depends on this one, so one check here covers the publisher, the
   // private endpoints and the SQL executor (all sign in the same way).
   assertSameDeployer(token.token, deployerObjectId);
-  return { roles: new AccessControlClient(credential, endpoint, { retryOptions: DEFAULT_PIPELINE_RETRY }).roleAssignments, deployerType: principalTypeFromToken(token.token) };
+  return {
+    roles: new AccessControlClient(credential, endpoint, { retryOptions: DEFAULT_PIPELINE_RETRY }).roleAssignments,
+    deployerType: principalTypeFromToken(token.token),
+  };
 }
 
 export const rbacProvider: pulumi.dynamic.ResourceProvider<RbacProps, RbacState> = {
@@ -158,11 +180,15 @@ export const rbacProvider: pulumi.dynamic.ResourceProvider<RbacProps, RbacState>
   // `pulumi refresh`: `assignments` keeps only those the workspace still has (listed, only GETs).
   async read(id, props) {
     if (!props?.assignments?.length) return { id, props };
-    const roles = new AccessControlClient(new DefaultAzureCredential(), props.endpoint, { retryOptions: DEFAULT_PIPELINE_RETRY }).roleAssignments;
+    const roles = new AccessControlClient(new DefaultAzureCredential(), props.endpoint, { retryOptions: DEFAULT_PIPELINE_RETRY })
+      .roleAssignments;
     return { id, props: { ...props, assignments: await presentSynapseRoles(roles, props.assignments, undefined, log) } };
   },
   async diff(_id, olds, news) {
-    const ids = (p: RbacProps) => synapseRoleAssignments(p).map((a) => a.id).join(",");
+    const ids = (p: RbacProps) =>
+      synapseRoleAssignments(p)
+        .map((a) => a.id)
+        .join(",");
     if (olds.endpoint !== news.endpoint) return { changes: true, replaces: ["endpoint"] };
     // An assignment refresh did not find (removed by hand) is drift: the update assigns every role again.
     const have = new Set((olds.assignments ?? []).map((a) => a.id));
@@ -173,13 +199,19 @@ export const rbacProvider: pulumi.dynamic.ResourceProvider<RbacProps, RbacState>
     const { roles, deployerType } = await rbacClient(news.endpoint, news.deployerObjectId);
     const assignments = synapseRoleAssignments({ ...news, deployerType });
     const keep = new Set(assignments.map((a) => a.id));
-    await removeSynapseRoles(roles, (olds.assignments ?? []).filter((a) => !keep.has(a.id) && (olds.created ?? []).includes(a.id)));
+    await removeSynapseRoles(
+      roles,
+      (olds.assignments ?? []).filter((a) => !keep.has(a.id) && (olds.created ?? []).includes(a.id)),
+    );
     const fresh = await assignSynapseRoles(roles, assignments, undefined, log);
     const created = [...new Set([...(olds.created ?? []).filter((id) => keep.has(id)), ...fresh])];
     return { outs: { ...news, assignments, created } };
   },
   async delete(_id, props) {
     const { roles } = await rbacClient(props.endpoint, props.deployerObjectId);
-    await removeSynapseRoles(roles, (props.assignments ?? []).filter((a) => (props.created ?? []).includes(a.id)));
+    await removeSynapseRoles(
+      roles,
+      (props.assignments ?? []).filter((a) => (props.created ?? []).includes(a.id)),
+    );
   },
 };

@@ -9,7 +9,15 @@
  */
 import type { Artifact } from "../../synapse-artifacts/model";
 import type { WorkspaceApi } from "./client";
-import { describeOperation, observedState, planPublish, publishedState, type Operation, type PublishedArtifact, type ScheduleIntent } from "./planner";
+import {
+  describeOperation,
+  observedState,
+  planPublish,
+  publishedState,
+  type Operation,
+  type PublishedArtifact,
+  type ScheduleIntent,
+} from "./planner";
 import { withRetries, type RetryOptions } from "./retry";
 
 export interface PublishOptions {
@@ -39,7 +47,12 @@ export interface PublishResult {
  * artifacts succeed, and a trigger stopped for an update that did not finish is stopped, put and
  * started again, so rerunning converges.
  */
-export async function publishArtifacts(api: WorkspaceApi, desired: Artifact[], current: PublishedArtifact[], options: PublishOptions = {}): Promise<PublishResult> {
+export async function publishArtifacts(
+  api: WorkspaceApi,
+  desired: Artifact[],
+  current: PublishedArtifact[],
+  options: PublishOptions = {},
+): Promise<PublishResult> {
   const operations = planPublish(desired, current, options.schedule, options.runsDone);
   const bodies = new Map(desired.map((a) => [`${a.kind}/${a.name}`, a.body]));
   const log = options.log ?? (() => undefined);
@@ -53,10 +66,14 @@ export async function publishArtifacts(api: WorkspaceApi, desired: Artifact[], c
       async () => {
         const signal = AbortSignal.timeout(timeout);
         switch (o.op) {
-          case "put": return api.put(o.kind, o.name, bodies.get(`${o.kind}/${o.name}`), signal);
-          case "delete": return api.remove(o.kind, o.name, signal);
-          case "stopTrigger": return api.stopTrigger(o.name, signal);
-          case "startTrigger": return api.startTrigger(o.name, signal);
+          case "put":
+            return api.put(o.kind, o.name, bodies.get(`${o.kind}/${o.name}`), signal);
+          case "delete":
+            return api.remove(o.kind, o.name, signal);
+          case "stopTrigger":
+            return api.stopTrigger(o.name, signal);
+          case "startTrigger":
+            return api.startTrigger(o.name, signal);
           case "runPipeline": {
             const runId = await api.runPipeline(o.name, o.parameters, signal);
             return log(`${label}: run ${runId}`);
@@ -67,12 +84,18 @@ export async function publishArtifacts(api: WorkspaceApi, desired: Artifact[], c
       log,
     );
   }
-  const runsDone = [...new Set([...(options.runsDone ?? []), ...operations.flatMap((o) => (o.op === "runPipeline" ? [o.key] : []))])].sort();
+  const runsDone = [
+    ...new Set([...(options.runsDone ?? []), ...operations.flatMap((o) => (o.op === "runPipeline" ? [o.key] : []))]),
+  ].sort();
   return { state: publishedState(desired, options.schedule), operations, runsDone };
 }
 
 /** Removes everything the publisher recorded (Pulumi delete): stop triggers, then delete in reverse order. */
-export async function unpublishArtifacts(api: WorkspaceApi, current: PublishedArtifact[], options: PublishOptions = {}): Promise<PublishResult> {
+export async function unpublishArtifacts(
+  api: WorkspaceApi,
+  current: PublishedArtifact[],
+  options: PublishOptions = {},
+): Promise<PublishResult> {
   return publishArtifacts(api, [], current, options);
 }
 
@@ -80,11 +103,21 @@ export async function unpublishArtifacts(api: WorkspaceApi, current: PublishedAr
  * What `pulumi refresh` records: `published` corrected to what the workspace holds (see observedState).
  * Only GETs, one per recorded artifact; artifacts the state does not record are never looked at.
  */
-export async function readPublished(api: WorkspaceApi, sent: Artifact[], published: PublishedArtifact[], options: PublishOptions = {}): Promise<PublishedArtifact[]> {
+export async function readPublished(
+  api: WorkspaceApi,
+  sent: Artifact[],
+  published: PublishedArtifact[],
+  options: PublishOptions = {},
+): Promise<PublishedArtifact[]> {
   const timeout = options.operationTimeoutMs ?? 600000;
   const fetched = new Map<string, unknown>();
   for (const p of published) {
-    const body = await withRetries(`read ${p.kind} ${p.name}`, () => api.get(p.kind, p.name, AbortSignal.timeout(timeout)), options.retry, options.log);
+    const body = await withRetries(
+      `read ${p.kind} ${p.name}`,
+      () => api.get(p.kind, p.name, AbortSignal.timeout(timeout)),
+      options.retry,
+      options.log,
+    );
     fetched.set(`${p.kind}/${p.name}`, body);
   }
   return observedState(published, sent, fetched);

@@ -41,7 +41,12 @@ export interface RbacPrincipals {
 /** Every Synapse role assignment the program makes, least privilege per principal. Pure. */
 export function synapseRoleAssignments(p: RbacPrincipals): SynapseRoleAssignment[] {
   const scope = `workspaces/${p.workspaceName}`;
-  const make = (role: SynapseRole, principalId: string, principalType: PrincipalType | undefined, reason: string): SynapseRoleAssignment => ({
+  const make = (
+    role: SynapseRole,
+    principalId: string,
+    principalType: PrincipalType | undefined,
+    reason: string,
+  ): SynapseRoleAssignment => ({
     id: roleAssignmentName(scope, principalId, SYNAPSE_ROLES[role]),
     role,
     roleId: SYNAPSE_ROLES[role],
@@ -105,7 +110,12 @@ type RoleApi = Pick<AccessControlClient["roleAssignments"], "createRoleAssignmen
  * made by hand or by workspace creation): success, but then it is not ours to delete.
  * Returns the ids this call created.
  */
-export async function assignSynapseRoles(api: RoleApi, assignments: SynapseRoleAssignment[], retry?: RetryOptions, log?: (l: string) => void): Promise<string[]> {
+export async function assignSynapseRoles(
+  api: RoleApi,
+  assignments: SynapseRoleAssignment[],
+  retry?: RetryOptions,
+  log?: (l: string) => void,
+): Promise<string[]> {
   const created: string[] = [];
   for (const a of assignments) {
     const existed = await withRetries(
@@ -130,13 +140,17 @@ export async function assignSynapseRoles(api: RoleApi, assignments: SynapseRoleA
 /** Deletes the assignments this program created; a missing one is fine. */
 export async function removeSynapseRoles(api: RoleApi, assignments: SynapseRoleAssignment[], retry?: RetryOptions): Promise<void> {
   for (const a of assignments) {
-    await withRetries(`remove ${a.role} from ${a.principalId}`, async () => {
-      try {
-        await api.deleteRoleAssignmentById(a.id, { scope: a.scope });
-      } catch (err) {
-        if (statusOf(err) !== 404) throw err;
-      }
-    }, retry);
+    await withRetries(
+      `remove ${a.role} from ${a.principalId}`,
+      async () => {
+        try {
+          await api.deleteRoleAssignmentById(a.id, { scope: a.scope });
+        } catch (err) {
+          if (statusOf(err) !== 404) throw err;
+        }
+      },
+      retry,
+    );
   }
 }
 
@@ -147,7 +161,12 @@ type ListApi = Pick<AccessControlClient["roleAssignments"], "listRoleAssignments
  * and scope rather than fetched by id: an equal assignment made by hand or by workspace creation has
  * another id (it made ours answer 409) and grants the same. Only GETs.
  */
-export async function presentSynapseRoles(api: ListApi, assignments: SynapseRoleAssignment[], retry?: RetryOptions, log?: (l: string) => void): Promise<SynapseRoleAssignment[]> {
+export async function presentSynapseRoles(
+  api: ListApi,
+  assignments: SynapseRoleAssignment[],
+  retry?: RetryOptions,
+  log?: (l: string) => void,
+): Promise<SynapseRoleAssignment[]> {
   const present: SynapseRoleAssignment[] = [];
   for (const a of assignments) {
     const found = await withRetries(

@@ -38,7 +38,16 @@ export interface RetryOptions {
 
 export const DEFAULT_RETRY: Required<Omit<RetryOptions, "sleep">> = { attempts: 5, baseDelayMs: 5000, maxDelayMs: 60000, jitter: false };
 
-const NETWORK_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "ESOCKETTIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN", "REQUEST_SEND_ERROR"]);
+const NETWORK_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ETIMEDOUT",
+  "ESOCKETTIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "REQUEST_SEND_ERROR",
+]);
 
 /** HTTP status of an SDK error, if any. */
 export function statusOf(err: unknown): number | undefined {

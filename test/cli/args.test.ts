@@ -19,5 +19,7 @@ test.each([
 });
 
 test("the help lists every option", () => {
-  expect(helpText("sample", "write a tenant", SPEC)).toBe("relmesh sample: write a tenant\n\n  --out <value>  folder to write into\n  --seed <value>  seed of the tenant\n  --help  show this help");
+  expect(helpText("sample", "write a tenant", SPEC)).toBe(
+    "relmesh sample: write a tenant\n\n  --out <value>  folder to write into\n  --seed <value>  seed of the tenant\n  --help  show this help",
+  );
 });

@@ -27,7 +27,9 @@ describe("the CRM column mapping", () => {
   });
 
   test("a canonical column the notebooks need must be mapped", () => {
-    expect(errorOf((m) => delete m.tables.contacts.columns.opted_out)).toContain("tables.contacts.columns.opted_out is missing: map it to the CRM's column name");
+    expect(errorOf((m) => delete m.tables.contacts.columns.opted_out)).toContain(
+      "tables.contacts.columns.opted_out is missing: map it to the CRM's column name",
+    );
   });
 
   test("an unknown table is rejected", () => {

@@ -45,7 +45,9 @@ describe("the ruleset validator", () => {
   });
 
   test("rejects account weights that do not add up to 1", () => {
-    expect(errorOf((r) => (r.account.weights.depth = 0.9))).toContain("account.weights must add up to 1, got 1.4: adjust depth, breadth and executive");
+    expect(errorOf((r) => (r.account.weights.depth = 0.9))).toContain(
+      "account.weights must add up to 1, got 1.4: adjust depth, breadth and executive",
+    );
   });
 
   test("refuses to score people who opted out", () => {
@@ -61,15 +63,21 @@ describe("the ruleset validator", () => {
   });
 
   test("requires the fields each checklist kind needs", () => {
-    expect(errorOf((r) => delete r.checklist[0].titles)).toContain("checklist[0].titles is missing: a meeting_with_title item needs titles and within_days");
+    expect(errorOf((r) => delete r.checklist[0].titles)).toContain(
+      "checklist[0].titles is missing: a meeting_with_title item needs titles and within_days",
+    );
   });
 
   test("rejects an unknown checklist kind, listing the known ones", () => {
-    expect(errorOf((r) => (r.checklist[0].kind = "met_ceo"))).toContain("one of meeting_with_title, two_way_email, engaged_contacts, multi_threaded");
+    expect(errorOf((r) => (r.checklist[0].kind = "met_ceo"))).toContain(
+      "one of meeting_with_title, two_way_email, engaged_contacts, multi_threaded",
+    );
   });
 
   test("rejects duplicate checklist ids", () => {
-    expect(errorOf((r) => (r.checklist[1].id = r.checklist[0].id))).toContain("checklist[1].id must be an id no other item uses, got 'exec_meeting_180d': give each item its own id");
+    expect(errorOf((r) => (r.checklist[1].id = r.checklist[0].id))).toContain(
+      "checklist[1].id must be an id no other item uses, got 'exec_meeting_180d': give each item its own id",
+    );
   });
 
   test("rejects a cadence tier that is not a number", () => {
@@ -86,7 +94,9 @@ describe("the ruleset validator", () => {
   });
 
   test("names the file and the fix when the file is missing or not YAML", () => {
-    expect(() => loadRuleset("/nonexistent/rules.yaml")).toThrow("ruleset file /nonexistent/rules.yaml does not exist: set relmesh:rulesetPath");
+    expect(() => loadRuleset("/nonexistent/rules.yaml")).toThrow(
+      "ruleset file /nonexistent/rules.yaml does not exist: set relmesh:rulesetPath",
+    );
     const dir = mkdtempSync(join(tmpdir(), "ruleset-"));
     const bad = join(dir, "bad.yaml");
     writeFileSync(bad, "sources: [email\n");

@@ -28,7 +28,11 @@ describe("the stack config schema", () => {
   });
 
   test("every key has a description (the schema is the key reference)", () => {
-    expect(Object.entries(schema.properties).filter(([, s]) => !(s as { description?: string }).description).map(([k]) => k)).toEqual([]);
+    expect(
+      Object.entries(schema.properties)
+        .filter(([, s]) => !(s as { description?: string }).description)
+        .map(([k]) => k),
+    ).toEqual([]);
   });
 });
 
@@ -52,6 +56,8 @@ describe("loadRelmesh", () => {
   });
 
   test("a stack without a file names the file and the fix", () => {
-    expect(() => loadRelmesh("nope", { rootDir: ROOT })).toThrow(`stack config ${ROOT}/Pulumi.nope.yaml does not exist: create Pulumi.nope.yaml (copy Pulumi.dev.yaml) or pass another --stack`);
+    expect(() => loadRelmesh("nope", { rootDir: ROOT })).toThrow(
+      `stack config ${ROOT}/Pulumi.nope.yaml does not exist: create Pulumi.nope.yaml (copy Pulumi.dev.yaml) or pass another --stack`,
+    );
   });
 });

@@ -80,7 +80,10 @@ test("every docs/platform-facts.md section reference names a heading that exists
   const refs = occurrences(TEXTS, ref);
   expect(refs.length).toBeGreaterThan(0);
   const missing = refs.flatMap(({ where, match }) =>
-    [...match[1].matchAll(/\d+(?:\.\d+)?/g)].map((n) => n[0]).filter((n) => !headings.has(n)).map((n) => `${where}: §${n}`),
+    [...match[1].matchAll(/\d+(?:\.\d+)?/g)]
+      .map((n) => n[0])
+      .filter((n) => !headings.has(n))
+      .map((n) => `${where}: §${n}`),
   );
   expect(missing).toEqual([]);
 });

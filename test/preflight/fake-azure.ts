@@ -68,12 +68,18 @@ export function emptyState(): AzureState {
     resources: new Set(),
     directoryRoles: {},
     authorizationPolicy: "forbidden",
-    servicePrincipals: [{ id: GRAPH_SP_ID, appId: "00000003-0000-0000-c000-000000000000", displayName: "Microsoft Graph", appRoles: GRAPH_APP_ROLES }],
+    servicePrincipals: [
+      { id: GRAPH_SP_ID, appId: "00000003-0000-0000-c000-000000000000", displayName: "Microsoft Graph", appRoles: GRAPH_APP_ROLES },
+    ],
     appRoleAssignments: {},
   };
 }
 
-export async function startFakeAzure(tls: TestCert, state: AzureState, opts: { lifetimeMs?: number; pageSize?: number } = {}): Promise<FakeAzure> {
+export async function startFakeAzure(
+  tls: TestCert,
+  state: AzureState,
+  opts: { lifetimeMs?: number; pageSize?: number } = {},
+): Promise<FakeAzure> {
   const faults: Fault[] = [];
   const requests: FakeAzure["requests"] = [];
   let base = "";
@@ -84,7 +90,8 @@ export async function startFakeAzure(tls: TestCert, state: AzureState, opts: { l
     res.writeHead(status, { "content-type": "application/json", ...headers });
     res.end(body === undefined ? "" : JSON.stringify(body));
   };
-  const error = (res: ServerResponse, req: IncomingMessage, status: number, code: string, message: string) => send(res, req, status, { error: { code, message } });
+  const error = (res: ServerResponse, req: IncomingMessage, status: number, code: string, message: string) =>
+    send(res, req, status, { error: { code, message } });
   /** A list, paged by `pageSize` through `skip` and nextLink (ARM) / @odata.nextLink (Graph). */
   const page = (res: ServerResponse, req: IncomingMessage, url: URL, items: unknown[], graph: boolean) => {
     const size = opts.pageSize ?? 1000;
@@ -106,22 +113,41 @@ export async function startFakeAzure(tls: TestCert, state: AzureState, opts: { l
     const body = raw ? JSON.parse(raw) : undefined;
 
     if (path.startsWith("/v1.0/")) {
-      const roles = (oid: string) => (state.directoryRoles[oid] ?? []).map((r) => ({ "@odata.type": "#microsoft.graph.directoryRole", id: `dr-${r.roleTemplateId}`, ...r }));
+      const roles = (oid: string) =>
+        (state.directoryRoles[oid] ?? []).map((r) => ({
+          "@odata.type": "#microsoft.graph.directoryRole",
+          id: `dr-${r.roleTemplateId}`,
+          ...r,
+        }));
       if (path === "/v1.0/me/transitiveMemberOf/microsoft.graph.directoryRole") {
         const oid = claimsOf(req).oid as string;
         return page(res, req, url, roles(oid), true);
       }
       if (path === "/v1.0/policies/authorizationPolicy") {
-        if (state.authorizationPolicy === "forbidden") return error(res, req, 403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+        if (state.authorizationPolicy === "forbidden")
+          return error(res, req, 403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
         return send(res, req, 200, { id: "authorizationPolicy", defaultUserRolePermissions: state.authorizationPolicy });
       }
       if (path === "/v1.0/servicePrincipals") {
         const m = /^appId eq '([^']*)'$/.exec(q("$filter") ?? "");
         if (!m) return error(res, req, 400, "BadRequest", "filter by appId only");
-        return page(res, req, url, state.servicePrincipals.filter((s) => s.appId === m[1]), true);
+        return page(
+          res,
+          req,
+          url,
+          state.servicePrincipals.filter((s) => s.appId === m[1]),
+          true,
+        );
       }
       let m = /^\/v1.0\/servicePrincipals\/([^/]+)\/appRoleAssignments$/.exec(path);
-      if (m) return page(res, req, url, (state.appRoleAssignments[m[1]] ?? []).map((a, i) => ({ id: `ara${i}`, principalId: m![1], ...a })), true);
+      if (m)
+        return page(
+          res,
+          req,
+          url,
+          (state.appRoleAssignments[m[1]] ?? []).map((a, i) => ({ id: `ara${i}`, principalId: m![1], ...a })),
+          true,
+        );
       m = /^\/v1.0\/servicePrincipals\/([^/]+)\/transitiveMemberOf\/microsoft.graph.directoryRole$/.exec(path);
       if (m) return page(res, req, url, roles(m[1]), true);
       return error(res, req, 404, "Request_ResourceNotFound", `${req.method} ${path}`);
@@ -129,33 +155,72 @@ export async function startFakeAzure(tls: TestCert, state: AzureState, opts: { l
 
     if (!q("api-version")) return error(res, req, 400, "MissingApiVersionParameter", "The api-version query parameter is required");
     if (path === "/subscriptions" && req.method === "GET") {
-      return page(res, req, url, state.subscriptions.map((s) => ({ id: `/subscriptions/${s}`, subscriptionId: s, state: "Enabled" })), false);
+      return page(
+        res,
+        req,
+        url,
+        state.subscriptions.map((s) => ({ id: `/subscriptions/${s}`, subscriptionId: s, state: "Enabled" })),
+        false,
+      );
     }
     let m = /^\/subscriptions\/([^/]+)(\/.*)?$/.exec(path);
-    if (!m || !state.subscriptions.includes(m[1])) return error(res, req, 404, "SubscriptionNotFound", `The subscription '${m?.[1]}' could not be found.`);
+    if (!m || !state.subscriptions.includes(m[1]))
+      return error(res, req, 404, "SubscriptionNotFound", `The subscription '${m?.[1]}' could not be found.`);
     const sub = m[1];
     const rest = m[2] ?? "";
     if ((m = /^\/resourcegroups\/([^/]+)$/i.exec(rest)) && req.method === "GET") {
-      return state.resourceGroups.has(`${sub}/${m[1]}`.toLowerCase()) ? send(res, req, 200, { id: path, name: m[1] }) : error(res, req, 404, "ResourceGroupNotFound", `Resource group '${m[1]}' could not be found.`);
+      return state.resourceGroups.has(`${sub}/${m[1]}`.toLowerCase())
+        ? send(res, req, 200, { id: path, name: m[1] })
+        : error(res, req, 404, "ResourceGroupNotFound", `Resource group '${m[1]}' could not be found.`);
     }
     if (rest === "/providers" && req.method === "GET") {
-      return page(res, req, url, Object.entries(state.providers).map(([namespace, registrationState]) => ({ id: `/subscriptions/${sub}/providers/${namespace}`, namespace, registrationState })), false);
+      return page(
+        res,
+        req,
+        url,
+        Object.entries(state.providers).map(([namespace, registrationState]) => ({
+          id: `/subscriptions/${sub}/providers/${namespace}`,
+          namespace,
+          registrationState,
+        })),
+        false,
+      );
     }
     if (rest === "/providers/Microsoft.Authorization/roleAssignments" && req.method === "GET") {
       const f = /^assignedTo\('([^']+)'\)$/.exec(q("$filter") ?? "");
       if (!f) return error(res, req, 400, "BadRequest", "expected $filter=assignedTo('<objectId>')");
       const mine = state.roleAssignments.filter((a) => a.principalId === f[1]);
-      return page(res, req, url, mine.map((a, i) => ({
-        id: `${a.scope}/providers/Microsoft.Authorization/roleAssignments/ra${i}`,
-        properties: { scope: a.scope, principalId: a.principalId, roleDefinitionId: `/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions/${a.roleDefinitionGuid}`, ...(a.condition ? { condition: a.condition, conditionVersion: "2.0" } : {}) },
-      })), false);
+      return page(
+        res,
+        req,
+        url,
+        mine.map((a, i) => ({
+          id: `${a.scope}/providers/Microsoft.Authorization/roleAssignments/ra${i}`,
+          properties: {
+            scope: a.scope,
+            principalId: a.principalId,
+            roleDefinitionId: `/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions/${a.roleDefinitionGuid}`,
+            ...(a.condition ? { condition: a.condition, conditionVersion: "2.0" } : {}),
+          },
+        })),
+        false,
+      );
     }
     if ((m = /^\/providers\/Microsoft.Authorization\/roleDefinitions\/([^/]+)$/.exec(rest)) && req.method === "GET") {
       const d = state.roleDefinitions[m[1]];
-      return d ? send(res, req, 200, { id: path, properties: { roleName: d.roleName, permissions: [{ actions: d.actions, notActions: d.notActions }] } }) : error(res, req, 404, "RoleDefinitionDoesNotExist", "The specified role definition does not exist.");
+      return d
+        ? send(res, req, 200, {
+            id: path,
+            properties: { roleName: d.roleName, permissions: [{ actions: d.actions, notActions: d.notActions }] },
+          })
+        : error(res, req, 404, "RoleDefinitionDoesNotExist", "The specified role definition does not exist.");
     }
     if ((m = /^\/providers\/(Microsoft\.(?:Storage|KeyVault|Synapse))\/checkNameAvailability$/.exec(rest)) && req.method === "POST") {
-      const versions: Record<string, string> = { "Microsoft.Storage": "2023-05-01", "Microsoft.KeyVault": "2022-07-01", "Microsoft.Synapse": "2021-06-01" };
+      const versions: Record<string, string> = {
+        "Microsoft.Storage": "2023-05-01",
+        "Microsoft.KeyVault": "2022-07-01",
+        "Microsoft.Synapse": "2021-06-01",
+      };
       if (q("api-version") !== versions[m[1]]) return error(res, req, 400, "InvalidApiVersion", `api-version ${q("api-version")}`);
       const taken = state.takenNames.has(body.name);
       const message = taken ? `The ${body.type} name ${body.name} is already taken.` : undefined;
@@ -164,7 +229,9 @@ export async function startFakeAzure(tls: TestCert, state: AzureState, opts: { l
       return send(res, req, 200, { ...flag, ...(taken ? { reason: "AlreadyExists", message } : {}) });
     }
     if (/^\/resourceGroups\/[^/]+\/providers\/[^/]+\/[^/]+\/[^/]+$/.test(rest) && req.method === "GET") {
-      return state.resources.has(path.toLowerCase()) ? send(res, req, 200, { id: path }) : error(res, req, 404, "ResourceNotFound", `The Resource '${path}' was not found.`);
+      return state.resources.has(path.toLowerCase())
+        ? send(res, req, 200, { id: path })
+        : error(res, req, 404, "ResourceNotFound", `The Resource '${path}' was not found.`);
     }
     return error(res, req, 404, "NoRoute", `${req.method} ${path}`);
   };
@@ -177,7 +244,13 @@ export async function startFakeAzure(tls: TestCert, state: AzureState, opts: { l
       const fault = faults.find((f) => f.times > 0 && f.method === req.method && f.path.test(path));
       if (fault) {
         fault.times--;
-        return send(res, req, fault.status, { error: { code: "Injected", message: `injected ${fault.status}` } }, fault.retryAfter ? { "retry-after": fault.retryAfter } : {});
+        return send(
+          res,
+          req,
+          fault.status,
+          { error: { code: "Injected", message: `injected ${fault.status}` } },
+          fault.retryAfter ? { "retry-after": fault.retryAfter } : {},
+        );
       }
       handle(req, res, raw);
     });

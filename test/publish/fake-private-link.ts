@@ -53,7 +53,8 @@ export interface FakePrivateLink {
   close(): Promise<void>;
 }
 
-const TARGET = /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.(Storage\/storageAccounts|KeyVault\/vaults)\/[^/]+)\/privateEndpointConnections(?:\/([^/]+))?$/i;
+const TARGET =
+  /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.(Storage\/storageAccounts|KeyVault\/vaults)\/[^/]+)\/privateEndpointConnections(?:\/([^/]+))?$/i;
 const MPE = /^\/managedVirtualNetworks\/default\/managedPrivateEndpoints\/([^/]+)$/;
 
 export async function startFakePrivateLink(
@@ -70,7 +71,8 @@ export async function startFakePrivateLink(
   let seq = 0;
   let base = "";
 
-  const peId = (peName: string) => `/subscriptions/00000000-0000-0000-0000-00000000beef/resourceGroups/synapse-managed-rg/providers/Microsoft.Network/privateEndpoints/${peName}`;
+  const peId = (peName: string) =>
+    `/subscriptions/00000000-0000-0000-0000-00000000beef/resourceGroups/synapse-managed-rg/providers/Microsoft.Network/privateEndpoints/${peName}`;
   const connectionOf = (mpeName: string) => {
     const mpe = endpoints.get(mpeName.toLowerCase());
     const suffix = `/${opts.workspaceName}.${mpeName}`.toLowerCase();
@@ -84,7 +86,9 @@ export async function startFakePrivateLink(
     const c: FakeConnection = {
       id: `${t.id}/privateEndpointConnections/${name}`,
       name,
-      type: /keyvault/i.test(t.id) ? "Microsoft.KeyVault/vaults/privateEndpointConnections" : "Microsoft.Storage/storageAccounts/privateEndpointConnections",
+      type: /keyvault/i.test(t.id)
+        ? "Microsoft.KeyVault/vaults/privateEndpointConnections"
+        : "Microsoft.Storage/storageAccounts/privateEndpointConnections",
       ...(/keyvault/i.test(t.id) ? { etag: `"e${seq}"` } : {}),
       properties: {
         privateEndpoint: { id: peId(peName) },
@@ -103,7 +107,8 @@ export async function startFakePrivateLink(
     res.writeHead(status, { "content-type": "application/json", ...headers });
     res.end(body === undefined ? "" : JSON.stringify(body));
   };
-  const error = (res: ServerResponse, req: IncomingMessage, status: number, code: string, message: string) => send(res, req, status, { error: { code, message } });
+  const error = (res: ServerResponse, req: IncomingMessage, status: number, code: string, message: string) =>
+    send(res, req, status, { error: { code, message } });
 
   const mpeBody = (m: FakeMpe) => {
     const c = connectionOf(m.name);
@@ -115,7 +120,11 @@ export async function startFakePrivateLink(
         privateLinkResourceId: m.privateLinkResourceId,
         groupId: m.groupId,
         provisioningState: m.provisioningState,
-        connectionState: { status: c?.properties.privateLinkServiceConnectionState.status ?? "Pending", description: c?.properties.privateLinkServiceConnectionState.description ?? "", actionsRequired: "None" },
+        connectionState: {
+          status: c?.properties.privateLinkServiceConnectionState.status ?? "Pending",
+          description: c?.properties.privateLinkServiceConnectionState.description ?? "",
+          actionsRequired: "None",
+        },
         isReserved: false,
       },
     };
@@ -142,12 +151,20 @@ export async function startFakePrivateLink(
     }
     if (req.method === "PUT") {
       const p = body?.properties;
-      if (!p?.privateLinkResourceId || !p?.groupId) return error(res, req, 400, "BadRequest", "properties.privateLinkResourceId and properties.groupId are required");
+      if (!p?.privateLinkResourceId || !p?.groupId)
+        return error(res, req, 400, "BadRequest", "properties.privateLinkResourceId and properties.groupId are required");
       if (m) {
-        if (m.privateLinkResourceId.toLowerCase() !== p.privateLinkResourceId.toLowerCase() || m.groupId !== p.groupId) return error(res, req, 409, "Conflict", `managed private endpoint ${name} exists with another target; delete it first`);
+        if (m.privateLinkResourceId.toLowerCase() !== p.privateLinkResourceId.toLowerCase() || m.groupId !== p.groupId)
+          return error(res, req, 409, "Conflict", `managed private endpoint ${name} exists with another target; delete it first`);
         return send(res, req, 200, mpeBody(m));
       }
-      const created: FakeMpe = { name, privateLinkResourceId: p.privateLinkResourceId, groupId: p.groupId, provisioningState: "Provisioning", pollsLeft: opts.pollsBeforeProvisioned ?? 1 };
+      const created: FakeMpe = {
+        name,
+        privateLinkResourceId: p.privateLinkResourceId,
+        groupId: p.groupId,
+        provisioningState: "Provisioning",
+        pollsLeft: opts.pollsBeforeProvisioned ?? 1,
+      };
       endpoints.set(key, created);
       return send(res, req, 200, mpeBody(created));
     }
@@ -165,8 +182,12 @@ export async function startFakePrivateLink(
     const t = targets.get(match[1].toLowerCase());
     if (!t) return error(res, req, 404, "ResourceNotFound", `${match[1]} not found`);
     const version = /^storage/i.test(match[2]) ? "2023-05-01" : "2023-07-01";
-    if (url.searchParams.get("api-version") !== version) return error(res, req, 400, "InvalidApiVersionParameter", `api-version ${url.searchParams.get("api-version")} (expected ${version})`);
-    if (!match[3]) return req.method === "GET" ? send(res, req, 200, { value: [...t.connections.values()] }) : error(res, req, 405, "MethodNotAllowed", req.method!);
+    if (url.searchParams.get("api-version") !== version)
+      return error(res, req, 400, "InvalidApiVersionParameter", `api-version ${url.searchParams.get("api-version")} (expected ${version})`);
+    if (!match[3])
+      return req.method === "GET"
+        ? send(res, req, 200, { value: [...t.connections.values()] })
+        : error(res, req, 405, "MethodNotAllowed", req.method!);
     const c = t.connections.get(decodeURIComponent(match[3]));
     if (!c) return error(res, req, 404, "PrivateEndpointConnectionNotFound", `${match[3]} not found`);
     if (req.method === "GET") {
@@ -176,10 +197,22 @@ export async function startFakePrivateLink(
     }
     if (req.method === "PUT") {
       const st = body?.properties?.privateLinkServiceConnectionState;
-      if (!st || !["Approved", "Rejected"].includes(st.status) || typeof st.description !== "string") return error(res, req, 400, "BadRequest", "privateLinkServiceConnectionState with status Approved|Rejected and a description is required");
-      if (c.properties.privateLinkServiceConnectionState.status === "Rejected" && st.status === "Approved") return error(res, req, 400, "CannotApproveRejectedConnection", "a rejected connection cannot be approved");
+      if (!st || !["Approved", "Rejected"].includes(st.status) || typeof st.description !== "string")
+        return error(
+          res,
+          req,
+          400,
+          "BadRequest",
+          "privateLinkServiceConnectionState with status Approved|Rejected and a description is required",
+        );
+      if (c.properties.privateLinkServiceConnectionState.status === "Rejected" && st.status === "Approved")
+        return error(res, req, 400, "CannotApproveRejectedConnection", "a rejected connection cannot be approved");
       if (c.etag && body.etag && body.etag !== c.etag) return error(res, req, 412, "PreconditionFailed", "etag mismatch");
-      c.properties.privateLinkServiceConnectionState = { status: st.status, description: st.description, actionsRequired: st.actionsRequired ?? "None" };
+      c.properties.privateLinkServiceConnectionState = {
+        status: st.status,
+        description: st.description,
+        actionsRequired: st.actionsRequired ?? "None",
+      };
       // Key Vault reports the change as still Updating on the first read.
       if (c.etag) {
         c.properties.provisioningState = "Updating";
@@ -197,13 +230,16 @@ export async function startFakePrivateLink(
     const body = raw ? JSON.parse(raw) : undefined;
     let m = MPE.exec(path);
     if (m) {
-      if (!auth.includes("https://dev.azuresynapse.net/.default")) return error(res, req, 401, "Unauthorized", "no Synapse-scoped bearer token");
-      if (url.searchParams.get("api-version") !== "2020-12-01") return error(res, req, 400, "BadApiVersion", `api-version ${url.searchParams.get("api-version")}`);
+      if (!auth.includes("https://dev.azuresynapse.net/.default"))
+        return error(res, req, 401, "Unauthorized", "no Synapse-scoped bearer token");
+      if (url.searchParams.get("api-version") !== "2020-12-01")
+        return error(res, req, 400, "BadApiVersion", `api-version ${url.searchParams.get("api-version")}`);
       return handleSynapse(req, res, m[1], body);
     }
     m = TARGET.exec(path);
     if (m) {
-      if (!auth.includes("https://management.azure.com/.default")) return error(res, req, 401, "InvalidAuthenticationToken", "no ARM-scoped bearer token");
+      if (!auth.includes("https://management.azure.com/.default"))
+        return error(res, req, 401, "InvalidAuthenticationToken", "no ARM-scoped bearer token");
       return handleArm(req, res, url, m, body);
     }
     return error(res, req, 404, "NoRoute", `${req.method} ${path}`);
@@ -213,12 +249,20 @@ export async function startFakePrivateLink(
     let raw = "";
     req.on("data", (c) => (raw += c));
     req.on("end", () => {
-      if (requests.length >= (opts.maxRequests ?? 2000)) return error(res, req, 503, "TooManyRequestsInTest", "request budget of the fake server exhausted");
+      if (requests.length >= (opts.maxRequests ?? 2000))
+        return error(res, req, 503, "TooManyRequestsInTest", "request budget of the fake server exhausted");
       const path = req.url!.split("?")[0];
       received.push({ method: req.method!, path, at: Date.now() });
       const fault = faults.find((f) => f.times > 0 && f.method === req.method && f.path.test(path));
       if (fault) fault.times--;
-      if (fault?.status) return send(res, req, fault.status, { error: { code: "Injected", message: `injected ${fault.status}` } }, fault.retryAfter ? { "retry-after": fault.retryAfter } : {});
+      if (fault?.status)
+        return send(
+          res,
+          req,
+          fault.status,
+          { error: { code: "Injected", message: `injected ${fault.status}` } },
+          fault.retryAfter ? { "retry-after": fault.retryAfter } : {},
+        );
       if (fault?.delayMs) {
         const t = setTimeout(() => (timers.delete(t), handle(req, res, raw)), fault.delayMs);
         timers.add(t);
@@ -250,7 +294,12 @@ export async function startFakePrivateLink(
     connectionOf,
     deleteByHand(mpeName) {
       const c = connectionOf(mpeName);
-      if (c) c.properties.privateLinkServiceConnectionState = { status: "Disconnected", description: "private endpoint deleted", actionsRequired: "None" };
+      if (c)
+        c.properties.privateLinkServiceConnectionState = {
+          status: "Disconnected",
+          description: "private endpoint deleted",
+          actionsRequired: "None",
+        };
       endpoints.delete(mpeName.toLowerCase());
     },
     addForeignConnection: (targetId, peName, status = "Pending") => addConnection(targetId, peName, status),

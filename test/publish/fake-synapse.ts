@@ -12,8 +12,19 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { TestCert } from "./tls";
 
-export const COLLECTIONS = { linkedservices: "linkedService", datasets: "dataset", notebooks: "notebook", pipelines: "pipeline", triggers: "trigger" } as const;
-const REF_KIND: Record<string, string> = { LinkedServiceReference: "linkedService", DatasetReference: "dataset", NotebookReference: "notebook", PipelineReference: "pipeline" };
+export const COLLECTIONS = {
+  linkedservices: "linkedService",
+  datasets: "dataset",
+  notebooks: "notebook",
+  pipelines: "pipeline",
+  triggers: "trigger",
+} as const;
+const REF_KIND: Record<string, string> = {
+  LinkedServiceReference: "linkedService",
+  DatasetReference: "dataset",
+  NotebookReference: "notebook",
+  PipelineReference: "pipeline",
+};
 
 export interface Fault {
   method: string;
@@ -55,7 +66,8 @@ export function referencesOf(body: unknown): string[] {
     if (Array.isArray(v)) v.forEach(walk);
     else if (v && typeof v === "object") {
       const o = v as Record<string, unknown>;
-      if (typeof o.referenceName === "string" && typeof o.type === "string" && REF_KIND[o.type]) out.push(`${REF_KIND[o.type]}/${o.referenceName}`);
+      if (typeof o.referenceName === "string" && typeof o.type === "string" && REF_KIND[o.type])
+        out.push(`${REF_KIND[o.type]}/${o.referenceName}`);
       Object.values(o).forEach(walk);
     }
   };
@@ -63,7 +75,10 @@ export function referencesOf(body: unknown): string[] {
   return out;
 }
 
-export async function startFakeSynapse(tls: TestCert, opts: { lifetimeMs?: number; maxRequests?: number; pollsBeforeDone?: number } = {}): Promise<FakeSynapse> {
+export async function startFakeSynapse(
+  tls: TestCert,
+  opts: { lifetimeMs?: number; maxRequests?: number; pollsBeforeDone?: number } = {},
+): Promise<FakeSynapse> {
   const artifacts = new Map<string, any>();
   const triggerState = new Map<string, "Started" | "Stopped">();
   const roleAssignments = new Map<string, any>();
@@ -81,13 +96,16 @@ export async function startFakeSynapse(tls: TestCert, opts: { lifetimeMs?: numbe
     res.writeHead(status, { "content-type": "application/json", ...headers });
     res.end(body === undefined ? "" : JSON.stringify(body));
   };
-  const error = (res: ServerResponse, req: IncomingMessage, status: number, code: string, message: string) => send(res, req, status, { error: { code, message } });
+  const error = (res: ServerResponse, req: IncomingMessage, status: number, code: string, message: string) =>
+    send(res, req, status, { error: { code, message } });
 
   /** Starts an LRO whose effect happens on completion. Notebooks use Azure-AsyncOperation; the rest Location. */
   const accept = (res: ServerResponse, req: IncomingMessage, apply: () => void, asyncStyle: boolean, resource?: string) => {
     const id = `op${++opSeq}`;
     ops.set(id, { polls: opts.pollsBeforeDone ?? 1, apply, resource });
-    const header: Record<string, string> = asyncStyle ? { "azure-asyncoperation": `${base}/operationStatuses/${id}?api-version=2020-12-01` } : { location: `${base}/operationResults/${id}?api-version=2020-12-01` };
+    const header: Record<string, string> = asyncStyle
+      ? { "azure-asyncoperation": `${base}/operationStatuses/${id}?api-version=2020-12-01` }
+      : { location: `${base}/operationResults/${id}?api-version=2020-12-01` };
     send(res, req, 202, undefined, header);
   };
 
@@ -95,36 +113,56 @@ export async function startFakeSynapse(tls: TestCert, opts: { lifetimeMs?: numbe
     const url = new URL(req.url!, base);
     const path = url.pathname;
     if (!/^Bearer \S+/.test(req.headers.authorization ?? "")) return error(res, req, 401, "Unauthorized", "no bearer token");
-    if (url.searchParams.get("api-version") !== "2020-12-01") return error(res, req, 400, "BadApiVersion", `api-version ${url.searchParams.get("api-version")}`);
+    if (url.searchParams.get("api-version") !== "2020-12-01")
+      return error(res, req, 400, "BadApiVersion", `api-version ${url.searchParams.get("api-version")}`);
     const body = raw ? JSON.parse(raw) : undefined;
 
     let m = /^\/operation(Results|Statuses)\/(op\d+)$/.exec(path);
     if (m && req.method === "GET") {
       const op = ops.get(m[2]);
       if (!op) return error(res, req, 404, "NotFound", "no such operation");
-      if (op.polls-- > 0) return m[1] === "Results" ? send(res, req, 202, undefined, { location: `${base}${path}?api-version=2020-12-01` }) : send(res, req, 200, { status: "InProgress" });
+      if (op.polls-- > 0)
+        return m[1] === "Results"
+          ? send(res, req, 202, undefined, { location: `${base}${path}?api-version=2020-12-01` })
+          : send(res, req, 200, { status: "InProgress" });
       if (!ops.has(`${m[2]}:done`)) {
         op.apply();
         ops.set(`${m[2]}:done`, op);
       }
-      return m[1] === "Statuses" ? send(res, req, 200, { status: "Succeeded" }) : send(res, req, 200, op.resource ? artifacts.get(op.resource) : undefined);
+      return m[1] === "Statuses"
+        ? send(res, req, 200, { status: "Succeeded" })
+        : send(res, req, 200, op.resource ? artifacts.get(op.resource) : undefined);
     }
     // List, filtered like the service by roleId, principalId and scope when given.
     if (path === "/roleAssignments" && req.method === "GET") {
       const q = url.searchParams;
       const value = [...roleAssignments.values()].filter(
-        (a) => (!q.get("roleId") || a.roleDefinitionId === q.get("roleId")) && (!q.get("principalId") || a.principalId === q.get("principalId")) && (!q.get("scope") || a.scope === q.get("scope")),
+        (a) =>
+          (!q.get("roleId") || a.roleDefinitionId === q.get("roleId")) &&
+          (!q.get("principalId") || a.principalId === q.get("principalId")) &&
+          (!q.get("scope") || a.scope === q.get("scope")),
       );
       return send(res, req, 200, { count: value.length, value });
     }
     m = /^\/roleAssignments\/([0-9a-f-]{36})$/.exec(path);
     if (m) {
-      if (req.method === "GET") return roleAssignments.has(m[1]) ? send(res, req, 200, roleAssignments.get(m[1])) : error(res, req, 404, "NotFound", "no assignment");
+      if (req.method === "GET")
+        return roleAssignments.has(m[1])
+          ? send(res, req, 200, roleAssignments.get(m[1]))
+          : error(res, req, 404, "NotFound", "no assignment");
       if (req.method === "DELETE") return roleAssignments.delete(m[1]) ? send(res, req, 200) : send(res, req, 204);
       if (req.method === "PUT") {
-        const dup = [...roleAssignments.values()].find((a) => a.id !== m![1] && a.roleDefinitionId === body.roleId && a.principalId === body.principalId && a.scope === body.scope);
+        const dup = [...roleAssignments.values()].find(
+          (a) => a.id !== m![1] && a.roleDefinitionId === body.roleId && a.principalId === body.principalId && a.scope === body.scope,
+        );
         if (roleAssignments.has(m[1]) || dup) return error(res, req, 409, "Conflict", "role assignment already exists");
-        const ra = { id: m[1], roleDefinitionId: body.roleId, principalId: body.principalId, scope: body.scope, principalType: body.principalType };
+        const ra = {
+          id: m[1],
+          roleDefinitionId: body.roleId,
+          principalId: body.principalId,
+          scope: body.scope,
+          principalType: body.principalType,
+        };
         roleAssignments.set(m[1], ra);
         return send(res, req, 200, ra);
       }
@@ -145,17 +183,31 @@ export async function startFakeSynapse(tls: TestCert, opts: { lifetimeMs?: numbe
         if (!artifacts.has(key)) return error(res, req, 404, "NotFound", `${key} not found`);
         const stored = artifacts.get(key);
         // Like the service, a trigger reports whether it runs (read-only, never part of what was sent).
-        return send(res, req, 200, kind === "trigger" ? { ...stored, properties: { ...stored.properties, runtimeState: triggerState.get(name) ?? "Stopped" } } : stored);
+        return send(
+          res,
+          req,
+          200,
+          kind === "trigger"
+            ? { ...stored, properties: { ...stored.properties, runtimeState: triggerState.get(name) ?? "Stopped" } }
+            : stored,
+        );
       }
       // Like the service: a started trigger must be stopped before it is changed or deleted.
-      if (kind === "trigger" && triggerState.get(name) === "Started") return error(res, req, 400, "TriggerEnabledCannotUpdate", `trigger ${name} is started; stop it first`);
+      if (kind === "trigger" && triggerState.get(name) === "Started")
+        return error(res, req, 400, "TriggerEnabledCannotUpdate", `trigger ${name} is started; stop it first`);
       if (req.method === "PUT") {
         const missing = referencesOf(body).filter((r) => !artifacts.has(r));
         if (missing.length) return error(res, req, 400, "BadRequest", `${key} references ${missing.join(", ")} which does not exist`);
-        return accept(res, req, () => {
-          artifacts.set(key, { ...body, name, id: `/workspaces/fake/${m![1]}/${name}`, etag: `e${opSeq}` });
-          if (kind === "trigger" && !triggerState.has(name)) triggerState.set(name, "Stopped");
-        }, kind === "notebook", key);
+        return accept(
+          res,
+          req,
+          () => {
+            artifacts.set(key, { ...body, name, id: `/workspaces/fake/${m![1]}/${name}`, etag: `e${opSeq}` });
+            if (kind === "trigger" && !triggerState.has(name)) triggerState.set(name, "Stopped");
+          },
+          kind === "notebook",
+          key,
+        );
       }
       if (req.method === "DELETE") {
         if (!artifacts.has(key)) return send(res, req, 204);
@@ -171,12 +223,20 @@ export async function startFakeSynapse(tls: TestCert, opts: { lifetimeMs?: numbe
     let raw = "";
     req.on("data", (c) => (raw += c));
     req.on("end", () => {
-      if (requests.length >= (opts.maxRequests ?? 2000)) return error(res, req, 503, "TooManyRequestsInTest", "request budget of the fake server exhausted");
+      if (requests.length >= (opts.maxRequests ?? 2000))
+        return error(res, req, 503, "TooManyRequestsInTest", "request budget of the fake server exhausted");
       const path = req.url!.split("?")[0];
       received.push({ method: req.method!, path, at: Date.now() });
       const fault = faults.find((f) => f.times > 0 && f.method === req.method && f.path.test(path));
       if (fault) fault.times--;
-      if (fault?.status) return send(res, req, fault.status, { error: { code: "Injected", message: `injected ${fault.status}` } }, fault.retryAfter ? { "retry-after": fault.retryAfter } : {});
+      if (fault?.status)
+        return send(
+          res,
+          req,
+          fault.status,
+          { error: { code: "Injected", message: `injected ${fault.status}` } },
+          fault.retryAfter ? { "retry-after": fault.retryAfter } : {},
+        );
       if (fault?.delayMs) {
         const t = setTimeout(() => (timers.delete(t), handle(req, res, raw)), fault.delayMs);
         timers.add(t);

@@ -44,7 +44,11 @@ test("artifacts the code no longer has are deleted in reverse order, triggers fi
 
 test("a changed trigger is stopped before its update and started after", () => {
   const desired = [linkedService(), dataset(), notebook(), pipeline(), trigger("tr_daily", "pl_daily", 12)];
-  expect(ops(planPublish(desired, publishedState(fullSet())))).toEqual(["stop trigger tr_daily", "update trigger tr_daily", "start trigger tr_daily"]);
+  expect(ops(planPublish(desired, publishedState(fullSet())))).toEqual([
+    "stop trigger tr_daily",
+    "update trigger tr_daily",
+    "start trigger tr_daily",
+  ]);
 });
 
 test("a trigger whose pipeline changed but which did not change itself keeps running", () => {
@@ -63,11 +67,17 @@ test("a rename creates the new artifact before deleting the old one", () => {
 });
 
 test("two artifacts of one kind with the same name are refused", () => {
-  expect(() => planPublish([dataset(), dataset()], [])).toThrow("planPublish: two dataset artifacts are named 'ds_raw'; names must be unique per kind");
+  expect(() => planPublish([dataset(), dataset()], [])).toThrow(
+    "planPublish: two dataset artifacts are named 'ds_raw'; names must be unique per kind",
+  );
 });
 
 describe("the schedule: triggers held stopped before consent, and one-off runs (stacks/first-run.ts)", () => {
-  const load = { key: "initial-load 2026-09-01..2026-11-30", pipeline: "pl_daily", parameters: { windowStart: "2026-09-01", windowEnd: "2026-11-30" } };
+  const load = {
+    key: "initial-load 2026-09-01..2026-11-30",
+    pipeline: "pl_daily",
+    parameters: { windowStart: "2026-09-01", windowEnd: "2026-11-30" },
+  };
 
   test("a first publish with triggers held stopped creates the trigger and does not start it", () => {
     const plan = ops(planPublish(fullSet(), [], { triggersStarted: false }));
@@ -93,7 +103,10 @@ describe("the schedule: triggers held stopped before consent, and one-off runs (
   test("a run comes after the puts it needs and carries its parameters", () => {
     const plan = planPublish(fullSet(), [], { runs: [load] });
     expect(ops(plan).slice(-2)).toEqual(["run pipeline pl_daily once (initial-load 2026-09-01..2026-11-30)", "start trigger tr_daily"]);
-    expect(plan.find((o) => o.op === "runPipeline")).toMatchObject({ name: "pl_daily", parameters: { windowStart: "2026-09-01", windowEnd: "2026-11-30" } });
+    expect(plan.find((o) => o.op === "runPipeline")).toMatchObject({
+      name: "pl_daily",
+      parameters: { windowStart: "2026-09-01", windowEnd: "2026-11-30" },
+    });
   });
 
   test("state from before the schedule existed counts its triggers as started (they always ended started)", () => {

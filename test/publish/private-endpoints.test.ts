@@ -32,7 +32,13 @@ const lake: ManagedPrivateEndpointSpec = { name: "mpe-lake-dfs", privateLinkReso
 const landing: ManagedPrivateEndpointSpec = { name: "mpe-landing-dfs", privateLinkResourceId: LANDING, groupId: "dfs", approve: true };
 const vault: ManagedPrivateEndpointSpec = { name: "mpe-kv", privateLinkResourceId: VAULT, groupId: "vault", approve: true };
 const three = [lake, landing, vault];
-const ok = (s: ManagedPrivateEndpointSpec, connectionState = "Approved"): ObservedEndpoint => ({ name: s.name, privateLinkResourceId: s.privateLinkResourceId, groupId: s.groupId, provisioningState: "Succeeded", connectionState });
+const ok = (s: ManagedPrivateEndpointSpec, connectionState = "Approved"): ObservedEndpoint => ({
+  name: s.name,
+  privateLinkResourceId: s.privateLinkResourceId,
+  groupId: s.groupId,
+  provisioningState: "Succeeded",
+  connectionState,
+});
 
 describe("planning (pure)", () => {
   test("an empty workspace: create every spec and approve those marked approve", () => {
@@ -43,11 +49,21 @@ describe("planning (pure)", () => {
   });
 
   test("everything provisioned and approved: nothing to do", () => {
-    expect(planPrivateEndpoints(three, three.map((s) => ok(s)), three)).toEqual({ create: [], replace: [], wait: [], approve: [], remove: [] });
+    expect(
+      planPrivateEndpoints(
+        three,
+        three.map((s) => ok(s)),
+        three,
+      ),
+    ).toEqual({ create: [], replace: [], wait: [], approve: [], remove: [] });
   });
 
   test("a changed target or a Failed endpoint is replaced; Provisioning is waited for; Pending is approved", () => {
-    const observed: ObservedEndpoint[] = [{ ...ok(lake), privateLinkResourceId: LANDING }, { ...ok(landing), provisioningState: "Failed" }, { ...ok(vault, "Pending"), provisioningState: "Provisioning" }];
+    const observed: ObservedEndpoint[] = [
+      { ...ok(lake), privateLinkResourceId: LANDING },
+      { ...ok(landing), provisioningState: "Failed" },
+      { ...ok(vault, "Pending"), provisioningState: "Provisioning" },
+    ];
     const plan = planPrivateEndpoints(three, observed, three);
     expect(plan.replace.map((s) => s.name)).toEqual(["mpe-lake-dfs", "mpe-landing-dfs"]);
     expect(plan.wait.map((s) => s.name)).toEqual(["mpe-kv"]);
@@ -60,7 +76,12 @@ describe("planning (pure)", () => {
   });
 
   test("only endpoints this resource managed before are removed, never reserved or foreign ones", () => {
-    const observed = [ok(lake), ok(landing), { ...ok(vault), isReserved: true }, { name: "synapse-ws-sql--x", provisioningState: "Succeeded", isReserved: true }];
+    const observed = [
+      ok(lake),
+      ok(landing),
+      { ...ok(vault), isReserved: true },
+      { name: "synapse-ws-sql--x", provisioningState: "Succeeded", isReserved: true },
+    ];
     expect(planPrivateEndpoints([lake], observed, three).remove).toEqual(["mpe-landing-dfs"]);
   });
 
@@ -69,7 +90,10 @@ describe("planning (pure)", () => {
   });
 
   test("the connection is matched by its private endpoint's exact name <workspace>.<mpe>", () => {
-    const conn = (peName: string) => ({ id: `${LAKE}/privateEndpointConnections/${peName}-1`, properties: { privateEndpoint: { id: `/subscriptions/x/resourceGroups/m/providers/Microsoft.Network/privateEndpoints/${peName}` } } });
+    const conn = (peName: string) => ({
+      id: `${LAKE}/privateEndpointConnections/${peName}-1`,
+      properties: { privateEndpoint: { id: `/subscriptions/x/resourceGroups/m/providers/Microsoft.Network/privateEndpoints/${peName}` } },
+    });
     const list = [conn("other-ws.mpe-lake-dfs"), conn(`${WS}.mpe-lake-dfs2`), conn(`x${WS}.mpe-lake-dfs`), conn(`${WS}.MPE-Lake-DFS`)];
     expect(findConnection(list, WS, "mpe-lake-dfs")).toBe(list[3]);
     expect(findConnection(list.slice(0, 3), WS, "mpe-lake-dfs")).toBeUndefined();
@@ -83,15 +107,24 @@ describe("planning (pure)", () => {
   });
 
   test("diff: nothing is ever replaced; a changed spec or a refreshed unhealthy status is an update", async () => {
-    const olds = { devEndpoint: "https://syn-relmesh-dev.dev.azuresynapse.net", endpoints: three, status: three.map((s) => ({ name: s.name, provisioningState: "Succeeded", connectionState: "Approved" })) };
+    const olds = {
+      devEndpoint: "https://syn-relmesh-dev.dev.azuresynapse.net",
+      endpoints: three,
+      status: three.map((s) => ({ name: s.name, provisioningState: "Succeeded", connectionState: "Approved" })),
+    };
     const diff = (news: any, o: any = olds) => privateEndpointsProvider.diff!("id", o, news);
     expect(await diff({ devEndpoint: olds.devEndpoint, endpoints: [vault, lake, landing] })).toEqual({ changes: false, replaces: [] });
     expect(await diff({ devEndpoint: olds.devEndpoint, endpoints: [lake, landing] })).toEqual({ changes: true, replaces: [] });
-    expect(await diff({ devEndpoint: olds.devEndpoint, endpoints: [lake, landing, { ...vault, approve: false }] })).toEqual({ changes: true, replaces: [] });
+    expect(await diff({ devEndpoint: olds.devEndpoint, endpoints: [lake, landing, { ...vault, approve: false }] })).toEqual({
+      changes: true,
+      replaces: [],
+    });
     const rejected = { ...olds, status: olds.status.map((s) => (s.name === "mpe-kv" ? { ...s, connectionState: "Rejected" } : s)) };
     expect(await diff({ devEndpoint: olds.devEndpoint, endpoints: three }, rejected)).toEqual({ changes: true, replaces: [] });
     expect(specsChanged(three, [...three].reverse())).toBe(false);
-    expect(needsRepair([{ ...vault, approve: false }], [{ name: "mpe-kv", provisioningState: "Succeeded", connectionState: "Pending" }])).toBe(false);
+    expect(
+      needsRepair([{ ...vault, approve: false }], [{ name: "mpe-kv", provisioningState: "Succeeded", connectionState: "Pending" }]),
+    ).toBe(false);
     expect(needsRepair([lake], [{ name: "mpe-lake-dfs", provisioningState: "NotFound" }])).toBe(true);
   });
 });
@@ -100,12 +133,19 @@ describe("against the local HTTPS fake (Synapse dev endpoint + ARM)", () => {
   let tls: TestCert;
   let server: FakePrivateLink;
   beforeAll(() => (tls = makeSelfSignedCert()));
-  beforeEach(async () => (server = await startFakePrivateLink(tls, { workspaceName: WS, targets: [LAKE, LANDING, VAULT], pollsBeforeProvisioned: 2 })));
+  beforeEach(
+    async () =>
+      (server = await startFakePrivateLink(tls, { workspaceName: WS, targets: [LAKE, LANDING, VAULT], pollsBeforeProvisioned: 2 })),
+  );
   afterEach(async () => server.close());
 
   /** Short delays so faults and polls cost milliseconds; production defaults are in private-endpoints.ts. */
   const clients = () =>
-    createPrivateLinkClients(fakeCredential, { devEndpoint: server.url, armEndpoint: server.url, workspaceName: WS }, { tlsOptions: { ca: tls.cert }, retryOptions: { maxRetries: 3, retryDelayInMs: 20, maxRetryDelayInMs: 100 }, requestTimeoutMs: 2000 });
+    createPrivateLinkClients(
+      fakeCredential,
+      { devEndpoint: server.url, armEndpoint: server.url, workspaceName: WS },
+      { tlsOptions: { ca: tls.cert }, retryOptions: { maxRetries: 3, retryDelayInMs: 20, maxRetryDelayInMs: 100 }, requestTimeoutMs: 2000 },
+    );
   const fast = { retry: { attempts: 3, baseDelayMs: 20, maxDelayMs: 100 }, pollIntervalMs: 10, maxWaitMs: 2000 };
   const writes = () => server.requests.filter((r) => r.method !== "GET");
   const approval = (name: string) => server.connectionOf(name)?.properties.privateLinkServiceConnectionState;
@@ -115,7 +155,11 @@ describe("against the local HTTPS fake (Synapse dev endpoint + ARM)", () => {
     const { status } = await applyManagedPrivateEndpoints(clients(), three, [], fast);
     expect(status).toEqual(three.map((s) => ({ name: s.name, provisioningState: "Succeeded", connectionState: "Approved" })));
     for (const s of three) {
-      expect(server.endpoints.get(s.name)).toMatchObject({ privateLinkResourceId: s.privateLinkResourceId, groupId: s.groupId, provisioningState: "Succeeded" });
+      expect(server.endpoints.get(s.name)).toMatchObject({
+        privateLinkResourceId: s.privateLinkResourceId,
+        groupId: s.groupId,
+        provisioningState: "Succeeded",
+      });
       expect(approval(s.name)).toEqual({ status: "Approved", description: APPROVAL_DESCRIPTION, actionsRequired: "None" });
     }
     for (const f of foreign) expect(f.properties.privateLinkServiceConnectionState.status).toBe("Pending");
@@ -163,7 +207,11 @@ describe("against the local HTTPS fake (Synapse dev endpoint + ARM)", () => {
     );
     await applyManagedPrivateEndpoints(clients(), three, [], fast);
     const i = server.requests.findIndex((r) => r.status === 429);
-    expect(server.requests[i + 1]).toMatchObject({ method: "PUT", path: "/managedVirtualNetworks/default/managedPrivateEndpoints/mpe-landing-dfs", status: 200 });
+    expect(server.requests[i + 1]).toMatchObject({
+      method: "PUT",
+      path: "/managedVirtualNetworks/default/managedPrivateEndpoints/mpe-landing-dfs",
+      status: 200,
+    });
     expect(server.requests[i + 1].at - server.requests[i].at).toBeGreaterThanOrEqual(950);
     expect(server.requests.filter((r) => r.status === 503)).toHaveLength(2);
     for (const s of three) expect(approval(s.name)!.status).toBe("Approved");
@@ -182,10 +230,16 @@ describe("against the local HTTPS fake (Synapse dev endpoint + ARM)", () => {
     await applyManagedPrivateEndpoints(clients(), three, [], fast);
     server.requests.length = 0;
     await applyManagedPrivateEndpoints(clients(), [lake, vault], three, fast);
-    expect(writes().map((r) => `${r.method} ${r.path}`)).toEqual(["DELETE /managedVirtualNetworks/default/managedPrivateEndpoints/mpe-landing-dfs"]);
+    expect(writes().map((r) => `${r.method} ${r.path}`)).toEqual([
+      "DELETE /managedVirtualNetworks/default/managedPrivateEndpoints/mpe-landing-dfs",
+    ]);
     expect([...server.endpoints.keys()].sort()).toEqual(["mpe-kv", "mpe-lake-dfs"]);
     expect(server.targets.get(LANDING.toLowerCase())!.connections.size).toBe(0);
-    await removeManagedPrivateEndpoints(clients(), three.map((s) => s.name), fast);
+    await removeManagedPrivateEndpoints(
+      clients(),
+      three.map((s) => s.name),
+      fast,
+    );
     expect(server.endpoints.size).toBe(0);
   });
 
@@ -202,7 +256,11 @@ describe("against the local HTTPS fake (Synapse dev endpoint + ARM)", () => {
 
   test("read reports a connection rejected by hand and an MPE deleted by hand; apply then refuses to override the rejection", async () => {
     await applyManagedPrivateEndpoints(clients(), three, [], fast);
-    server.connectionOf("mpe-kv")!.properties.privateLinkServiceConnectionState = { status: "Rejected", description: "rejected in the portal", actionsRequired: "None" };
+    server.connectionOf("mpe-kv")!.properties.privateLinkServiceConnectionState = {
+      status: "Rejected",
+      description: "rejected in the portal",
+      actionsRequired: "None",
+    };
     server.deleteByHand("mpe-landing-dfs");
     const status = await readManagedPrivateEndpoints(clients(), three, fast);
     expect(status).toEqual([
@@ -212,17 +270,27 @@ describe("against the local HTTPS fake (Synapse dev endpoint + ARM)", () => {
     ]);
     expect(needsRepair(three, status)).toBe(true);
     server.requests.length = 0;
-    await expect(applyManagedPrivateEndpoints(clients(), three, three, fast)).rejects.toThrow(/mpe-kv is Rejected on .*kv-relmesh-dev; the stack does not override that/);
+    await expect(applyManagedPrivateEndpoints(clients(), three, three, fast)).rejects.toThrow(
+      /mpe-kv is Rejected on .*kv-relmesh-dev; the stack does not override that/,
+    );
     // The deleted one was recreated before the approvals; the rejected connection got no write.
     expect(server.endpoints.get("mpe-landing-dfs")!.provisioningState).toBe("Succeeded");
     // …and its new connection approved, not confused with the old one left Disconnected.
     expect(approval("mpe-landing-dfs")!.status).toBe("Approved");
-    expect([...server.targets.get(LANDING.toLowerCase())!.connections.values()].map((c) => c.properties.privateLinkServiceConnectionState.status).sort()).toEqual(["Approved", "Disconnected"]);
+    expect(
+      [...server.targets.get(LANDING.toLowerCase())!.connections.values()]
+        .map((c) => c.properties.privateLinkServiceConnectionState.status)
+        .sort(),
+    ).toEqual(["Approved", "Disconnected"]);
     expect(writes().some((r) => r.path.includes("kv-relmesh-dev"))).toBe(false);
   });
 
   test("each route family gets a token for its own scope (a Synapse token is refused by ARM)", async () => {
-    const wrongArm = createPrivateLinkClients(fakeCredential, { devEndpoint: server.url, armEndpoint: server.url, workspaceName: WS }, { tlsOptions: { ca: tls.cert }, retryOptions: { maxRetries: 0 } });
+    const wrongArm = createPrivateLinkClients(
+      fakeCredential,
+      { devEndpoint: server.url, armEndpoint: server.url, workspaceName: WS },
+      { tlsOptions: { ca: tls.cert }, retryOptions: { maxRetries: 0 } },
+    );
     const res = await wrongArm.synapse.send("GET", `${LAKE}/privateEndpointConnections?api-version=2023-05-01`).catch((e) => e);
     expect(res.statusCode).toBe(401);
     expect((await wrongArm.arm.send("GET", `${LAKE}/privateEndpointConnections?api-version=2023-05-01`)).status).toBe(200);

@@ -13,8 +13,14 @@ const deps = (type: string, name: string) => find(plan, type, name).dependencies
 
 test("REL-17 publishing waits for the workspace, its firewall rules and every ARM role assignment", () => {
   const urnsOf = (type: string) => ofType(plan, type).map((r) => r.urn);
-  for (const [type, name] of [[RBAC, "synapse-rbac"], [ARTIFACTS, "synapse-artifacts"], [SQL, "synapse-sql-layer"]]) {
-    expect(deps(type, name)).toEqual(expect.arrayContaining([...urnsOf(T.workspace), ...urnsOf(T.firewallRule), ...urnsOf(T.roleAssignment)]));
+  for (const [type, name] of [
+    [RBAC, "synapse-rbac"],
+    [ARTIFACTS, "synapse-artifacts"],
+    [SQL, "synapse-sql-layer"],
+  ]) {
+    expect(deps(type, name)).toEqual(
+      expect.arrayContaining([...urnsOf(T.workspace), ...urnsOf(T.firewallRule), ...urnsOf(T.roleAssignment)]),
+    );
   }
 });
 
@@ -24,7 +30,10 @@ test("Synapse RBAC comes before the artifacts, and the artifacts before the serv
 });
 
 test("the artifacts go to the workspace's dev endpoint as plain JSON, grouped in publish order", () => {
-  const inputs = find(plan, ARTIFACTS, "synapse-artifacts").inputs as { endpoint: string; artifacts: Array<{ kind: string; name: string }> };
+  const inputs = find(plan, ARTIFACTS, "synapse-artifacts").inputs as {
+    endpoint: string;
+    artifacts: Array<{ kind: string; name: string }>;
+  };
   expect(inputs.endpoint).toBe(`https://${devConfig().names.synapseWorkspace}.dev.azuresynapse.net`);
   const ranks = inputs.artifacts.map((a) => PUBLISH_ORDER.indexOf(a.kind as never));
   expect(ranks).toEqual([...ranks].sort((a, b) => a - b));

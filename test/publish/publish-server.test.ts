@@ -41,9 +41,11 @@ test("a first publish leaves exactly the desired artifacts, polled to completion
 
 test("artifacts are written in dependency order (the fake refuses dangling references)", async () => {
   await publishArtifacts(api(), fullSet(), [], fast);
-  expect(writes().filter((r) => r.method === "PUT").map((r) => r.path)).toEqual([
-    "/linkedservices/ls_lake", "/datasets/ds_raw", "/notebooks/nb_ingest", "/pipelines/pl_daily", "/triggers/tr_daily",
-  ]);
+  expect(
+    writes()
+      .filter((r) => r.method === "PUT")
+      .map((r) => r.path),
+  ).toEqual(["/linkedservices/ls_lake", "/datasets/ds_raw", "/notebooks/nb_ingest", "/pipelines/pl_daily", "/triggers/tr_daily"]);
 });
 
 test("a second run with nothing changed sends no PUT, DELETE or POST", async () => {
@@ -57,8 +59,17 @@ test("a second run with nothing changed sends no PUT, DELETE or POST", async () 
 test("a changed trigger is stopped before it is updated, and ends started", async () => {
   const first = await publishArtifacts(api(), fullSet(), [], fast);
   server.requests.length = 0;
-  await publishArtifacts(api(), [linkedService(), dataset(), notebook(), pipeline(), trigger("tr_daily", "pl_daily", 12)], first.state, fast);
-  expect(writes().map((r) => `${r.method} ${r.path}`)).toEqual(["POST /triggers/tr_daily/stop", "PUT /triggers/tr_daily", "POST /triggers/tr_daily/start"]);
+  await publishArtifacts(
+    api(),
+    [linkedService(), dataset(), notebook(), pipeline(), trigger("tr_daily", "pl_daily", 12)],
+    first.state,
+    fast,
+  );
+  expect(writes().map((r) => `${r.method} ${r.path}`)).toEqual([
+    "POST /triggers/tr_daily/stop",
+    "PUT /triggers/tr_daily",
+    "POST /triggers/tr_daily/start",
+  ]);
   expect(server.artifacts.get("trigger/tr_daily").properties.typeProperties.interval).toBe(12);
   expect(server.triggerState.get("tr_daily")).toBe("Started");
 });
@@ -67,7 +78,12 @@ test("removed artifacts are deleted, triggers first, and are gone from the works
   const first = await publishArtifacts(api(), [...fullSet(), dataset("ds_old"), pipeline("pl_old"), trigger("tr_old", "pl_old")], [], fast);
   server.requests.length = 0;
   await publishArtifacts(api(), fullSet(), first.state, fast);
-  expect(writes().map((r) => `${r.method} ${r.path}`)).toEqual(["POST /triggers/tr_old/stop", "DELETE /triggers/tr_old", "DELETE /pipelines/pl_old", "DELETE /datasets/ds_old"]);
+  expect(writes().map((r) => `${r.method} ${r.path}`)).toEqual([
+    "POST /triggers/tr_old/stop",
+    "DELETE /triggers/tr_old",
+    "DELETE /pipelines/pl_old",
+    "DELETE /datasets/ds_old",
+  ]);
   expect(keys()).toEqual(["dataset/ds_raw", "linkedService/ls_lake", "notebook/nb_ingest", "pipeline/pl_daily", "trigger/tr_daily"]);
 });
 
@@ -89,7 +105,10 @@ test("429 with Retry-After is retried after the time the service asked for", asy
 });
 
 test("500s on writes and on polls are retried with backoff and the publish completes", async () => {
-  server.faults.push({ method: "PUT", path: /^\/pipelines\//, times: 2, status: 500 }, { method: "GET", path: /^\/operationResults\//, times: 1, status: 503 });
+  server.faults.push(
+    { method: "PUT", path: /^\/pipelines\//, times: 2, status: 500 },
+    { method: "GET", path: /^\/operationResults\//, times: 1, status: 503 },
+  );
   await publishArtifacts(api(), fullSet(), [], fast);
   expect(server.requests.filter((r) => r.status >= 500).length).toBe(3);
   expect(keys()).toHaveLength(5);
@@ -124,6 +143,8 @@ test("a rerun after a failed publish converges, and the trigger stopped for its 
 });
 
 test("the client trusts only the certificate it was given (the fake really is TLS)", async () => {
-  const untrusted = artifactsApi(createArtifactsClient(fakeCredential, server.url, { retryOptions: { maxRetries: 0 } }), { pollIntervalMs: 10 });
+  const untrusted = artifactsApi(createArtifactsClient(fakeCredential, server.url, { retryOptions: { maxRetries: 0 } }), {
+    pollIntervalMs: 10,
+  });
   await expect(publishArtifacts(untrusted, [linkedService()], [], fast)).rejects.toThrow(/self[- ]signed certificate/);
 });

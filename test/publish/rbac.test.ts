@@ -1,5 +1,13 @@
 import { AccessControlClient } from "@azure/synapse-access-control";
-import { assertSameDeployer, assignSynapseRoles, objectIdFromToken, principalTypeFromToken, removeSynapseRoles, SYNAPSE_ROLES, synapseRoleAssignments } from "../../stacks/publish/rbac";
+import {
+  assertSameDeployer,
+  assignSynapseRoles,
+  objectIdFromToken,
+  principalTypeFromToken,
+  removeSynapseRoles,
+  SYNAPSE_ROLES,
+  synapseRoleAssignments,
+} from "../../stacks/publish/rbac";
 import { plannedSynapseRbac } from "../../config/roles";
 import { startFakeSynapse, type FakeSynapse } from "./fake-synapse";
 import { fakeCredential, makeSelfSignedCert, type TestCert } from "./tls";
@@ -19,7 +27,9 @@ test("the deployer and the admin group are Synapse Administrators (which include
 });
 
 test("what the stack reports (plannedSynapseRbac) is exactly what the publisher assigns", () => {
-  expect(synapseRoleAssignments(principals).map((a) => [a.role, a.roleId, a.reason])).toEqual(plannedSynapseRbac().map((g) => [g.role, g.roleId, g.reason]));
+  expect(synapseRoleAssignments(principals).map((a) => [a.role, a.roleId, a.reason])).toEqual(
+    plannedSynapseRbac().map((g) => [g.role, g.roleId, g.reason]),
+  );
 });
 
 test("assignment ids are deterministic name-based UUIDs, different per principal", () => {
@@ -45,7 +55,10 @@ describe("against the local HTTPS fake", () => {
   });
   afterAll(async () => server.close());
   const client = () =>
-    new AccessControlClient(fakeCredential, server.url, { tlsOptions: { ca: tls.cert }, retryOptions: { maxRetries: 2, retryDelayInMs: 10, maxRetryDelayInMs: 50 } });
+    new AccessControlClient(fakeCredential, server.url, {
+      tlsOptions: { ca: tls.cert },
+      retryOptions: { maxRetries: 2, retryDelayInMs: 10, maxRetryDelayInMs: 50 },
+    });
   const fast = { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 };
 
   test("assigning twice is idempotent: the second run meets 409 and creates nothing", async () => {
@@ -63,7 +76,11 @@ describe("against the local HTTPS fake", () => {
     server.faults.push({ method: "PUT", path: /^\/roleAssignments\//, times: 1, status: 403 });
     const created = await assignSynapseRoles(client().roleAssignments, wanted, fast);
     expect(created).toEqual([wanted[0].id]);
-    await removeSynapseRoles(client().roleAssignments, wanted.filter((a) => created.includes(a.id)), fast);
+    await removeSynapseRoles(
+      client().roleAssignments,
+      wanted.filter((a) => created.includes(a.id)),
+      fast,
+    );
     expect(server.roleAssignments.has(wanted[0].id)).toBe(false);
     expect(server.roleAssignments.has(wanted[1].id)).toBe(true);
   });
@@ -73,14 +90,20 @@ describe("one deployer identity", () => {
   const token = (claims: Record<string, unknown>) => `x.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.y`;
 
   test("the publisher's token must be the principal Pulumi's provider deploys as; a different one fails naming both and the fix", () => {
-    expect(() => assertSameDeployer(token({ oid: "aaaaaaaa-0000-4000-8000-000000000001" }), "AAAAAAAA-0000-4000-8000-000000000001")).not.toThrow();
-    expect(() => assertSameDeployer(token({ oid: "bbbbbbbb-0000-4000-8000-000000000002" }), "aaaaaaaa-0000-4000-8000-000000000001")).toThrow(
+    expect(() =>
+      assertSameDeployer(token({ oid: "aaaaaaaa-0000-4000-8000-000000000001" }), "AAAAAAAA-0000-4000-8000-000000000001"),
+    ).not.toThrow();
+    expect(() =>
+      assertSameDeployer(token({ oid: "bbbbbbbb-0000-4000-8000-000000000002" }), "aaaaaaaa-0000-4000-8000-000000000001"),
+    ).toThrow(
       "the publisher signed in as bbbbbbbb-0000-4000-8000-000000000002, but pulumi's azure-native provider deploys as aaaaaaaa-0000-4000-8000-000000000001: use one identity for both",
     );
   });
 
   test("the object id is read from the token's oid claim", () => {
-    expect(objectIdFromToken(token({ oid: "cccccccc-0000-4000-8000-000000000003", idtyp: "app" }))).toBe("cccccccc-0000-4000-8000-000000000003");
+    expect(objectIdFromToken(token({ oid: "cccccccc-0000-4000-8000-000000000003", idtyp: "app" }))).toBe(
+      "cccccccc-0000-4000-8000-000000000003",
+    );
     expect(objectIdFromToken("not-a-jwt")).toBeUndefined();
   });
 });

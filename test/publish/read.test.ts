@@ -22,7 +22,10 @@ beforeEach(async () => (server = await startFakeSynapse(tls)));
 afterEach(async () => server.close());
 
 function api() {
-  const client = createArtifactsClient(fakeCredential, server.url, { tlsOptions: { ca: tls.cert }, retryOptions: { maxRetries: 2, retryDelayInMs: 10, maxRetryDelayInMs: 50 } });
+  const client = createArtifactsClient(fakeCredential, server.url, {
+    tlsOptions: { ca: tls.cert },
+    retryOptions: { maxRetries: 2, retryDelayInMs: 10, maxRetryDelayInMs: 50 },
+  });
   return artifactsApi(client, { pollIntervalMs: 10, requestTimeoutMs: 5000 });
 }
 const fast = { retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 }, operationTimeoutMs: 10000 };
@@ -37,7 +40,11 @@ async function published(artifacts: Artifact[]): Promise<ArtifactsState> {
 describe("comparing what the workspace holds with what was sent", () => {
   test("fields the service adds are ignored, and a Date equals its ISO string in any precision", () => {
     const sent = { properties: { startTime: "2026-01-01T00:00:00Z", interval: 24 } };
-    const got = { id: "/x", etag: "e1", properties: { startTime: new Date("2026-01-01T00:00:00Z"), interval: 24, runtimeState: "Started" } };
+    const got = {
+      id: "/x",
+      etag: "e1",
+      properties: { startTime: new Date("2026-01-01T00:00:00Z"), interval: 24, runtimeState: "Started" },
+    };
     expect(projectOnto(got, sent)).toEqual({ properties: { startTime: "2026-01-01T00:00:00.000Z", interval: 24 } });
     expect(sameContent(got, sent)).toBe(true);
   });
@@ -55,7 +62,9 @@ describe("artifacts", () => {
     const state = await published(json(fullSet()));
     const read = await readPublished(api(), state.artifacts, state.published, fast);
     expect(read).toEqual(state.published);
-    expect(await artifactsProvider.diff!("id", { ...state, published: read }, { endpoint: state.endpoint, artifacts: state.artifacts })).toEqual({ changes: false });
+    expect(
+      await artifactsProvider.diff!("id", { ...state, published: read }, { endpoint: state.endpoint, artifacts: state.artifacts }),
+    ).toEqual({ changes: false });
   });
 
   test("the dev stack's generated artifacts read back without drift after the SDK round trip", async () => {
@@ -77,7 +86,9 @@ describe("artifacts", () => {
     expect(after.get("pipeline/pl_daily")).toBe(before.get("pipeline/pl_daily"));
 
     const refreshed: ArtifactsState = { ...state, published: read };
-    expect(await artifactsProvider.diff!("id", refreshed, { endpoint: state.endpoint, artifacts: state.artifacts })).toEqual({ changes: true });
+    expect(await artifactsProvider.diff!("id", refreshed, { endpoint: state.endpoint, artifacts: state.artifacts })).toEqual({
+      changes: true,
+    });
     expect(planPublish(state.artifacts, read).map(describeOperation)).toEqual(["update dataset ds_raw", "create notebook nb_ingest"]);
 
     const repaired = await publishArtifacts(api(), state.artifacts, read, fast);
@@ -116,7 +127,11 @@ describe("Synapse RBAC", () => {
     deployerObjectId: "de910e40-0000-4000-8000-00000000000c",
     adminGroupObjectId: "a0000000-0000-4000-8000-000000000001",
   };
-  const roles = () => new AccessControlClient(fakeCredential, server.url, { tlsOptions: { ca: tls.cert }, retryOptions: { maxRetries: 1, retryDelayInMs: 10 } }).roleAssignments;
+  const roles = () =>
+    new AccessControlClient(fakeCredential, server.url, {
+      tlsOptions: { ca: tls.cert },
+      retryOptions: { maxRetries: 1, retryDelayInMs: 10 },
+    }).roleAssignments;
   const retry = { attempts: 2, baseDelayMs: 10, maxDelayMs: 50 };
 
   async function assigned(): Promise<RbacState> {
@@ -136,7 +151,9 @@ describe("Synapse RBAC", () => {
     server.roleAssignments.delete(state.assignments[1].id);
     const present = await presentSynapseRoles(roles(), state.assignments, retry);
     expect(present).toEqual(state.assignments.slice(0, 1));
-    expect(await rbacProvider.diff!("id", { ...state, assignments: present }, { ...principals, endpoint: server.url })).toEqual({ changes: true });
+    expect(await rbacProvider.diff!("id", { ...state, assignments: present }, { ...principals, endpoint: server.url })).toEqual({
+      changes: true,
+    });
     // The update re-assigns every wanted role; the removed one is created again.
     await assignSynapseRoles(roles(), synapseRoleAssignments(principals), retry);
     expect(server.roleAssignments.has(state.assignments[1].id)).toBe(true);
@@ -144,7 +161,12 @@ describe("Synapse RBAC", () => {
 
   test("an equal assignment under another id (made by hand or by workspace creation) counts as present", async () => {
     const [admin] = synapseRoleAssignments(principals);
-    server.roleAssignments.set("99999999-0000-4000-8000-000000000009", { id: "99999999-0000-4000-8000-000000000009", roleDefinitionId: admin.roleId, principalId: admin.principalId, scope: admin.scope });
+    server.roleAssignments.set("99999999-0000-4000-8000-000000000009", {
+      id: "99999999-0000-4000-8000-000000000009",
+      roleDefinitionId: admin.roleId,
+      principalId: admin.principalId,
+      scope: admin.scope,
+    });
     expect(await presentSynapseRoles(roles(), [admin], retry)).toEqual([admin]);
   });
 });

@@ -18,7 +18,10 @@ async function main() {
   for (const [name, provider] of Object.entries({ artifactsProvider, sqlLayerProvider, rbacProvider, privateEndpointsProvider })) {
     const sf = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
     const loaded = requireFromString(sf.text).handler();
-    out[name] = { requires: [...new Set(sf.text.match(/require\("[^"]*"\)/g) ?? [])].sort(), methods: ["create", "read", "diff", "update", "delete"].filter((m) => typeof loaded[m] === "function") };
+    out[name] = {
+      requires: [...new Set(sf.text.match(/require\("[^"]*"\)/g) ?? [])].sort(),
+      methods: ["create", "read", "diff", "update", "delete"].filter((m) => typeof loaded[m] === "function"),
+    };
     if (name === "artifactsProvider") {
       const json = JSON.parse(JSON.stringify(fullSet()));
       const olds = { endpoint: "https://ws.dev.azuresynapse.net", artifacts: json, published: publishedState(json) };
@@ -30,7 +33,14 @@ async function main() {
       out.artifactsRead = await loaded.read("artifacts@ws", empty);
     }
     if (name === "rbacProvider") {
-      const state = { endpoint: "https://ws.dev.azuresynapse.net", workspaceName: "ws", deployerObjectId: "d", adminGroupObjectId: "a", assignments: [], created: [] };
+      const state = {
+        endpoint: "https://ws.dev.azuresynapse.net",
+        workspaceName: "ws",
+        deployerObjectId: "d",
+        adminGroupObjectId: "a",
+        assignments: [],
+        created: [],
+      };
       out.rbacRead = await loaded.read("rbac@ws", state);
     }
     if (name === "sqlLayerProvider") {
@@ -40,8 +50,17 @@ async function main() {
       out.sqlDrift = await loaded.diff("sql@ws", { ...state, scripts: withView, objects: [] }, { ...state, scripts: withView });
     }
     if (name === "privateEndpointsProvider") {
-      const spec = { name: "mpe-kv", privateLinkResourceId: "/subscriptions/s/resourceGroups/r/providers/Microsoft.KeyVault/vaults/kv", groupId: "vault", approve: true };
-      const olds = { devEndpoint: "https://ws.dev.azuresynapse.net", endpoints: [spec], status: [{ name: "mpe-kv", provisioningState: "Succeeded", connectionState: "Approved" }] };
+      const spec = {
+        name: "mpe-kv",
+        privateLinkResourceId: "/subscriptions/s/resourceGroups/r/providers/Microsoft.KeyVault/vaults/kv",
+        groupId: "vault",
+        approve: true,
+      };
+      const olds = {
+        devEndpoint: "https://ws.dev.azuresynapse.net",
+        endpoints: [spec],
+        status: [{ name: "mpe-kv", provisioningState: "Succeeded", connectionState: "Approved" }],
+      };
       out.mpeUnchanged = await loaded.diff("id", olds, { devEndpoint: olds.devEndpoint, endpoints: [spec] });
       out.mpeChanged = await loaded.diff("id", olds, { devEndpoint: olds.devEndpoint, endpoints: [{ ...spec, approve: false }] });
     }

@@ -8,17 +8,26 @@ import { join } from "node:path";
 let result: Record<string, any>;
 beforeAll(() => {
   const script = join(__dirname, "serialize-provider.ts");
-  result = JSON.parse(execFileSync(process.execPath, ["--import", "tsx", script], { cwd: join(__dirname, "..", ".."), encoding: "utf8", timeout: 60000 }));
+  result = JSON.parse(
+    execFileSync(process.execPath, ["--import", "tsx", script], { cwd: join(__dirname, "..", ".."), encoding: "utf8", timeout: 60000 }),
+  );
 });
 
 test("each provider serializes and loads with create, read, diff, update and delete", () => {
-  for (const p of ["artifactsProvider", "sqlLayerProvider", "rbacProvider", "privateEndpointsProvider"]) expect(result[p].methods).toEqual(["create", "read", "diff", "update", "delete"]);
+  for (const p of ["artifactsProvider", "sqlLayerProvider", "rbacProvider", "privateEndpointsProvider"])
+    expect(result[p].methods).toEqual(["create", "read", "diff", "update", "delete"]);
 });
 
 test("the loaded read methods run from the serialized text and return an empty state unchanged", () => {
-  expect(result.artifactsRead).toEqual({ id: "artifacts@ws", props: { endpoint: "https://ws.dev.azuresynapse.net", artifacts: [], published: [] } });
+  expect(result.artifactsRead).toEqual({
+    id: "artifacts@ws",
+    props: { endpoint: "https://ws.dev.azuresynapse.net", artifacts: [], published: [] },
+  });
   expect(result.rbacRead.props.assignments).toEqual([]);
-  expect(result.sqlRead).toEqual({ id: "sql@ws", props: { server: "ws-ondemand.sql.azuresynapse.net", scripts: [], hash: "h", objects: [] } });
+  expect(result.sqlRead).toEqual({
+    id: "sql@ws",
+    props: { server: "ws-ondemand.sql.azuresynapse.net", scripts: [], hash: "h", objects: [] },
+  });
 });
 
 test("the loaded SQL provider reports drift when a recorded view is missing", () => {
@@ -26,7 +35,8 @@ test("the loaded SQL provider reports drift when a recorded view is missing", ()
 });
 
 test("the serialized providers require only npm packages and built-ins, never a relative path", () => {
-  for (const p of ["artifactsProvider", "sqlLayerProvider", "rbacProvider", "privateEndpointsProvider"]) for (const r of result[p].requires) expect(r).toMatch(/^require\("(@azure\/|tedious|crypto)/);
+  for (const p of ["artifactsProvider", "sqlLayerProvider", "rbacProvider", "privateEndpointsProvider"])
+    for (const r of result[p].requires) expect(r).toMatch(/^require\("(@azure\/|tedious|crypto)/);
   expect(result.sqlLayerProvider.requires).toContain('require("tedious/lib/tedious.js")');
   // Only the REST pipeline and the credential: not the ArtifactsClient behind client.ts.
   expect(result.privateEndpointsProvider.requires).toEqual(['require("@azure/core-rest-pipeline")', 'require("@azure/identity")']);

@@ -38,7 +38,11 @@ describe("dirty rows are exactly those recorded in tenant.json", () => {
 
   it("mixed-case address rows, date-only stamps, missing senders and empty recipients are the recorded ids", () => {
     const rows = readRows(t(), MESSAGE_DATASET).rows.filter((r) => "receivedDateTime" in r);
-    const ids = (pred: (r: Row) => boolean) => rows.filter(pred).map((r) => r.id).sort();
+    const ids = (pred: (r: Row) => boolean) =>
+      rows
+        .filter(pred)
+        .map((r) => r.id)
+        .sort();
     expect(ids((r) => r.from?.EmailAddress !== undefined)).toEqual([...entry("mixedCaseAddresses").ids].sort());
     expect(ids((r) => /^\d{4}-\d{2}-\d{2}$/.test(r.receivedDateTime))).toEqual([...entry("dateOnlyTimestamps").ids].sort());
     expect(ids((r) => !("sender" in r))).toEqual([...entry("missingSender").ids].sort());
@@ -53,25 +57,41 @@ describe("dirty rows are exactly those recorded in tenant.json", () => {
       if (!path.startsWith(`m365/${MESSAGE_DATASET}/`) || path.includes("/metadata/") || text.startsWith("[")) continue;
       for (const line of text.split("\n")) if (line.startsWith("{") && line.endsWith("}")) seen.set(line, (seen.get(line) ?? 0) + 1);
     }
-    const dupes = [...seen.entries()].filter(([, n]) => n > 1).map(([line]) => JSON.parse(line).id).sort();
+    const dupes = [...seen.entries()]
+      .filter(([, n]) => n > 1)
+      .map(([line]) => JSON.parse(line).id)
+      .sort();
     expect(dupes).toEqual([...e.ids].sort());
     expect(e.files).toHaveLength(2);
   });
 
   it("attendee responses with unknown spellings are the recorded events", () => {
-    const odd = readRows(t(), EVENT_DATASET).rows.filter((r) => r.attendees?.some((a: Row) => !/^microsoft\.graph\.responseType'(accepted|tentativelyAccepted|declined|none|notResponded)'$/.test(a.status.response)));
+    const odd = readRows(t(), EVENT_DATASET).rows.filter((r) =>
+      r.attendees?.some(
+        (a: Row) => !/^microsoft\.graph\.responseType'(accepted|tentativelyAccepted|declined|none|notResponded)'$/.test(a.status.response),
+      ),
+    );
     expect(odd.map((r) => r.id).sort()).toEqual([...entry("unknownResponseEnums").ids].sort());
-    expect(odd.flatMap((r) => r.attendees.map((a: Row) => a.status.response))).toEqual(expect.arrayContaining(["Accepted", "microsoft.graph.responseType'tentativelyaccepted'"]));
+    expect(odd.flatMap((r) => r.attendees.map((a: Row) => a.status.response))).toEqual(
+      expect.arrayContaining(["Accepted", "microsoft.graph.responseType'tentativelyaccepted'"]),
+    );
   });
 
   it("CRM: missing ids, bad e-mails and duplicate contact ids match the record", () => {
     const contacts = csvObjects(t().files.get("crm/contacts.csv")!);
     const opportunities = csvObjects(t().files.get("crm/opportunities.csv")!);
-    expect(contacts.filter((c) => !c.contactid).length + opportunities.filter((o) => !o.opportunityid).length).toBe(entry("crmMissingIds").count);
+    expect(contacts.filter((c) => !c.contactid).length + opportunities.filter((o) => !o.opportunityid).length).toBe(
+      entry("crmMissingIds").count,
+    );
     expect(contacts.filter((c) => !c.emailaddress1.includes("@")).map((c) => c.contactid)).toEqual(entry("crmBadEmails").ids);
     const counts = new Map<string, number>();
     for (const c of contacts) if (c.contactid) counts.set(c.contactid, (counts.get(c.contactid) ?? 0) + 1);
-    expect([...counts].filter(([, n]) => n > 1).map(([id]) => id).sort()).toEqual([...entry("crmDuplicateContactIds").ids].sort());
+    expect(
+      [...counts]
+        .filter(([, n]) => n > 1)
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual([...entry("crmDuplicateContactIds").ids].sort());
   });
 
   it("--clean writes none of them", () => {

@@ -5,12 +5,16 @@ import { EVENT_DATASET, MESSAGE_DATASET, WINDOWS_ZONES } from "../../sample";
 const t = () => tenant();
 const internal = (address: string) => address.toLowerCase().endsWith("@contoso.com");
 const addressesOf = (r: Row): string[] =>
-  [r.sender, ...(r.toRecipients ?? []), ...(r.ccRecipients ?? []), ...(r.bccRecipients ?? [])].filter(Boolean).map((a: Row) => a.emailAddress.address);
+  [r.sender, ...(r.toRecipients ?? []), ...(r.ccRecipients ?? []), ...(r.bccRecipients ?? [])]
+    .filter(Boolean)
+    .map((a: Row) => a.emailAddress.address);
 
 describe("mailbox copies", () => {
   it("every internal participant of a message holds a copy with the same internetMessageId", () => {
     const rows = readRows(t(), MESSAGE_DATASET).rows.map(camel);
-    const users = new Map(csvObjects(t().files.get("crm/employees.csv")!).map((e) => [e.internalemailaddress.toLowerCase(), e.azureactivedirectoryobjectid]));
+    const users = new Map(
+      csvObjects(t().files.get("crm/employees.csv")!).map((e) => [e.internalemailaddress.toLowerCase(), e.azureactivedirectoryobjectid]),
+    );
     const copies = new Map<string, { owners: Set<string>; participants: Set<string>; ids: Set<string> }>();
     for (const r of rows) {
       const c = copies.get(r.internetMessageId) ?? { owners: new Set(), participants: new Set(), ids: new Set() };
@@ -19,7 +23,9 @@ describe("mailbox copies", () => {
       for (const a of addressesOf(r)) if (internal(a) && users.has(a.toLowerCase())) c.participants.add(users.get(a.toLowerCase())!);
       copies.set(r.internetMessageId, c);
     }
-    const missing = [...copies.entries()].flatMap(([id, c]) => [...c.participants].filter((p) => !c.owners.has(p)).map((p) => `${id} not in ${p}`));
+    const missing = [...copies.entries()].flatMap(([id, c]) =>
+      [...c.participants].filter((p) => !c.owners.has(p)).map((p) => `${id} not in ${p}`),
+    );
     expect(missing).toEqual([]);
     const multi = [...copies.values()].filter((c) => c.owners.size > 1);
     expect(multi.length).toBeGreaterThan(100);
@@ -44,7 +50,10 @@ describe("mailbox copies", () => {
 
   it("rows land in the day folder of their receivedDateTime or start (UTC)", () => {
     const utcStart = (r: Row) => (r.start.timeZone === "UTC" ? r.start.dateTime : null);
-    for (const [dataset, when] of [[MESSAGE_DATASET, (r: Row) => r.receivedDateTime], [EVENT_DATASET, utcStart]] as const) {
+    for (const [dataset, when] of [
+      [MESSAGE_DATASET, (r: Row) => r.receivedDateTime],
+      [EVENT_DATASET, utcStart],
+    ] as const) {
       for (const [path, rows] of readRows(t(), dataset).byFile) {
         const day = path.split("/").slice(2, 5).join("-");
         for (const r of rows.map(camel)) {
@@ -75,7 +84,16 @@ describe("targets and time zones", () => {
         const local = r.start.dateTime.slice(0, 19);
         // Find the UTC instant whose wall clock in `zone` is `local`, within ±14 h of the day folder.
         // Read the wall clock as if it were UTC, then shift by the zone's offset at that moment and check the round trip.
-        const fmt = new Intl.DateTimeFormat("sv-SE", { timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+        const fmt = new Intl.DateTimeFormat("sv-SE", {
+          timeZone: zone,
+          hourCycle: "h23",
+          year: "numeric",
+          month: "2-digit",
+          day: "2-digit",
+          hour: "2-digit",
+          minute: "2-digit",
+          second: "2-digit",
+        });
         const wall = (ms: number) => fmt.format(new Date(ms)).replace(" ", "T");
         const asUtc = Date.parse(`${local}Z`);
         const instant = asUtc - (Date.parse(`${wall(asUtc)}Z`) - asUtc);

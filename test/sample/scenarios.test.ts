@@ -55,7 +55,9 @@ describe("the default tenant exercises every scoring rule", () => {
     expect(rows.some((r) => externals({ ...r, organizer: null }).length >= 30)).toBe(true);
     const auto = rows.filter((r) => r.internetMessageHeaders.some((h: Row) => h.name === "Auto-Submitted" && h.value === "auto-replied"));
     expect(auto.length).toBeGreaterThan(10);
-    expect(auto.every((r) => /^(Automatic reply|Out of Office): /.test(r.subject) && !r.sender.emailAddress.address.endsWith("@contoso.com"))).toBe(true);
+    expect(
+      auto.every((r) => /^(Automatic reply|Out of Office): /.test(r.subject) && !r.sender.emailAddress.address.endsWith("@contoso.com")),
+    ).toBe(true);
     const replies = rows.filter((r) => r.subject.startsWith("RE: ") && r.sender && externals({ ...r, organizer: null }).length > 0);
     expect(replies.some((r) => r.sender.emailAddress.address.endsWith("@contoso.com"))).toBe(true);
     expect(replies.some((r) => !r.sender.emailAddress.address.endsWith("@contoso.com"))).toBe(true);
@@ -66,7 +68,11 @@ describe("the default tenant exercises every scoring rule", () => {
   });
 
   it("mails contacts who opted out", () => {
-    const optedOut = new Set(csvObjects(t().files.get("crm/contacts.csv")!).filter((c) => c.donotemail === "true").map((c) => c.emailaddress1.toLowerCase()));
+    const optedOut = new Set(
+      csvObjects(t().files.get("crm/contacts.csv")!)
+        .filter((c) => c.donotemail === "true")
+        .map((c) => c.emailaddress1.toLowerCase()),
+    );
     expect(messages().some((r) => externals({ ...r, organizer: null }).some((a) => optedOut.has(a)))).toBe(true);
   });
 
@@ -74,7 +80,8 @@ describe("the default tenant exercises every scoring rule", () => {
     const rows = events();
     const responses = new Set(rows.flatMap((r) => r.attendees.map((a: Row) => a.status.response)));
     expect(responses).toEqual(expect.objectContaining(new Set()));
-    for (const r of ["accepted", "tentativelyAccepted", "declined", "none"]) expect(responses.has(`microsoft.graph.responseType'${r}'`)).toBe(true);
+    for (const r of ["accepted", "tentativelyAccepted", "declined", "none"])
+      expect(responses.has(`microsoft.graph.responseType'${r}'`)).toBe(true);
     expect(rows.some((r) => r.isCancelled && r.subject.startsWith("Canceled: "))).toBe(true);
     expect(rows.some((r) => r.isAllDay)).toBe(true);
     expect(rows.some((r) => r.isOnlineMeeting && r.onlineMeetingProvider === "teamsForBusiness")).toBe(true);
@@ -87,12 +94,23 @@ describe("the default tenant exercises every scoring rule", () => {
   it("has executive titles, and a CEO meeting in the last 180 days for some accounts but not others", () => {
     const contacts = csvObjects(t().files.get("crm/contacts.csv")!);
     const titles = new Set(contacts.map((c) => c.jobtitle));
-    for (const title of ["Chief Executive Officer", "CEO", "VP Sales", "Chief Financial Officer", "Director of IT", "Procurement Manager"]) {
+    for (const title of [
+      "Chief Executive Officer",
+      "CEO",
+      "VP Sales",
+      "Chief Financial Officer",
+      "Director of IT",
+      "Procurement Manager",
+    ]) {
       expect([...titles].some((x) => x.toLowerCase() === title.toLowerCase())).toBe(true);
     }
-    const ceos = new Map(contacts.filter((c) => /chief executive|\bceo\b/i.test(c.jobtitle)).map((c) => [c.emailaddress1.toLowerCase(), c.parentcustomerid]));
+    const ceos = new Map(
+      contacts.filter((c) => /chief executive|\bceo\b/i.test(c.jobtitle)).map((c) => [c.emailaddress1.toLowerCase(), c.parentcustomerid]),
+    );
     const met = new Set<string>();
-    for (const r of events()) for (const a of r.attendees) if (ceos.has(a.emailAddress.address.toLowerCase())) met.add(ceos.get(a.emailAddress.address.toLowerCase())!);
+    for (const r of events())
+      for (const a of r.attendees)
+        if (ceos.has(a.emailAddress.address.toLowerCase())) met.add(ceos.get(a.emailAddress.address.toLowerCase())!);
     const { scenarios } = t().manifest;
     expect([...met].sort()).toEqual([...(scenarios.execMeetingAccounts as string[])].sort());
     expect(met.size).toBeGreaterThan(0);

@@ -42,7 +42,8 @@ describe("timestamp formats", () => {
     for (const r of sampleRows(EVENT_DATASET)) expect(r.start.dateTime).toMatch(graph);
     const messages = readRows(clean(), MESSAGE_DATASET).rows;
     const events = readRows(clean(), EVENT_DATASET).rows;
-    for (const r of messages) for (const k of ["receivedDateTime", "sentDateTime", "createdDateTime", "lastModifiedDateTime"]) expect(r[k]).toMatch(stamp);
+    for (const r of messages)
+      for (const k of ["receivedDateTime", "sentDateTime", "createdDateTime", "lastModifiedDateTime"]) expect(r[k]).toMatch(stamp);
     for (const r of events) {
       expect(r.start.dateTime).toMatch(graph);
       expect(r.end.dateTime).toMatch(graph);
@@ -57,7 +58,16 @@ describe("timestamp formats", () => {
     expect(new Set(readRows(tenant(), EVENT_DATASET).rows.map((e) => e.type ?? e.Type))).toEqual(new Set(allowed));
     const zones = new Set(events.map((e) => e.start.timeZone));
     expect([...zones].sort()).toEqual(
-      ["UTC", "Pacific Standard Time", "Eastern Standard Time", "GMT Standard Time", "W. Europe Standard Time", "India Standard Time", "Tokyo Standard Time", "AUS Eastern Standard Time"].sort(),
+      [
+        "UTC",
+        "Pacific Standard Time",
+        "Eastern Standard Time",
+        "GMT Standard Time",
+        "W. Europe Standard Time",
+        "India Standard Time",
+        "Tokyo Standard Time",
+        "AUS Eastern Standard Time",
+      ].sort(),
     );
   });
 });

@@ -7,7 +7,10 @@ import { objectKey, sqlObjects } from "../../sql/objects";
 import { sqlLayerHash, sqlLayerProvider, type SqlLayerState } from "../../stacks/publish/providers";
 import { fakeSql } from "./fake-sql";
 
-const scripts = sqlScripts({ ...loadRelmesh().config, sqlReadersGroupObjectId: "33333333-3333-4333-8333-333333333333" }, { readersGroupName: "relmesh-report-readers" });
+const scripts = sqlScripts(
+  { ...loadRelmesh().config, sqlReadersGroupObjectId: "33333333-3333-4333-8333-333333333333" },
+  { readersGroupName: "relmesh-report-readers" },
+);
 const server = "ws-ondemand.sql.azuresynapse.net";
 const quiet = { sleep: async () => undefined };
 const expected = sqlObjects(scripts).map(objectKey);
@@ -61,7 +64,9 @@ test("a transient error on a catalog query is retried; a persistent one names th
   expect(await readSqlObjects(scripts, { ...quiet, factory: sql.factory })).toEqual(expected);
   const stuck = fakeSql({ failQueries: [1, 2, 3].map(() => transient) });
   await executeSqlScripts(scripts, { ...quiet, factory: stuck.factory });
-  await expect(readSqlObjects(scripts, { ...quiet, factory: stuck.factory, attempts: 2 })).rejects.toThrow(/failed after 2 attempts on transient errors, last: error 40615/);
+  await expect(readSqlObjects(scripts, { ...quiet, factory: stuck.factory, attempts: 2 })).rejects.toThrow(
+    /failed after 2 attempts on transient errors, last: error 40615/,
+  );
 });
 
 test("a state from before read existed (no objects recorded) is not treated as drift", async () => {

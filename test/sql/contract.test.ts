@@ -14,17 +14,33 @@ describe("sql/gold-schema.json", () => {
 
   test("lists the four gold tables and the reporting dimensions", () => {
     expect(contract.tables.map((t) => `${t.zone}/${t.name}`)).toEqual([
-      "gold/pair_scores", "gold/account_scores", "gold/checklist", "gold/touchpoints",
-      "silver/dim_account", "silver/dim_contact", "silver/dim_seller",
+      "gold/pair_scores",
+      "gold/account_scores",
+      "gold/checklist",
+      "gold/touchpoints",
+      "silver/dim_account",
+      "silver/dim_contact",
+      "silver/dim_seller",
     ]);
   });
 
   test("holds the DESIGN.md contract columns", () => {
-    expect(columns("pair_scores")).toEqual(expect.arrayContaining(["seller_id", "contact_id", "score", "raw_score", "first_interaction_at", "last_interaction_at", "trend"]));
-    expect(columns("account_scores")).toEqual(expect.arrayContaining([
-      "account_id", "connectivity_score", "status", "days_since_last_interaction", "connected_contacts", "connected_sellers",
-      "exec_coverage", "is_high_priority", "trend",
-    ]));
+    expect(columns("pair_scores")).toEqual(
+      expect.arrayContaining(["seller_id", "contact_id", "score", "raw_score", "first_interaction_at", "last_interaction_at", "trend"]),
+    );
+    expect(columns("account_scores")).toEqual(
+      expect.arrayContaining([
+        "account_id",
+        "connectivity_score",
+        "status",
+        "days_since_last_interaction",
+        "connected_contacts",
+        "connected_sellers",
+        "exec_coverage",
+        "is_high_priority",
+        "trend",
+      ]),
+    );
     expect(columns("checklist")).toEqual(expect.arrayContaining(["account_id", "item", "satisfied", "evidence_at"]));
     for (const t of ["pair_scores", "account_scores", "checklist", "touchpoints"]) {
       expect(columns(t).slice(-3)).toEqual(["as_of", "load_id", "row_hash"]);
@@ -48,11 +64,22 @@ describe("sql/gold-schema.json", () => {
   });
 
   test.each([
-    ["string", "VARCHAR(256)", true], ["string", "VARCHAR(MAX)", true], ["string", "NVARCHAR(256)", false],
-    ["double", "FLOAT", true], ["double", "REAL", false], ["bigint", "BIGINT", true], ["bigint", "INT", false],
-    ["int", "INT", true], ["boolean", "BIT", true], ["date", "DATE", true], ["date", "DATETIME2(7)", false],
-    ["timestamp", "DATETIME2(7)", true], ["timestamp", "DATETIME", false],
-    ["array<string>", "VARCHAR(MAX)", true], ["array<string>", "VARCHAR(4000)", false], ["decimal(18,2)", "DECIMAL(18,2)", true],
+    ["string", "VARCHAR(256)", true],
+    ["string", "VARCHAR(MAX)", true],
+    ["string", "NVARCHAR(256)", false],
+    ["double", "FLOAT", true],
+    ["double", "REAL", false],
+    ["bigint", "BIGINT", true],
+    ["bigint", "INT", false],
+    ["int", "INT", true],
+    ["boolean", "BIT", true],
+    ["date", "DATE", true],
+    ["date", "DATETIME2(7)", false],
+    ["timestamp", "DATETIME2(7)", true],
+    ["timestamp", "DATETIME", false],
+    ["array<string>", "VARCHAR(MAX)", true],
+    ["array<string>", "VARCHAR(4000)", false],
+    ["decimal(18,2)", "DECIMAL(18,2)", true],
   ])("Spark %s in SQL %s: %s", (spark, sql, ok) => {
     expect(compatible(spark, sql)).toBe(ok);
   });

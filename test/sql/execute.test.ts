@@ -55,7 +55,11 @@ describe("executeSqlScripts", () => {
     const sleeps: number[] = [];
     const lines: string[] = [];
     const report = await executeSqlScripts(scripts, {
-      ...quiet, factory: server.factory, baseDelayMs: 1000, sleep: async (ms) => void sleeps.push(ms), log: (l) => lines.push(l),
+      ...quiet,
+      factory: server.factory,
+      baseDelayMs: 1000,
+      sleep: async (ms) => void sleeps.push(ms),
+      log: (l) => lines.push(l),
     });
     expect(server.log.map((e) => e.sql)).toEqual(["M1", "A1", "A2", "V1", "V2", "V2", "V3"]);
     expect(server.log.filter((e) => e.sql === "V2").map((e) => e.connection)).toEqual([2, 3]);
@@ -108,7 +112,13 @@ describe("executeSqlScripts", () => {
     const realRandom = Math.random;
     Math.random = () => 1;
     try {
-      await executeSqlScripts(scripts, { ...quiet, factory: server.factory, baseDelayMs: 1000, maxDelayMs: 5000, sleep: async (ms) => void sleeps.push(ms) });
+      await executeSqlScripts(scripts, {
+        ...quiet,
+        factory: server.factory,
+        baseDelayMs: 1000,
+        maxDelayMs: 5000,
+        sleep: async (ms) => void sleeps.push(ms),
+      });
     } finally {
       Math.random = realRandom;
     }
@@ -118,7 +128,9 @@ describe("executeSqlScripts", () => {
   test("fails fast on a non-transient error, naming script, batch, database and statement", async () => {
     const server = fakeServer({ V2: [sqlError(102, "Incorrect syntax near 'WITH'.")] });
     const run = executeSqlScripts(scripts, { ...quiet, factory: server.factory });
-    await expect(run).rejects.toThrow("SQL script 03-views.sql batch 2/3 on database db failed: error 102: Incorrect syntax near 'WITH'.. Batch starts: V2");
+    await expect(run).rejects.toThrow(
+      "SQL script 03-views.sql batch 2/3 on database db failed: error 102: Incorrect syntax near 'WITH'.. Batch starts: V2",
+    );
     expect(server.log.map((e) => e.sql)).toEqual(["M1", "A1", "A2", "V1", "V2"]);
     expect(server.closed).toEqual([1, 2]);
   });
@@ -143,10 +155,15 @@ describe("executeSqlScripts", () => {
 
 describe("isTransientSqlError", () => {
   test.each([
-    [sqlError(40613), true], [sqlError(102), false], [sqlError(15247), false],
-    [Object.assign(new Error("x"), { code: "ETIMEOUT" }), true], [Object.assign(new Error("x"), { code: "ELOGIN" }), false],
+    [sqlError(40613), true],
+    [sqlError(102), false],
+    [sqlError(15247), false],
+    [Object.assign(new Error("x"), { code: "ETIMEOUT" }), true],
+    [Object.assign(new Error("x"), { code: "ELOGIN" }), false],
     [Object.assign(new Error("x"), { code: "ELOGIN", isTransient: true }), true],
-    [Object.assign(new Error("x"), { code: "EFEDAUTH" }), false], [new AggregateError([sqlError(40501)]), true], ["text", false],
+    [Object.assign(new Error("x"), { code: "EFEDAUTH" }), false],
+    [new AggregateError([sqlError(40501)]), true],
+    ["text", false],
   ])("%p → %p", (error, expected) => {
     expect(isTransientSqlError(error)).toBe(expected);
   });
@@ -165,7 +182,11 @@ describe("the tedious connection factory", () => {
   /** Just enough of tedious' Connection for the adapter. */
   class FakeConnection extends EventEmitter {
     batches: string[] = [];
-    constructor(private readonly loginError?: { number: number; message: string }, private readonly fail?: Error, private readonly rows: Array<Record<string, unknown>> = []) {
+    constructor(
+      private readonly loginError?: { number: number; message: string },
+      private readonly fail?: Error,
+      private readonly rows: Array<Record<string, unknown>> = [],
+    ) {
       super();
     }
     connect(callback: (error?: Error) => void) {
@@ -178,7 +199,11 @@ describe("the tedious connection factory", () => {
     execSqlBatch(request: EventEmitter & { sqlTextOrProcedure: string; callback: (error?: Error) => void }) {
       this.batches.push(request.sqlTextOrProcedure);
       setImmediate(() => {
-        for (const row of this.rows) request.emit("row", Object.entries(row).map(([colName, value]) => ({ metadata: { colName }, value })));
+        for (const row of this.rows)
+          request.emit(
+            "row",
+            Object.entries(row).map(([colName, value]) => ({ metadata: { colName }, value })),
+          );
         request.callback(this.fail);
       });
     }
@@ -197,16 +222,26 @@ describe("the tedious connection factory", () => {
   });
 
   test("keeps the server's error number of a failed login, so 40613 is retried", async () => {
-    const factory = tediousConnectionFactory("s", credential, () => new FakeConnection({ number: 40613, message: "not available" }) as unknown as ConnectionLike);
+    const factory = tediousConnectionFactory(
+      "s",
+      credential,
+      () => new FakeConnection({ number: 40613, message: "not available" }) as unknown as ConnectionLike,
+    );
     const error = await factory("db").catch((e: unknown) => e);
     expect(error).toMatchObject({ number: 40613, code: "ELOGIN" });
     expect(isTransientSqlError(error)).toBe(true);
   });
 
   test("returns the rows of a query by column name", async () => {
-    const fake = new FakeConnection(undefined, undefined, [{ kind: "view", name: "pair_scores" }, { kind: "schema", name: "relmesh" }]);
+    const fake = new FakeConnection(undefined, undefined, [
+      { kind: "view", name: "pair_scores" },
+      { kind: "schema", name: "relmesh" },
+    ]);
     const connection = await tediousConnectionFactory("s", credential, () => fake as unknown as ConnectionLike)("db");
-    expect(await connection.query("SELECT kind, name FROM x")).toEqual([{ kind: "view", name: "pair_scores" }, { kind: "schema", name: "relmesh" }]);
+    expect(await connection.query("SELECT kind, name FROM x")).toEqual([
+      { kind: "view", name: "pair_scores" },
+      { kind: "schema", name: "relmesh" },
+    ]);
   });
 
   test("passes a request error through", async () => {

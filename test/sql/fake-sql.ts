@@ -11,7 +11,12 @@ export type Catalog = Map<string, Set<string>>;
 
 const NAME = String.raw`\[((?:[^\]]|\]\])+)\]`;
 const KINDS: Array<[string, string]> = [
-  ["VIEW", "view"], ["SCHEMA", "schema"], ["USER", "user"], ["EXTERNAL DATA SOURCE", "dataSource"], ["DATABASE SCOPED CREDENTIAL", "credential"], ["DATABASE", "database"],
+  ["VIEW", "view"],
+  ["SCHEMA", "schema"],
+  ["USER", "user"],
+  ["EXTERNAL DATA SOURCE", "dataSource"],
+  ["DATABASE SCOPED CREDENTIAL", "credential"],
+  ["DATABASE", "database"],
 ];
 
 export function fakeSql(opts: { failQueries?: Error[] } = {}) {
@@ -24,10 +29,17 @@ export function fakeSql(opts: { failQueries?: Error[] } = {}) {
   const apply = (database: string, sql: string) => {
     const statements: Array<{ at: number; add: boolean; kind: string; name: string }> = [];
     for (const [word, kind] of KINDS) {
-      const create = new RegExp(String.raw`\bCREATE\s+(?:OR\s+ALTER\s+)?${word.replace(/ /g, String.raw`\s+`)}\s+${NAME}(?:\.${NAME})?`, "gi");
+      const create = new RegExp(
+        String.raw`\bCREATE\s+(?:OR\s+ALTER\s+)?${word.replace(/ /g, String.raw`\s+`)}\s+${NAME}(?:\.${NAME})?`,
+        "gi",
+      );
       const drop = new RegExp(String.raw`\bDROP\s+${word.replace(/ /g, String.raw`\s+`)}\s+(?:IF\s+EXISTS\s+)?${NAME}(?:\.${NAME})?`, "gi");
-      for (const [re, add] of [[create, true], [drop, false]] as const) {
-        for (const m of sql.matchAll(re)) statements.push({ at: m.index!, add, kind, name: m[2] !== undefined ? `${unq(m[1])}.${unq(m[2])}` : unq(m[1]) });
+      for (const [re, add] of [
+        [create, true],
+        [drop, false],
+      ] as const) {
+        for (const m of sql.matchAll(re))
+          statements.push({ at: m.index!, add, kind, name: m[2] !== undefined ? `${unq(m[1])}.${unq(m[2])}` : unq(m[1]) });
       }
     }
     for (const { add, kind, name } of statements.sort((a, b) => a.at - b.at)) {
@@ -40,7 +52,8 @@ export function fakeSql(opts: { failQueries?: Error[] } = {}) {
   };
 
   const factory: SqlConnectionFactory = async (database) => {
-    if (!catalog.has(database)) throw Object.assign(new Error(`Cannot open database "${database}" requested by the login.`), { number: 4060 });
+    if (!catalog.has(database))
+      throw Object.assign(new Error(`Cannot open database "${database}" requested by the login.`), { number: 4060 });
     return {
       execBatch: async (sql) => {
         batches.push({ database, sql });
@@ -50,7 +63,8 @@ export function fakeSql(opts: { failQueries?: Error[] } = {}) {
         queries.push({ database, sql });
         const failure = opts.failQueries?.shift();
         if (failure) throw failure;
-        if (!/^\s*SELECT\b/i.test(sql) || /\b(CREATE|DROP|ALTER|INSERT|UPDATE|DELETE|EXEC)\b/i.test(sql)) throw new Error(`fake-sql: not a read-only query: ${sql}`);
+        if (!/^\s*SELECT\b/i.test(sql) || /\b(CREATE|DROP|ALTER|INSERT|UPDATE|DELETE|EXEC)\b/i.test(sql))
+          throw new Error(`fake-sql: not a read-only query: ${sql}`);
         return [...(catalog.get(database) ?? [])].map((key) => {
           const [kind, full] = [key.slice(0, key.indexOf(" ")), key.slice(key.indexOf(" ") + 1)];
           const [schema, name] = kind === "view" ? full.split(".") : [null, full];
@@ -60,5 +74,11 @@ export function fakeSql(opts: { failQueries?: Error[] } = {}) {
       close: async () => undefined,
     };
   };
-  return { catalog, batches, queries, factory, views: (database: string) => [...(catalog.get(database) ?? [])].filter((k) => k.startsWith("view ")).sort() };
+  return {
+    catalog,
+    batches,
+    queries,
+    factory,
+    views: (database: string) => [...(catalog.get(database) ?? [])].filter((k) => k.startsWith("view ")).sort(),
+  };
 }

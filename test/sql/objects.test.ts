@@ -31,7 +31,9 @@ describe("sqlObjects", () => {
   });
 
   test("ignores CREATE in comments and the DROP that replaces a moved data source", () => {
-    const scripts: SqlScript[] = [{ name: "x.sql", database: "db", batches: ["-- CREATE VIEW must come first\nIF 1 = 1 EXEC (N'DROP EXTERNAL DATA SOURCE [old]');"] }];
+    const scripts: SqlScript[] = [
+      { name: "x.sql", database: "db", batches: ["-- CREATE VIEW must come first\nIF 1 = 1 EXEC (N'DROP EXTERNAL DATA SOURCE [old]');"] },
+    ];
     expect(sqlObjects(scripts)).toEqual([]);
   });
 });
@@ -52,12 +54,29 @@ describe("planDrops", () => {
 
   test("drops go in reverse dependency order: views and users, data source, credential, schema", () => {
     const previous: SqlScript[] = [
-      { name: "02.sql", database: "db", batches: ["EXEC (N'CREATE DATABASE SCOPED CREDENTIAL [c]');", "EXEC (N'CREATE EXTERNAL DATA SOURCE [d] WITH (CREDENTIAL = [c])');", "EXEC (N'CREATE SCHEMA [s]');"] },
-      { name: "03.sql", database: "db", batches: ["CREATE OR ALTER VIEW [s].[a] AS SELECT 1 AS x;", "CREATE OR ALTER VIEW [s].[b] AS SELECT 1 AS x;"] },
+      {
+        name: "02.sql",
+        database: "db",
+        batches: [
+          "EXEC (N'CREATE DATABASE SCOPED CREDENTIAL [c]');",
+          "EXEC (N'CREATE EXTERNAL DATA SOURCE [d] WITH (CREDENTIAL = [c])');",
+          "EXEC (N'CREATE SCHEMA [s]');",
+        ],
+      },
+      {
+        name: "03.sql",
+        database: "db",
+        batches: ["CREATE OR ALTER VIEW [s].[a] AS SELECT 1 AS x;", "CREATE OR ALTER VIEW [s].[b] AS SELECT 1 AS x;"],
+      },
       { name: "04.sql", database: "db", batches: ["EXEC (N'CREATE USER [u] FROM EXTERNAL PROVIDER');"] },
     ];
     expect(planDrops(previous, []).map(objectKey)).toEqual([
-      "user:db/u", "view:db/s.b", "view:db/s.a", "dataSource:db/d", "credential:db/c", "schema:db/s",
+      "user:db/u",
+      "view:db/s.b",
+      "view:db/s.a",
+      "dataSource:db/d",
+      "credential:db/c",
+      "schema:db/s",
     ]);
   });
 
@@ -85,7 +104,11 @@ describe("drop statements", () => {
     expect(dropScripts(previous, renamedWithoutReaders).map((s) => [s.name, s.database])).toEqual([["00-drop-removed.sql", "master"]]);
     const scripts = dropScripts(full, withoutView(sqlScripts(base), "account_scores"));
     expect(scripts.map((s) => [s.name, s.database, s.batches])).toEqual([
-      ["00-drop-removed.sql", "relmesh_serving", ["DROP USER IF EXISTS [relmesh-report-readers];", "DROP VIEW IF EXISTS [relmesh].[account_scores];"]],
+      [
+        "00-drop-removed.sql",
+        "relmesh_serving",
+        ["DROP USER IF EXISTS [relmesh-report-readers];", "DROP VIEW IF EXISTS [relmesh].[account_scores];"],
+      ],
     ]);
   });
 });

@@ -1,7 +1,15 @@
 import { loadRelmesh } from "../../config/load";
 import type { RelmeshConfig } from "../../config/stack";
 import {
-  UTF8_COLLATION, compatible, goldContract, renderSqlFile, servedColumns, servingNames, splitBatches, sqlScripts, withType,
+  UTF8_COLLATION,
+  compatible,
+  goldContract,
+  renderSqlFile,
+  servedColumns,
+  servingNames,
+  splitBatches,
+  sqlScripts,
+  withType,
 } from "../../sql";
 import { batchProblems, code, dynamicBatches, parseView, tokenize } from "./tsql-check";
 
@@ -81,7 +89,8 @@ describe("sqlScripts", () => {
     }
     // Dynamic SQL built from a variable: a literal naming PASSWORD must end right after "=".
     for (const { sql } of everything) {
-      for (const tok of code(sql)) if (tok.kind === "string" && /PASSWORD|SECRET/i.test(tok.value)) expect(tok.value).toMatch(/PASSWORD = $/);
+      for (const tok of code(sql))
+        if (tok.kind === "string" && /PASSWORD|SECRET/i.test(tok.value)) expect(tok.value).toMatch(/PASSWORD = $/);
     }
   });
 
@@ -106,7 +115,9 @@ describe("sqlScripts", () => {
     const payloads = everything.map((b) => b.sql).join("\n");
     expect(payloads).toContain("CREATE DATABASE SCOPED CREDENTIAL [WorkspaceIdentity] WITH IDENTITY = 'Managed Identity'");
     expect(names.location).toBe(`https://${base.names.lakeAccount}.dfs.core.windows.net/curated`);
-    expect(payloads).toContain(`CREATE EXTERNAL DATA SOURCE [relmesh_curated] WITH (LOCATION = '${names.location}', CREDENTIAL = [WorkspaceIdentity])`);
+    expect(payloads).toContain(
+      `CREATE EXTERNAL DATA SOURCE [relmesh_curated] WITH (LOCATION = '${names.location}', CREDENTIAL = [WorkspaceIdentity])`,
+    );
     expect(payloads).toContain("CREATE SCHEMA [relmesh]");
   });
 });
@@ -120,20 +131,23 @@ describe("views", () => {
     expect(views.map((v) => v.name)).toEqual(expect.arrayContaining(["pair_scores", "account_scores", "checklist", "touchpoints"]));
   });
 
-  test.each(contract.tables.map((t) => [t.view, t]))("%s selects exactly its served contract columns, typed by the contract", (_v, table) => {
-    const view = views.find((v) => v.name === table.view)!;
-    const served = servedColumns(table);
-    expect(view.selected).toEqual(served.map((c) => c.name));
-    expect(view.withColumns.map((c) => c.name)).toEqual(served.map((c) => c.name));
-    for (const c of served) {
-      const declared = view.withColumns.find((w) => w.name === c.name)!.type;
-      expect(declared).toBe(withType(c.sqlType));
-      const bare = declared.replace(/ COLLATE .*$/, "");
-      expect([c.name, compatible(c.sparkType, bare)]).toEqual([c.name, true]);
-      if (bare.startsWith("VARCHAR")) expect(declared).toBe(`${bare} COLLATE ${UTF8_COLLATION}`);
-    }
-    expect(view.selected).not.toContain("row_hash");
-  });
+  test.each(contract.tables.map((t) => [t.view, t]))(
+    "%s selects exactly its served contract columns, typed by the contract",
+    (_v, table) => {
+      const view = views.find((v) => v.name === table.view)!;
+      const served = servedColumns(table);
+      expect(view.selected).toEqual(served.map((c) => c.name));
+      expect(view.withColumns.map((c) => c.name)).toEqual(served.map((c) => c.name));
+      for (const c of served) {
+        const declared = view.withColumns.find((w) => w.name === c.name)!.type;
+        expect(declared).toBe(withType(c.sqlType));
+        const bare = declared.replace(/ COLLATE .*$/, "");
+        expect([c.name, compatible(c.sparkType, bare)]).toEqual([c.name, true]);
+        if (bare.startsWith("VARCHAR")) expect(declared).toBe(`${bare} COLLATE ${UTF8_COLLATION}`);
+      }
+      expect(view.selected).not.toContain("row_hash");
+    },
+  );
 
   test.each(contract.tables.map((t) => [t.view, t]))("%s reads the Delta table root through the data source", (_v, table) => {
     const view = views.find((v) => v.name === table.view)!;
@@ -190,7 +204,9 @@ describe("splitBatches and renderSqlFile", () => {
 
 describe("the checker itself", () => {
   test("catches a view that is not first in its batch, a second CREATE DATABASE statement and bad nesting", () => {
-    expect(batchProblems("SELECT 1;\nCREATE VIEW [s].[v] AS SELECT 1 AS a")).toContain("batch: CREATE VIEW must be the first statement of its batch");
+    expect(batchProblems("SELECT 1;\nCREATE VIEW [s].[v] AS SELECT 1 AS a")).toContain(
+      "batch: CREATE VIEW must be the first statement of its batch",
+    );
     expect(batchProblems("CREATE DATABASE x; SELECT 1")).toContain("batch: CREATE DATABASE must be the only statement of its batch");
     expect(batchProblems("SELECT (1")).toContain("batch: unbalanced parentheses");
     expect(batchProblems("EXEC (N'SELECT (1')")).toContain("batch EXEC #1: unbalanced parentheses");

@@ -32,7 +32,10 @@ const VARIANTS: Record<string, Record<string, unknown>> = {
   "no managed VNet, CRM only": { "relmesh:managedVirtualNetwork": false, "relmesh:mgdcEnabled": false },
   "extra Key Vault CIDRs and firewall rules": {
     "relmesh:keyVaultAllowedCidrs": ["198.51.100.0/24"],
-    "relmesh:firewallRules": [{ name: "deployer", cidr: "203.0.113.10/32" }, { name: "gateway", cidr: "198.51.100.0/28" }],
+    "relmesh:firewallRules": [
+      { name: "deployer", cidr: "203.0.113.10/32" },
+      { name: "gateway", cidr: "198.51.100.0/28" },
+    ],
   },
 };
 
@@ -58,7 +61,11 @@ const res = (plan: PlanResource[], type: string, name: string): Record<string, a
   if (!r) throw new Error(`no ${type} ${name}`);
   return r.inputs as Record<string, any>;
 };
-const closed = (report: DataPathReport) => report.paths.filter((p) => !p.open).map((p) => p.path.id).sort();
+const closed = (report: DataPathReport) =>
+  report.paths
+    .filter((p) => !p.open)
+    .map((p) => p.path.id)
+    .sort();
 const problems = (report: DataPathReport, id: string) => report.paths.find((p) => p.path.id === id)!.problems.join(" | ");
 const base = () => variants.get("default")!;
 
@@ -89,14 +96,19 @@ describe("the paths a deployment uses", () => {
   it("print with compute, identity, route and role for each path", () => {
     const text = formatDataPaths(check(base()));
     expect(text).toMatch(/^run-time paths: 10 of 10 open, nothing else open$/m);
-    expect(text).toContain("✓ Spark notebooks ↔ lake (read raw, write curated)\n      compute: Spark pool spark35 (in the managed VNet)\n      as: synapseWorkspaceIdentity\n      route: managed private endpoint to lake (storage) (dfs)");
+    expect(text).toContain(
+      "✓ Spark notebooks ↔ lake (read raw, write curated)\n      compute: Spark pool spark35 (in the managed VNet)\n      as: synapseWorkspaceIdentity\n      route: managed private endpoint to lake (storage) (dfs)",
+    );
     expect(text).toContain("compute: ir-rm-mgdc (Azure IR outside any VNet) via ls_rm_landing_mgdc");
   });
 });
 
 describe("regressions: each finding of the deployment review fails for its own reason", () => {
   it("SEC-15 the MGDC linked services cannot read their secret from a vault that denies by default: Key Vault trusts Synapse only for customer-managed keys", () => {
-    const report = check(base(), (plan) => (res(plan, "azure-native:keyvault:Vault", "key-vault").properties.networkAcls.defaultAction = "Deny"));
+    const report = check(
+      base(),
+      (plan) => (res(plan, "azure-native:keyvault:Vault", "key-vault").properties.networkAcls.defaultAction = "Deny"),
+    );
     expect(closed(report)).toEqual(["mgdc-secret-lookup", "secret-rotation-store"]);
     expect(problems(report, "mgdc-secret-lookup")).toContain("the trusted-services bypass covers Synapse only for customer-managed keys");
   });
@@ -104,10 +116,15 @@ describe("regressions: each finding of the deployment review fails for its own r
   it("SEC-05 Spark cannot reach a default-deny lake through a resource-instance rule alone: those admit the SQL pools, not Spark", () => {
     const report = check(base(), (plan) => {
       delete res(plan, "azure-native:synapse:Workspace", "synapse").managedVirtualNetwork;
-      plan.splice(plan.findIndex((p) => p.name === MANAGED_PRIVATE_ENDPOINTS_NAME), 1);
+      plan.splice(
+        plan.findIndex((p) => p.name === MANAGED_PRIVATE_ENDPOINTS_NAME),
+        1,
+      );
     });
     expect(closed(report)).toContain("spark-lake");
-    expect(problems(report, "spark-lake")).toContain("Spark outside a managed VNet is admitted neither by resource-instance rules (SQL pools only) nor by IP rules");
+    expect(problems(report, "spark-lake")).toContain(
+      "Spark outside a managed VNet is admitted neither by resource-instance rules (SQL pools only) nor by IP rules",
+    );
   });
 
   it("the workspace's trusted-service bypass (Synapse Link for SQL) is an opening nothing uses", () => {
@@ -122,7 +139,11 @@ describe("regressions: each finding of the deployment review fails for its own r
       plan.push({
         ...clone(lake),
         name: "sql-readers-curated-reader",
-        inputs: { ...clone(lake.inputs), principalType: "Group", scope: `${(lake.inputs as any).scope}/blobServices/default/containers/curated` },
+        inputs: {
+          ...clone(lake.inputs),
+          principalType: "Group",
+          scope: `${(lake.inputs as any).scope}/blobServices/default/containers/curated`,
+        },
       });
     });
     expect(report.exposures.map((e) => e.id)).toEqual(["unused-role:sql-readers-curated-reader"]);
@@ -131,17 +152,30 @@ describe("regressions: each finding of the deployment review fails for its own r
 
   it("the MGDC copy fails on the managed-VNet runtime: the Office 365 connector runs only on an Azure IR outside it", () => {
     const report = check(base(), (_plan, artifacts) => {
-      for (const a of artifacts) if (a.name === LINKED.office365 || a.name === LINKED.landingSink) delete (a.body.properties as any).connectVia;
+      for (const a of artifacts)
+        if (a.name === LINKED.office365 || a.name === LINKED.landingSink) delete (a.body.properties as any).connectVia;
     });
     expect(closed(report)).toContain("mgdc-copy-to-landing");
-    expect(problems(report, "mgdc-copy-to-landing")).toContain("the Office 365 connector does not run on the managed-VNet integration runtime AutoResolveIntegrationRuntime");
+    expect(problems(report, "mgdc-copy-to-landing")).toContain(
+      "the Office 365 connector does not run on the managed-VNet integration runtime AutoResolveIntegrationRuntime",
+    );
   });
 });
 
 describe("one firewall setting broken at a time names the path it closes", () => {
   const cases: Array<[string, (plan: PlanResource[], artifacts: Artifact[]) => void, string[], RegExp]> = [
-    ["the lake's public network access disabled", (p) => (res(p, "azure-native:storage:StorageAccount", "lake").publicNetworkAccess = "Disabled"), ["serverless-lake"], /lake \(storage\) has publicNetworkAccess Disabled/],
-    ["the lake's resource-instance rule removed", (p) => (res(p, "azure-native:storage:StorageAccount", "lake").networkRuleSet.resourceAccessRules = []), ["serverless-lake"], /no resource-instance rule for the workspace/],
+    [
+      "the lake's public network access disabled",
+      (p) => (res(p, "azure-native:storage:StorageAccount", "lake").publicNetworkAccess = "Disabled"),
+      ["serverless-lake"],
+      /lake \(storage\) has publicNetworkAccess Disabled/,
+    ],
+    [
+      "the lake's resource-instance rule removed",
+      (p) => (res(p, "azure-native:storage:StorageAccount", "lake").networkRuleSet.resourceAccessRules = []),
+      ["serverless-lake"],
+      /no resource-instance rule for the workspace/,
+    ],
     [
       "the lake's managed private endpoint removed",
       (p) => {
@@ -160,16 +194,48 @@ describe("one firewall setting broken at a time names the path it closes", () =>
       ["mgdc-secret-lookup"],
       /no approved managed private endpoint from the workspace's managed VNet to key-vault/,
     ],
-    ["the landing account set to deny by default", (p) => (res(p, "azure-native:storage:StorageAccount", "mgdc-landing").networkRuleSet.defaultAction = "Deny"), ["mgdc-copy-to-landing"], /region's changing Azure addresses/],
+    [
+      "the landing account set to deny by default",
+      (p) => (res(p, "azure-native:storage:StorageAccount", "mgdc-landing").networkRuleSet.defaultAction = "Deny"),
+      ["mgdc-copy-to-landing"],
+      /region's changing Azure addresses/,
+    ],
     [
       "the deployer's workspace firewall rule removed",
-      (p) => p.splice(p.findIndex((r) => r.type === "azure-native:synapse:IpFirewallRule"), 1),
+      (p) =>
+        p.splice(
+          p.findIndex((r) => r.type === "azure-native:synapse:IpFirewallRule"),
+          1,
+        ),
       ["power-bi-serverless", "publisher-dev-endpoint", "sql-executor-serverless"],
       /no workspace firewall rule admits (203\.0\.113\.10|any report client)/,
     ],
-    ["the workspace's public network access disabled", (p) => (res(p, "azure-native:synapse:Workspace", "synapse").publicNetworkAccess = "Disabled"), ["power-bi-serverless", "publisher-dev-endpoint", "sql-executor-serverless"], /public network access disabled/],
-    ["the workspace identity's lake role removed", (p) => p.splice(p.findIndex((r) => r.name === "synapse-lake-contributor"), 1), ["pipeline-write-lake", "serverless-lake", "spark-lake"], /synapseWorkspaceIdentity holds no Storage Blob Data (Contributor on lakeAccount|Reader on curatedFileSystem)/],
-    ["the MGDC service principal's landing role removed", (p) => p.splice(p.findIndex((r) => r.name === "mgdc-landing-writer"), 1), ["mgdc-copy-to-landing"], /mgdcServicePrincipal holds no Storage Blob Data Contributor on landingContainer/],
+    [
+      "the workspace's public network access disabled",
+      (p) => (res(p, "azure-native:synapse:Workspace", "synapse").publicNetworkAccess = "Disabled"),
+      ["power-bi-serverless", "publisher-dev-endpoint", "sql-executor-serverless"],
+      /public network access disabled/,
+    ],
+    [
+      "the workspace identity's lake role removed",
+      (p) =>
+        p.splice(
+          p.findIndex((r) => r.name === "synapse-lake-contributor"),
+          1,
+        ),
+      ["pipeline-write-lake", "serverless-lake", "spark-lake"],
+      /synapseWorkspaceIdentity holds no Storage Blob Data (Contributor on lakeAccount|Reader on curatedFileSystem)/,
+    ],
+    [
+      "the MGDC service principal's landing role removed",
+      (p) =>
+        p.splice(
+          p.findIndex((r) => r.name === "mgdc-landing-writer"),
+          1,
+        ),
+      ["mgdc-copy-to-landing"],
+      /mgdcServicePrincipal holds no Storage Blob Data Contributor on landingContainer/,
+    ],
   ];
 
   it.each(cases)("%s", (_title, edit, expectedClosed, reason) => {

@@ -11,7 +11,12 @@ beforeAll(async () => {
   const engineConfig = Object.fromEntries(Object.entries(devRaw()).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
   pulumi.runtime.setAllConfig(engineConfig);
   const mocks = relmeshMocks();
-  await pulumi.runtime.setMocks({ newResource: (a) => (registered.push(a.name), mocks.newResource(a)), call: (a) => mocks.call(a) }, "relmesh", "dev", false);
+  await pulumi.runtime.setMocks(
+    { newResource: (a) => (registered.push(a.name), mocks.newResource(a)), call: (a) => mocks.call(a) },
+    "relmesh",
+    "dev",
+    false,
+  );
 });
 
 // Dynamic resources serialize their provider code asynchronously; let every registration finish
@@ -21,7 +26,18 @@ afterAll(() => pulumi.runtime.disconnect());
 test("the program entry validates the engine's config and exports what a user needs next", async () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const outputs = (await require("../../stacks/index")) as Record<string, unknown>;
-  for (const key of ["synapseWebUrl", "synapseDevEndpoint", "sqlServerlessEndpoint", "sqlDedicatedEndpoint", "lakeDfsUrl", "landingDfsUrl", "keyVaultName", "mgdcApplicationClientId", "mgdcConsentChecklist", "securityExceptions"]) {
+  for (const key of [
+    "synapseWebUrl",
+    "synapseDevEndpoint",
+    "sqlServerlessEndpoint",
+    "sqlDedicatedEndpoint",
+    "lakeDfsUrl",
+    "landingDfsUrl",
+    "keyVaultName",
+    "mgdcApplicationClientId",
+    "mgdcConsentChecklist",
+    "securityExceptions",
+  ]) {
     expect(outputs).toHaveProperty(key);
   }
   expect(outputs).not.toHaveProperty("dedicatedSqlPoolName");
@@ -35,7 +51,9 @@ test("the program entry validates the engine's config and exports what a user ne
 
 test("SEC-17 the plan masks values wrapped by pulumi.secret at any depth", () => {
   const wrapped = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "hunter2" };
-  expect(sanitizeInputs({ properties: { value: wrapped, contentType: "t" } }, "azure-native:keyvault:Secret")).toEqual({ properties: { value: "[secret]", contentType: "t" } });
+  expect(sanitizeInputs({ properties: { value: wrapped, contentType: "t" } }, "azure-native:keyvault:Secret")).toEqual({
+    properties: { value: "[secret]", contentType: "t" },
+  });
 });
 
 test("SEC-17 the plan masks inputs named like passwords, secrets and keys even when not marked secret", () => {

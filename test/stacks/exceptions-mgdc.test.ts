@@ -25,9 +25,16 @@ describe("security exceptions", () => {
   });
 
   test("SEC-05 the landing account is the only storage open to public networks, and it is a listed exception", () => {
-    const open = ofType(plan, T.storageAccount).filter((a) => (a.inputs.networkRuleSet as { defaultAction?: string } | undefined)?.defaultAction !== "Deny");
+    const open = ofType(plan, T.storageAccount).filter(
+      (a) => (a.inputs.networkRuleSet as { defaultAction?: string } | undefined)?.defaultAction !== "Deny",
+    );
     expect(open.map((a) => a.name)).toEqual(["mgdc-landing"]);
-    expect(securityExceptions(config)).toEqual(expect.arrayContaining([expect.objectContaining({ control: "SEC-05", resource: "mgdc-landing" }), expect.objectContaining({ control: "SEC-06", resource: "mgdc-landing" })]));
+    expect(securityExceptions(config)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ control: "SEC-05", resource: "mgdc-landing" }),
+        expect.objectContaining({ control: "SEC-06", resource: "mgdc-landing" }),
+      ]),
+    );
   });
 
   test("SEC-05 the landing exception cites docs/security-controls.md caveat 4 and its containment", () => {
@@ -37,7 +44,11 @@ describe("security exceptions", () => {
   });
 
   test("SEC-11 the dev stack lists its missing delete locks, and a stack with locks lists none", () => {
-    expect(securityExceptions(config).filter((e) => e.control === "SEC-11").map((e) => e.resource)).toEqual(["key-vault", "lake"]);
+    expect(
+      securityExceptions(config)
+        .filter((e) => e.control === "SEC-11")
+        .map((e) => e.resource),
+    ).toEqual(["key-vault", "lake"]);
     expect(ofType(plan, T.lock)).toEqual([]);
     expect(securityExceptions(devConfig({ "relmesh:lockResources": true })).filter((e) => e.control === "SEC-11")).toEqual([]);
   });
@@ -45,25 +56,38 @@ describe("security exceptions", () => {
   test("SEC-19 and SEC-20 are listed (and the lake opens, SEC-06) only in the fallback without a managed VNet", () => {
     expect(securityExceptions(config).filter((e) => ["SEC-19", "SEC-20"].includes(e.control))).toEqual([]);
     const fallback = devConfig({ "relmesh:managedVirtualNetwork": false });
-    expect(securityExceptions(fallback).filter((e) => ["SEC-06", "SEC-19", "SEC-20"].includes(e.control)).map((e) => `${e.control} ${e.resource}`)).toEqual([
-      "SEC-06 lake",
-      "SEC-06 mgdc-landing",
-      "SEC-19 synapse",
-      "SEC-20 synapse",
-    ]);
+    expect(
+      securityExceptions(fallback)
+        .filter((e) => ["SEC-06", "SEC-19", "SEC-20"].includes(e.control))
+        .map((e) => `${e.control} ${e.resource}`),
+    ).toEqual(["SEC-06 lake", "SEC-06 mgdc-landing", "SEC-19 synapse", "SEC-20 synapse"]);
   });
 
   test("SEC-15 the vault is a listed exception exactly while MGDC is on, with the reason the model proves", () => {
-    expect(securityExceptions(config).filter((e) => e.control === "SEC-15").map((e) => e.resource)).toEqual(["key-vault"]);
-    expect(securityExceptions(config).find((e) => e.control === "SEC-15")!.reason).toMatch(/trusted services cover Synapse only for customer-managed keys/);
-    expect(securityExceptions(devConfig({ "relmesh:mgdcEnabled": false, "relmesh:location": "swedencentral" })).filter((e) => e.control === "SEC-15")).toEqual([]);
+    expect(
+      securityExceptions(config)
+        .filter((e) => e.control === "SEC-15")
+        .map((e) => e.resource),
+    ).toEqual(["key-vault"]);
+    expect(securityExceptions(config).find((e) => e.control === "SEC-15")!.reason).toMatch(
+      /trusted services cover Synapse only for customer-managed keys/,
+    );
+    expect(
+      securityExceptions(devConfig({ "relmesh:mgdcEnabled": false, "relmesh:location": "swedencentral" })).filter(
+        (e) => e.control === "SEC-15",
+      ),
+    ).toEqual([]);
   });
 
   test("SEC-08 a non-geo-redundant lake SKU becomes a listed exception", () => {
     expect(securityExceptions(devConfig({ "relmesh:lakeSku": "Standard_LRS" }))).toEqual(
       expect.arrayContaining([expect.objectContaining({ control: "SEC-08", resource: "lake" })]),
     );
-    expect(securityExceptions(config).filter((e) => e.control === "SEC-08").map((e) => e.resource)).toEqual(["mgdc-landing"]);
+    expect(
+      securityExceptions(config)
+        .filter((e) => e.control === "SEC-08")
+        .map((e) => e.resource),
+    ).toEqual(["mgdc-landing"]);
   });
 
   test("without MGDC no landing exception is listed", () => {
@@ -84,15 +108,39 @@ describe("MGDC datasets", () => {
 
   test("the message columns are exactly those scoring needs", () => {
     expect(MGDC_DATASET_COLUMNS[MESSAGE_DATASET]).toEqual([
-      "puser", "id", "internetMessageId", "subject", "sender", "from", "toRecipients", "ccRecipients", "bccRecipients",
-      "sentDateTime", "receivedDateTime", "createdDateTime", "isDraft",
+      "puser",
+      "id",
+      "internetMessageId",
+      "subject",
+      "sender",
+      "from",
+      "toRecipients",
+      "ccRecipients",
+      "bccRecipients",
+      "sentDateTime",
+      "receivedDateTime",
+      "createdDateTime",
+      "isDraft",
     ]);
   });
 
   test("the calendar columns are exactly those scoring needs, with no date filter column", () => {
     expect(MGDC_DATASET_COLUMNS[CALENDAR_DATASET]).toEqual([
-      "puser", "id", "iCalUId", "subject", "organizer", "attendees", "start", "end", "isAllDay", "isCancelled", "isOnlineMeeting",
-      "onlineMeetingProvider", "location", "isOrganizer", "lastModifiedDateTime",
+      "puser",
+      "id",
+      "iCalUId",
+      "subject",
+      "organizer",
+      "attendees",
+      "start",
+      "end",
+      "isAllDay",
+      "isCancelled",
+      "isOnlineMeeting",
+      "onlineMeetingProvider",
+      "location",
+      "isOrganizer",
+      "lastModifiedDateTime",
     ]);
     expect(MGDC_DATASETS[1].dateFilterColumn).toBeUndefined();
   });
@@ -100,8 +148,16 @@ describe("MGDC datasets", () => {
 
 describe("consent checklist", () => {
   const inputs: ConsentInputs = {
-    tenantId: "t", applicationClientId: "app", subscriptionId: "s", resourceGroupName: "rg", storageAccountName: "acct",
-    storageDfsUri: "https://acct.dfs.core.windows.net/", container: "mgdc", allowedGroupObjectIds: ["B", "a"], synapseWorkspaceName: "ws", stackConfigFile: "Pulumi.dev.yaml",
+    tenantId: "t",
+    applicationClientId: "app",
+    subscriptionId: "s",
+    resourceGroupName: "rg",
+    storageAccountName: "acct",
+    storageDfsUri: "https://acct.dfs.core.windows.net/",
+    container: "mgdc",
+    allowedGroupObjectIds: ["B", "a"],
+    synapseWorkspaceName: "ws",
+    stackConfigFile: "Pulumi.dev.yaml",
   };
 
   test("the checklist in the stack outputs names the app, tenant, DFS URI, datasets, columns and user scope", () => {
@@ -118,7 +174,9 @@ describe("consent checklist", () => {
   });
 
   test("the fingerprint ignores the order and case of group ids", () => {
-    expect(approvalFingerprint(approvalValues(inputs))).toBe(approvalFingerprint(approvalValues({ ...inputs, allowedGroupObjectIds: ["a", "b"] })));
+    expect(approvalFingerprint(approvalValues(inputs))).toBe(
+      approvalFingerprint(approvalValues({ ...inputs, allowedGroupObjectIds: ["a", "b"] })),
+    );
   });
 
   test.each([
@@ -135,7 +193,9 @@ describe("consent checklist", () => {
   });
 
   test("values that are not approved (workspace, resource group) do not change the fingerprint", () => {
-    expect(consentChecklist({ ...inputs, synapseWorkspaceName: "other", resourceGroupName: "rg2" }).fingerprint).toBe(consentChecklist(inputs).fingerprint);
+    expect(consentChecklist({ ...inputs, synapseWorkspaceName: "other", resourceGroupName: "rg2" }).fingerprint).toBe(
+      consentChecklist(inputs).fingerprint,
+    );
   });
 });
 

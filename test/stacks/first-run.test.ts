@@ -15,7 +15,11 @@ describe("firstRunPlan", () => {
   const config = devConfig();
 
   test("before a Global Admin approved the app the trigger stays stopped and no history is loaded", () => {
-    expect(firstRunPlan(config, "not-approved", NOW)).toMatchObject({ status: "waiting-for-approval", triggerStarted: false, backfillWindows: 0 });
+    expect(firstRunPlan(config, "not-approved", NOW)).toMatchObject({
+      status: "waiting-for-approval",
+      triggerStarted: false,
+      backfillWindows: 0,
+    });
     expect(firstRunPlan(config, "not-approved", NOW).initialLoad).toBeUndefined();
   });
 
@@ -69,7 +73,13 @@ describe("the program under mocks", () => {
   test("once the fingerprint matches, the publisher queues the initial load over the window pipeline and starts the trigger", () => {
     expect(inputs(approved, ARTIFACTS, "synapse-artifacts").schedule).toEqual({
       triggersStarted: true,
-      runs: [{ key: "initial-load 2026-10-06..2027-01-04", pipeline: "pl_rm_run_window", parameters: { windowStart: "2026-10-06", windowEnd: "2027-01-04" } }],
+      runs: [
+        {
+          key: "initial-load 2026-10-06..2027-01-04",
+          pipeline: "pl_rm_run_window",
+          parameters: { windowStart: "2026-10-06", windowEnd: "2027-01-04" },
+        },
+      ],
     });
   });
 
@@ -80,8 +90,11 @@ describe("the program under mocks", () => {
 
 describe("the generated schedule", () => {
   test("the daily trigger starts at relmesh:pipelineStartDate and is not published before one is set", () => {
-    const trigger = (config: ReturnType<typeof devConfig>) => synapseArtifacts(readArtifactInputs(config)).filter((a) => a.kind === "trigger" && a.name === "tr_rm_daily");
-    expect(trigger(devConfig()).map((t) => (t.body.properties as { startTime: Date }).startTime.toISOString())).toEqual(["2027-01-04T00:00:00.000Z"]);
+    const trigger = (config: ReturnType<typeof devConfig>) =>
+      synapseArtifacts(readArtifactInputs(config)).filter((a) => a.kind === "trigger" && a.name === "tr_rm_daily");
+    expect(trigger(devConfig()).map((t) => (t.body.properties as { startTime: Date }).startTime.toISOString())).toEqual([
+      "2027-01-04T00:00:00.000Z",
+    ]);
     expect(trigger(devConfig({ "relmesh:pipelineStartDate": undefined }))).toEqual([]);
   });
 

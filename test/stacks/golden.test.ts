@@ -38,7 +38,8 @@ test("running the program twice gives the same plan (idempotent, deterministic)"
 test("the JSON document holds only the resources key, with type, name, inputs, parent and dependencies", () => {
   const doc = JSON.parse(planJson(first));
   expect(Object.keys(doc)).toEqual(["resources"]);
-  for (const r of doc.resources) expect(Object.keys(r).sort()).toEqual(["component", "custom", "dependencies", "inputs", "name", "parent", "type", "urn"]);
+  for (const r of doc.resources)
+    expect(Object.keys(r).sort()).toEqual(["component", "custom", "dependencies", "inputs", "name", "parent", "type", "urn"]);
 });
 
 test("SEC-17 no secret value appears in the plan, masked as [secret] instead", () => {
@@ -51,18 +52,37 @@ test("SEC-17 no secret value appears in the plan, masked as [secret] instead", (
 test("the default plan lists the complete architecture", () => {
   const types = new Set(first.resources.filter((r) => r.custom).map((r) => r.type));
   for (const t of [
-    "azure-native:resources:ResourceGroup", "azure-native:storage:StorageAccount", "azure-native:storage:BlobContainer", "azure-native:storage:ManagementPolicy",
-    "azure-native:storage:BlobServiceProperties", "azure-native:keyvault:Vault", "azure-native:keyvault:Secret", "azure-native:synapse:Workspace",
-    "azure-native:synapse:BigDataPool", "azure-native:synapse:IpFirewallRule", "azure-native:synapse:WorkspaceAadAdmin", "azure-native:synapse:WorkspaceSqlAadAdmin",
-    "azure-native:authorization:RoleAssignment", "azure-native:monitor:DiagnosticSetting", "azure-native:monitor:ActionGroup", "azure-native:monitor:MetricAlert",
-    "azure-native:consumption:Budget", "azure-native:operationalinsights:Workspace", "azuread:index/application:Application",
-    "azuread:index/servicePrincipal:ServicePrincipal", "azuread:index/applicationPassword:ApplicationPassword", "azuread:index/group:Group",
-  ]) expect(types).toContain(t);
+    "azure-native:resources:ResourceGroup",
+    "azure-native:storage:StorageAccount",
+    "azure-native:storage:BlobContainer",
+    "azure-native:storage:ManagementPolicy",
+    "azure-native:storage:BlobServiceProperties",
+    "azure-native:keyvault:Vault",
+    "azure-native:keyvault:Secret",
+    "azure-native:synapse:Workspace",
+    "azure-native:synapse:BigDataPool",
+    "azure-native:synapse:IpFirewallRule",
+    "azure-native:synapse:WorkspaceAadAdmin",
+    "azure-native:synapse:WorkspaceSqlAadAdmin",
+    "azure-native:authorization:RoleAssignment",
+    "azure-native:monitor:DiagnosticSetting",
+    "azure-native:monitor:ActionGroup",
+    "azure-native:monitor:MetricAlert",
+    "azure-native:consumption:Budget",
+    "azure-native:operationalinsights:Workspace",
+    "azuread:index/application:Application",
+    "azuread:index/servicePrincipal:ServicePrincipal",
+    "azuread:index/applicationPassword:ApplicationPassword",
+    "azuread:index/group:Group",
+  ])
+    expect(types).toContain(t);
 });
 
 test("every resource records its parent component, and data-plane dependencies are visible", () => {
   const secret = first.resources.find((r) => r.name === "mgdc-client-secret-kv")!;
   expect(secret.component).toBe("mgdc-identity");
-  expect(secret.dependencies).toEqual(expect.arrayContaining([expect.stringMatching(/::key-vault$/), expect.stringMatching(/::mgdc-client-secret$/)]));
+  expect(secret.dependencies).toEqual(
+    expect.arrayContaining([expect.stringMatching(/::key-vault$/), expect.stringMatching(/::mgdc-client-secret$/)]),
+  );
   for (const r of first.resources.filter((x) => x.custom && x.name !== "resource-group")) expect(r.component).not.toBeNull();
 });

@@ -24,7 +24,14 @@ export function ofType(plan: PlanResult, type: string): PlanResource[] {
 
 export function find(plan: PlanResult, type: string, name: string): PlanResource {
   const r = plan.resources.find((x) => x.type === type && x.name === name);
-  if (!r) throw new Error(`no ${type} named ${name} in the plan; have: ${ofType(plan, type).map((x) => x.name).join(", ") || "none"}`);
+  if (!r)
+    throw new Error(
+      `no ${type} named ${name} in the plan; have: ${
+        ofType(plan, type)
+          .map((x) => x.name)
+          .join(", ") || "none"
+      }`,
+    );
   return r;
 }
 

@@ -62,7 +62,13 @@ describe("failed and missing windows", () => {
     });
     expect(r.scopes).toEqual([expect.stringMatching(/Microsoft.OperationalInsights\/workspaces\/relmesh-log-dev$/)]);
     expect(r.criteria.allOf).toEqual([
-      { query: stalledWindowQuery(PIPELINES.runWindow, 36), timeAggregation: "Count", operator: "LessThan", threshold: 1, failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 } },
+      {
+        query: stalledWindowQuery(PIPELINES.runWindow, 36),
+        timeAggregation: "Count",
+        operator: "LessThan",
+        threshold: 1,
+        failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 },
+      },
     ]);
     expect(r.actions).toEqual({ actionGroups: [actionGroupId] });
   });
@@ -70,7 +76,12 @@ describe("failed and missing windows", () => {
   test("the Synapse diagnostic setting feeds the stalled-window query: pipeline and trigger runs into Dedicated tables", () => {
     const d = inputs(plan, T.diagnostic, "diag-synapse");
     expect(d.logAnalyticsDestinationType).toBe("Dedicated");
-    expect(d.logs).toEqual(expect.arrayContaining([{ category: "IntegrationPipelineRuns", enabled: true }, { category: "IntegrationTriggerRuns", enabled: true }]));
+    expect(d.logs).toEqual(
+      expect.arrayContaining([
+        { category: "IntegrationPipelineRuns", enabled: true },
+        { category: "IntegrationTriggerRuns", enabled: true },
+      ]),
+    );
   });
 });
 
@@ -79,7 +90,11 @@ describe("MGDC secret expiry", () => {
     const topics = ofType(plan, T.systemTopic);
     expect(topics.map((t) => t.name)).toEqual(["key-vault-events"]);
     const t = inputs(plan, T.systemTopic, "key-vault-events");
-    expect(t).toMatchObject({ systemTopicName: `${config.names.keyVault}-events`, topicType: "Microsoft.KeyVault.vaults", location: config.location });
+    expect(t).toMatchObject({
+      systemTopicName: `${config.names.keyVault}-events`,
+      topicType: "Microsoft.KeyVault.vaults",
+      location: config.location,
+    });
     expect(t.source).toMatch(new RegExp(`Microsoft.KeyVault/vaults/${config.names.keyVault}$`));
   });
 
@@ -92,10 +107,19 @@ describe("MGDC secret expiry", () => {
     ] as const;
     for (const [name, eventType, severity] of expected) {
       const s = inputs(plan, T.systemTopicSubscription, name);
-      expect(s).toMatchObject({ systemTopicName: `${config.names.keyVault}-events`, eventSubscriptionName: name, eventDeliverySchema: "CloudEventSchemaV1_0" });
+      expect(s).toMatchObject({
+        systemTopicName: `${config.names.keyVault}-events`,
+        eventSubscriptionName: name,
+        eventDeliverySchema: "CloudEventSchemaV1_0",
+      });
       expect(s.filter).toMatchObject({ includedEventTypes: [eventType] });
       expect(s.filter.advancedFilters ?? []).toEqual([]);
-      expect(s.destination).toEqual({ endpointType: "MonitorAlert", actionGroups: [actionGroupId], severity, description: expect.stringContaining(config.mgdcSecretName) });
+      expect(s.destination).toEqual({
+        endpointType: "MonitorAlert",
+        actionGroups: [actionGroupId],
+        severity,
+        description: expect.stringContaining(config.mgdcSecretName),
+      });
     }
   });
 

@@ -1,7 +1,14 @@
 /** SEC-31: which identity gets which role on which scope, and how the assignments are named. */
 import { runPlan, type PlanResult } from "../../stacks/plan";
 import { MOCK_CLIENT_CONFIG, mockGuid } from "../../stacks/plan-mocks";
-import { plannedRoleGrants, plannedSynapseRbac, roleAssignmentName, roleDefinitionId, ROLE_IDS, SYNAPSE_ROLE_IDS } from "../../config/roles";
+import {
+  plannedRoleGrants,
+  plannedSynapseRbac,
+  roleAssignmentName,
+  roleDefinitionId,
+  ROLE_IDS,
+  SYNAPSE_ROLE_IDS,
+} from "../../config/roles";
 import { devConfig, inputs, ofType, T } from "./harness";
 
 const config = devConfig();
@@ -21,20 +28,33 @@ beforeAll(async () => {
 /** [principal, role GUID, scope] of every role assignment in the plan. */
 function wiring(): Array<[string, string, string]> {
   return ofType(plan, T.roleAssignment)
-    .map((r) => [r.inputs.principalId as string, (r.inputs.roleDefinitionId as string).split("/").pop()!, r.inputs.scope as string] as [string, string, string])
+    .map(
+      (r) =>
+        [r.inputs.principalId as string, (r.inputs.roleDefinitionId as string).split("/").pop()!, r.inputs.scope as string] as [
+          string,
+          string,
+          string,
+        ],
+    )
     .sort();
 }
 
 test("SEC-31 the workspace identity, and only it, is Storage Blob Data Contributor on the lake", () => {
-  expect(wiring().filter(([, , scope]) => scope === lakeId)).toEqual([[workspaceIdentity, ROLE_IDS["Storage Blob Data Contributor"], lakeId]]);
+  expect(wiring().filter(([, , scope]) => scope === lakeId)).toEqual([
+    [workspaceIdentity, ROLE_IDS["Storage Blob Data Contributor"], lakeId],
+  ]);
 });
 
 test("SEC-31 the workspace identity reads the MGDC secret and writes its rotated versions (Key Vault Secrets Officer on the vault, nothing wider)", () => {
-  expect(wiring().filter(([, , scope]) => scope === vaultId)).toEqual([[workspaceIdentity, ROLE_IDS["Key Vault Secrets Officer"], vaultId]]);
+  expect(wiring().filter(([, , scope]) => scope === vaultId)).toEqual([
+    [workspaceIdentity, ROLE_IDS["Key Vault Secrets Officer"], vaultId],
+  ]);
 });
 
 test("SEC-31 the MGDC principal can write only to the landing container, nothing wider", () => {
-  expect(wiring().filter(([principal]) => principal === mgdcPrincipal)).toEqual([[mgdcPrincipal, ROLE_IDS["Storage Blob Data Contributor"], landingContainerId]]);
+  expect(wiring().filter(([principal]) => principal === mgdcPrincipal)).toEqual([
+    [mgdcPrincipal, ROLE_IDS["Storage Blob Data Contributor"], landingContainerId],
+  ]);
 });
 
 test("SEC-31 the workspace identity only reads the landing container", () => {
@@ -54,7 +74,9 @@ test("SEC-31 every assignment names an identity or group principal type (the SDK
 
 test("SEC-31 every role definition id is the full subscription-scoped id of a built-in role", () => {
   for (const r of ofType(plan, T.roleAssignment)) {
-    expect(r.inputs.roleDefinitionId).toMatch(new RegExp(`^${sub}/providers/Microsoft.Authorization/roleDefinitions/(${Object.values(ROLE_IDS).join("|")})$`));
+    expect(r.inputs.roleDefinitionId).toMatch(
+      new RegExp(`^${sub}/providers/Microsoft.Authorization/roleDefinitions/(${Object.values(ROLE_IDS).join("|")})$`),
+    );
   }
 });
 
@@ -66,12 +88,16 @@ test("SEC-31 role assignment names are deterministic UUIDs of scope, principal a
 
 test("roleAssignmentName differs when any of scope, principal or role differs, and ignores case", () => {
   const base = roleAssignmentName("/s/x", "p", "r");
-  expect(new Set([base, roleAssignmentName("/s/y", "p", "r"), roleAssignmentName("/s/x", "q", "r"), roleAssignmentName("/s/x", "p", "t")]).size).toBe(4);
+  expect(
+    new Set([base, roleAssignmentName("/s/y", "p", "r"), roleAssignmentName("/s/x", "q", "r"), roleAssignmentName("/s/x", "p", "t")]).size,
+  ).toBe(4);
   expect(roleAssignmentName("/S/X", "P", "R")).toBe(base);
 });
 
 test("roleDefinitionId builds the full id from the subscription", () => {
-  expect(roleDefinitionId("sub-1", "Key Vault Secrets User")).toBe("/subscriptions/sub-1/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6");
+  expect(roleDefinitionId("sub-1", "Key Vault Secrets User")).toBe(
+    "/subscriptions/sub-1/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6",
+  );
 });
 
 test("SEC-31 the report readers group holds no storage role: the views read the lake through the workspace credential", () => {

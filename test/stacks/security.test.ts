@@ -79,7 +79,10 @@ describe("storage (lake and MGDC landing)", () => {
   });
 
   test("SEC-10 both blob services send StorageRead, StorageWrite and StorageDelete to Log Analytics", () => {
-    for (const [diag, account] of [["diag-lake-blob", config.names.lakeAccount], ["diag-landing-blob", config.names.landingAccount]]) {
+    for (const [diag, account] of [
+      ["diag-lake-blob", config.names.lakeAccount],
+      ["diag-landing-blob", config.names.landingAccount],
+    ]) {
       const d = inputs(plan, T.diagnostic, diag);
       expect(d.resourceUri).toMatch(new RegExp(`/storageAccounts/${account}/blobServices/default$`));
       expect(d.logs).toEqual(["StorageRead", "StorageWrite", "StorageDelete"].map((category) => ({ category, enabled: true })));
@@ -100,7 +103,10 @@ describe("storage (lake and MGDC landing)", () => {
     expect(rule.definition.filters).toEqual({ blobTypes: ["blockBlob"], prefixMatch: ["mgdc/"] });
     expect(rule.definition.actions.baseBlob.delete.daysAfterModificationGreaterThan).toBe(1);
     expect(LANDING_MIN_RETENTION_DAYS).toBe(1);
-    expect(landingLifecycleRule(devConfig({ "relmesh:landingRetentionDays": 7 })).definition.actions.baseBlob.delete.daysAfterModificationGreaterThan).toBe(7);
+    expect(
+      landingLifecycleRule(devConfig({ "relmesh:landingRetentionDays": 7 })).definition.actions.baseBlob.delete
+        .daysAfterModificationGreaterThan,
+    ).toBe(7);
     expect(() => landingLifecycleRule({ ...config, landingRetentionDays: 0 })).toThrow(/at least 1 day/);
   });
 });
@@ -124,7 +130,11 @@ describe("Key Vault", () => {
 
   test("SEC-16 the vault is standard and not enabled for VM deployment, disk encryption or templates", () => {
     expect(props().sku).toEqual({ family: "A", name: "standard" });
-    expect([props().enabledForDeployment, props().enabledForDiskEncryption, props().enabledForTemplateDeployment]).toEqual([false, false, false]);
+    expect([props().enabledForDeployment, props().enabledForDiskEncryption, props().enabledForTemplateDeployment]).toEqual([
+      false,
+      false,
+      false,
+    ]);
   });
 
   test("SEC-17 the MGDC secret in Key Vault has an expiry and a content type", () => {
@@ -192,7 +202,12 @@ describe("Synapse", () => {
   test("SEC-23 the Entra admin of the workspace and of SQL is the configured group", () => {
     for (const type of [T.aadAdmin, T.sqlAadAdmin]) {
       const [admin] = ofType(plan, type);
-      expect(admin.inputs).toMatchObject({ administratorType: "ActiveDirectory", login: "relmesh-admins", sid: config.adminGroupObjectId, tenantId: MOCK_CLIENT_CONFIG.tenantId });
+      expect(admin.inputs).toMatchObject({
+        administratorType: "ActiveDirectory",
+        login: "relmesh-admins",
+        sid: config.adminGroupObjectId,
+        tenantId: MOCK_CLIENT_CONFIG.tenantId,
+      });
     }
   });
 
@@ -203,7 +218,9 @@ describe("Synapse", () => {
   test("SEC-25 SQL security audit events and pipeline, trigger and activity runs go to Log Analytics", () => {
     const d = inputs(plan, T.diagnostic, "diag-synapse");
     const categories = d.logs.map((l: { category: string }) => l.category);
-    expect(categories).toEqual(expect.arrayContaining(["SQLSecurityAuditEvents", "IntegrationPipelineRuns", "IntegrationActivityRuns", "IntegrationTriggerRuns"]));
+    expect(categories).toEqual(
+      expect.arrayContaining(["SQLSecurityAuditEvents", "IntegrationPipelineRuns", "IntegrationActivityRuns", "IntegrationTriggerRuns"]),
+    );
     expect(d.resourceUri).toMatch(/Microsoft.Synapse\/workspaces\/relmesh-syn-/);
   });
 
@@ -228,7 +245,9 @@ describe("Synapse", () => {
   });
 
   test("SEC-25 the only SEC-25 exception left is vulnerability assessment, not auditing", () => {
-    const e = (plan.outputs.securityExceptions as Array<{ control: string; resource: string; reason: string }>).filter((x) => x.control === "SEC-25");
+    const e = (plan.outputs.securityExceptions as Array<{ control: string; resource: string; reason: string }>).filter(
+      (x) => x.control === "SEC-25",
+    );
     expect(e.map((x) => x.resource)).toEqual(["synapse"]);
     expect(e[0].reason).toMatch(/^Vulnerability assessment/);
     expect(e[0].reason).not.toMatch(/no workspace auditing-policy resource/);
@@ -255,7 +274,10 @@ describe("Synapse", () => {
   });
 
   test("the workspace's default storage is the lake's workspace file system", () => {
-    expect(ws().defaultDataLakeStorage).toMatchObject({ accountUrl: `https://${config.names.lakeAccount}.dfs.core.windows.net`, filesystem: "workspace" });
+    expect(ws().defaultDataLakeStorage).toMatchObject({
+      accountUrl: `https://${config.names.lakeAccount}.dfs.core.windows.net`,
+      filesystem: "workspace",
+    });
   });
 });
 
@@ -264,7 +286,8 @@ describe("MGDC identity", () => {
     const app = inputs(plan, T.application, "mgdc-app");
     expect(app.signInAudience).toBe("AzureADMyOrg");
     // The workspace identity too: it rotates the secret on a schedule (synapse-artifacts/rotation.ts).
-    const workspaceIdentity = find(plan, "azuread:index/appRoleAssignment:AppRoleAssignment", "synapse-graph-owned-apps").inputs.principalObjectId;
+    const workspaceIdentity = find(plan, "azuread:index/appRoleAssignment:AppRoleAssignment", "synapse-graph-owned-apps").inputs
+      .principalObjectId;
     expect(app.owners).toEqual([...config.mgdcAppOwnerObjectIds, MOCK_CLIENT_CONFIG.objectId, workspaceIdentity]);
     expect(inputs(plan, T.servicePrincipal, "mgdc-app-sp").owners).toEqual(app.owners);
     expect(app.web).toBeUndefined();
@@ -272,7 +295,9 @@ describe("MGDC identity", () => {
   });
 
   test("SEC-32 the workspace identity may add passwords only to applications it owns (Graph Application.ReadWrite.OwnedBy), for the scheduled rotation", () => {
-    expect(inputs(plan, "azuread:index/appRoleAssignment:AppRoleAssignment", "synapse-graph-owned-apps")).toMatchObject({ appRoleId: "18a4783c-866b-4cc7-a460-3d5e5662c884" });
+    expect(inputs(plan, "azuread:index/appRoleAssignment:AppRoleAssignment", "synapse-graph-owned-apps")).toMatchObject({
+      appRoleId: "18a4783c-866b-4cc7-a460-3d5e5662c884",
+    });
   });
 
   test("the allowed-mailboxes group is owned by its configured owners, none of whom owns the MGDC app (separation of duties)", () => {
@@ -295,7 +320,11 @@ describe("MGDC identity", () => {
   });
 
   test("the allowed-users group is created as a security group when no ids are configured", () => {
-    expect(inputs(plan, T.group, "mgdc-allowed-users")).toMatchObject({ displayName: "relmesh-mgdc-allowed-users", securityEnabled: true, mailEnabled: false });
+    expect(inputs(plan, T.group, "mgdc-allowed-users")).toMatchObject({
+      displayName: "relmesh-mgdc-allowed-users",
+      securityEnabled: true,
+      mailEnabled: false,
+    });
   });
 });
 
@@ -310,15 +339,22 @@ describe("monitoring and cost", () => {
     });
     expect(alert.scopes).toEqual([expect.stringMatching(/Microsoft.Synapse\/workspaces\/relmesh-syn-/)]);
     expect(alert.actions).toEqual([{ actionGroupId: expect.stringMatching(/actionGroups\/relmesh-alerts-dev$/) }]);
-    expect(inputs(plan, T.actionGroup, "action-group").emailReceivers).toEqual([{ name: "email-1", emailAddress: "relmesh-ops@example.com", useCommonAlertSchema: true }]);
+    expect(inputs(plan, T.actionGroup, "action-group").emailReceivers).toEqual([
+      { name: "email-1", emailAddress: "relmesh-ops@example.com", useCommonAlertSchema: true },
+    ]);
   });
 
   test("the monthly budget on the resource group notifies at the configured thresholds", () => {
     const b = inputs(plan, T.budget, "budget");
     expect(b.scope).toBe(`/subscriptions/${MOCK_CLIENT_CONFIG.subscriptionId}/resourceGroups/rg-relmesh-dev`);
     expect([b.amount, b.timeGrain, b.category, b.timePeriod.startDate]).toEqual([500, "Monthly", "Cost", "2026-01-01T00:00:00Z"]);
-    expect(Object.values(b.notifications).map((n: any) => n.threshold).sort((x, y) => x - y)).toEqual([50, 80, 100]);
-    for (const n of Object.values(b.notifications) as any[]) expect(n).toMatchObject({ enabled: true, thresholdType: "Actual", contactEmails: ["relmesh-ops@example.com"] });
+    expect(
+      Object.values(b.notifications)
+        .map((n: any) => n.threshold)
+        .sort((x, y) => x - y),
+    ).toEqual([50, 80, 100]);
+    for (const n of Object.values(b.notifications) as any[])
+      expect(n).toMatchObject({ enabled: true, thresholdType: "Actual", contactEmails: ["relmesh-ops@example.com"] });
   });
 
   test("Log Analytics keeps logs relmesh:logRetentionDays", () => {

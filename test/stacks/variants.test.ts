@@ -17,7 +17,9 @@ beforeAll(async () => {
       "relmesh:mgdcApprovedFingerprint": "0".repeat(64),
     }),
   );
-  noMgdc = await runPlan(devConfig({ "relmesh:mgdcEnabled": false, "relmesh:managedVirtualNetwork": true, "relmesh:location": "swedencentral" }));
+  noMgdc = await runPlan(
+    devConfig({ "relmesh:mgdcEnabled": false, "relmesh:managedVirtualNetwork": true, "relmesh:location": "swedencentral" }),
+  );
 });
 
 test("SEC-11 with relmesh:lockResources the lake, landing account and vault get CanNotDelete locks", () => {
@@ -29,7 +31,9 @@ test("SEC-11 with relmesh:lockResources the lake, landing account and vault get 
 test("SEC-25 a configured dedicated SQL pool gets transparent data encryption and diagnostic logs", () => {
   expect(inputs(full, T.sqlPool, "synapse-dedicated-pool")).toMatchObject({ sqlPoolName: "relmeshdw", sku: { name: "DW100c" } });
   expect(inputs(full, T.tde, "synapse-dedicated-pool-tde").status).toBe("Enabled");
-  expect(inputs(full, T.diagnostic, "diag-dedicated-pool").logs.map((l: { category: string }) => l.category)).toContain("SQLSecurityAuditEvents");
+  expect(inputs(full, T.diagnostic, "diag-dedicated-pool").logs.map((l: { category: string }) => l.category)).toContain(
+    "SQLSecurityAuditEvents",
+  );
 });
 
 test("existing allowed groups are used as the MGDC scope and no group is created", () => {

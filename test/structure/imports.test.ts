@@ -15,7 +15,15 @@ import * as ts from "typescript";
 const ROOT = resolve(__dirname, "../..");
 
 /** The stages in order; folders in one inner list share a stage. */
-const STAGES: readonly (readonly string[])[] = [["config"], ["sample"], ["notebooks"], ["sql", "synapse-artifacts"], ["stacks"], ["cli"], ["test"]];
+const STAGES: readonly (readonly string[])[] = [
+  ["config"],
+  ["sample"],
+  ["notebooks"],
+  ["sql", "synapse-artifacts"],
+  ["stacks"],
+  ["cli"],
+  ["test"],
+];
 const RANK: ReadonlyMap<string, number> = new Map(STAGES.flatMap((folders, i) => folders.map((f): [string, number] => [f, i])));
 const SKIP = new Set(["node_modules", ".venv", ".git", "out", "dist"]);
 
@@ -117,7 +125,9 @@ test("every top-level folder holding TypeScript has a place in the stage order",
 });
 
 test("no file imports a folder later in the stage order than its own", () => {
-  const backEdges = EDGES.filter(({ from, to }) => RANK.get(folderOf(to))! > RANK.get(folderOf(from))!).map(({ from, to }) => `${from} -> ${to}`);
+  const backEdges = EDGES.filter(({ from, to }) => RANK.get(folderOf(to))! > RANK.get(folderOf(from))!).map(
+    ({ from, to }) => `${from} -> ${to}`,
+  );
   expect(backEdges).toEqual([]);
 });
 
@@ -135,5 +145,15 @@ test("no import cycles between files", () => {
 });
 
 test("the cycle finder finds a loop and a self-import", () => {
-  expect(cycles(new Map([["a", ["b"]], ["b", ["c"]], ["c", ["a"]], ["d", ["d"]], ["e", ["a"]]]))).toEqual([["a", "b", "c"], ["d"]]);
+  expect(
+    cycles(
+      new Map([
+        ["a", ["b"]],
+        ["b", ["c"]],
+        ["c", ["a"]],
+        ["d", ["d"]],
+        ["e", ["a"]],
+      ]),
+    ),
+  ).toEqual([["a", "b", "c"], ["d"]]);
 });

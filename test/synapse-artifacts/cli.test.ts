@@ -27,7 +27,9 @@ test("synth writes one file per artifact under DIR/<kind>/<name>.json, the SQL, 
   expect(existsSync(join(out, "trigger", "tr_rm_daily.json"))).toBe(true);
   expect(existsSync(join(out, "DATA-ACCESS.md"))).toBe(true);
   // The serving SQL in execution order, as sql/ generates it.
-  expect(manifest.files.map((f: { path: string }) => f.path).filter((p: string) => p.startsWith("sql/"))).toEqual(sqlScripts(loadRelmesh("dev").config).map((s) => `sql/${s.name}`));
+  expect(manifest.files.map((f: { path: string }) => f.path).filter((p: string) => p.startsWith("sql/"))).toEqual(
+    sqlScripts(loadRelmesh("dev").config).map((s) => `sql/${s.name}`),
+  );
   expect(manifest.counts.sql).toBe(sqlScripts(loadRelmesh("dev").config).length);
 });
 
@@ -42,5 +44,7 @@ test("synth prints counts per kind and where to start reading", () => {
 });
 
 test("synth without --out is a usage error naming the option", async () => {
-  await expect(synthCommand([])).rejects.toThrow(new UsageError("relmesh synth: --out is required (relmesh synth --out DIR [--stack dev])"));
+  await expect(synthCommand([])).rejects.toThrow(
+    new UsageError("relmesh synth: --out is required (relmesh synth --out DIR [--stack dev])"),
+  );
 });

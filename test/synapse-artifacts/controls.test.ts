@@ -7,7 +7,8 @@ const config = devConfig();
 const artifacts = artifactsFor(config);
 const allActivities = byKind(artifacts, "pipeline").flatMap((p) => activitiesOf(p).map((a) => ({ pipeline: p.name, ...a })));
 const copies = allActivities.filter((a) => a.type === "Copy");
-const sourceOf = (table: string) => copies.find((a) => a.source.type === "Office365Source" && a.inputs[0].referenceName.endsWith(table.split(".")[1].toLowerCase()))!.source;
+const sourceOf = (table: string) =>
+  copies.find((a) => a.source.type === "Office365Source" && a.inputs[0].referenceName.endsWith(table.split(".")[1].toLowerCase()))!.source;
 // Control activities have no retry/timeout in the service model: ExecutePipeline waits on a child
 // whose activities carry them; Fail ends the run at once.
 const CONTROL = new Set(["ExecutePipeline", "Fail"]);
@@ -30,16 +31,28 @@ test("SEC-28 no generated JSON holds a SecureString, a key, a password or a conn
 });
 
 test("SEC-28 every secret-bearing property is an AzureKeyVaultSecret reference to the Key Vault linked service", async () => {
-  const refs = (await devWire()).flatMap((w) => objects(w.wire).filter(([path]) => /\.(servicePrincipalKey|servicePrincipalCredential)$/.test(path)).map(([, o]) => o));
+  const refs = (await devWire()).flatMap((w) =>
+    objects(w.wire)
+      .filter(([path]) => /\.(servicePrincipalKey|servicePrincipalCredential)$/.test(path))
+      .map(([, o]) => o),
+  );
   expect(refs).toHaveLength(2);
   for (const ref of refs) {
-    expect(ref).toEqual({ type: "AzureKeyVaultSecret", store: { type: "LinkedServiceReference", referenceName: "ls_rm_keyvault" }, secretName: config.mgdcSecretName });
+    expect(ref).toEqual({
+      type: "AzureKeyVaultSecret",
+      store: { type: "LinkedServiceReference", referenceName: "ls_rm_keyvault" },
+      secretName: config.mgdcSecretName,
+    });
   }
 });
 
 test("SEC-28 the MGDC secret name appears only as a Key Vault secretName", async () => {
   for (const w of await devWire()) {
-    const uses = objects(w.wire).flatMap(([, o]) => Object.entries(o).filter(([, v]) => v === config.mgdcSecretName).map(([k]) => `${k}@${o.type}`));
+    const uses = objects(w.wire).flatMap(([, o]) =>
+      Object.entries(o)
+        .filter(([, v]) => v === config.mgdcSecretName)
+        .map(([k]) => `${k}@${o.type}`),
+    );
     for (const use of uses) expect(use).toBe("secretName@AzureKeyVaultSecret");
   }
 });
@@ -47,14 +60,20 @@ test("SEC-28 the MGDC secret name appears only as a Key Vault secretName", async
 test("SEC-24 the lake and Key Vault linked services use the workspace identity: no credential property at all", () => {
   for (const name of ["ls_rm_lake", "ls_rm_keyvault", "ls_rm_landing_reader"]) {
     const props = byKind(artifacts, "linkedService").find((a) => a.name === name)!.body as any;
-    expect(Object.keys(props.properties).sort()).toEqual(["baseUrl", "description", "type", "url"].filter((k) => k in props.properties).sort());
+    expect(Object.keys(props.properties).sort()).toEqual(
+      ["baseUrl", "description", "type", "url"].filter((k) => k in props.properties).sort(),
+    );
     expect(props.properties.servicePrincipalId).toBeUndefined();
   }
 });
 
 test("the MGDC sink and Office 365 linked services use service-principal auth (the only kind MGDC accepts)", () => {
   const landing = byKind(artifacts, "linkedService").find((a) => a.name === "ls_rm_landing_mgdc")!.body.properties as any;
-  expect(landing).toMatchObject({ type: "AzureBlobFS", url: `https://${config.names.landingAccount}.dfs.core.windows.net/`, servicePrincipalKey: { type: "AzureKeyVaultSecret" } });
+  expect(landing).toMatchObject({
+    type: "AzureBlobFS",
+    url: `https://${config.names.landingAccount}.dfs.core.windows.net/`,
+    servicePrincipalKey: { type: "AzureKeyVaultSecret" },
+  });
   const o365 = byKind(artifacts, "linkedService").find((a) => a.name === "ls_rm_office365")!.body.properties as any;
   expect(o365.office365TenantId).toBe(o365.servicePrincipalTenantId);
   // Both ends of the MGDC copy run on the Azure IR outside the managed VNet (the Office 365 connector supports no other).
@@ -69,8 +88,16 @@ test("REL-01 every execution activity sets retry, retry interval and a timeout s
   const execution = allActivities.filter((a) => !CONTROL.has(a.type));
   expect(execution.length).toBeGreaterThanOrEqual(8);
   for (const a of execution) {
-    expect({ activity: a.name, retry: typeof a.policy?.retry, interval: typeof a.policy?.retryIntervalInSeconds, timeout: typeof a.policy?.timeout }).toEqual({
-      activity: a.name, retry: "number", interval: "number", timeout: "string",
+    expect({
+      activity: a.name,
+      retry: typeof a.policy?.retry,
+      interval: typeof a.policy?.retryIntervalInSeconds,
+      timeout: typeof a.policy?.timeout,
+    }).toEqual({
+      activity: a.name,
+      retry: "number",
+      interval: "number",
+      timeout: "string",
     });
     expect(a.policy.timeout).not.toBe("7.00:00:00");
     expect(hours(a.policy.timeout)).toBeLessThanOrEqual(12);
@@ -83,12 +110,17 @@ test("REL-02 SEC-28 the MGDC extraction copies hide their inputs and outputs fro
   for (const a of allActivities.filter((x) => !CONTROL.has(x.type))) {
     // The MGDC copies (errors can quote mailbox data) and the secret rotation (its output is the new password).
     const mgdc = a.source?.type === "Office365Source" || a.pipeline === "pl_rm_rotate_mgdc_secret";
-    expect({ a: a.name, secureInput: a.policy.secureInput, secureOutput: a.policy.secureOutput }).toEqual({ a: a.name, secureInput: mgdc, secureOutput: mgdc });
+    expect({ a: a.name, secureInput: a.policy.secureInput, secureOutput: a.policy.secureOutput }).toEqual({
+      a: a.name,
+      secureInput: mgdc,
+      secureOutput: mgdc,
+    });
   }
 });
 
 test("REL-03 every pipeline runs one at a time (concurrency 1)", () => {
-  for (const p of byKind(artifacts, "pipeline")) expect({ p: p.name, concurrency: (p.body as any).concurrency }).toEqual({ p: p.name, concurrency: 1 });
+  for (const p of byKind(artifacts, "pipeline"))
+    expect({ p: p.name, concurrency: (p.body as any).concurrency }).toEqual({ p: p.name, concurrency: 1 });
 });
 
 test("REL-04 a failed MGDC extraction ends in a Fail activity that explains consent", () => {
@@ -105,7 +137,9 @@ test("REL-06 MGDC output lands under the window start's day folder, and nothing 
   expect(m365).toHaveLength(4);
   for (const a of m365) {
     for (const ref of [...a.inputs, ...a.outputs].filter((r: any) => r.parameters)) {
-      expect(ref.parameters.folderPath.value).toMatch(/^@concat\('m365\/BasicDataSet_v0\.\w+\/', formatDateTime\(pipeline\(\)\.parameters\.windowStart, 'yyyy\/MM\/dd'\)\)$/);
+      expect(ref.parameters.folderPath.value).toMatch(
+        /^@concat\('m365\/BasicDataSet_v0\.\w+\/', formatDateTime\(pipeline\(\)\.parameters\.windowStart, 'yyyy\/MM\/dd'\)\)$/,
+      );
     }
   }
   // Only the secret rotation reads the clock (a password's expiry), never a window's data.
@@ -114,16 +148,30 @@ test("REL-06 MGDC output lands under the window start's day folder, and nothing 
 });
 
 test("REL-13 copies fail fast: no incompatible-row skipping anywhere", () => {
-  for (const a of copies) expect({ a: a.name, skip: a.enableSkipIncompatibleRow, skipErrorFile: a.skipErrorFile }).toEqual({ a: a.name, skip: false, skipErrorFile: undefined });
+  for (const a of copies)
+    expect({ a: a.name, skip: a.enableSkipIncompatibleRow, skipErrorFile: a.skipErrorFile }).toEqual({
+      a: a.name,
+      skip: false,
+      skipErrorFile: undefined,
+    });
 });
 
 test("REL-05 the trigger is Hour × 24 from the start date, one window at a time, depending on its own previous window", () => {
   const [trigger] = byKind(artifacts, "trigger");
   const t = trigger.body.properties as any;
-  expect(t).toMatchObject({ type: "TumblingWindowTrigger", frequency: "Hour", interval: 24, maxConcurrency: 1, startTime: new Date(`${config.pipelineStartDate}T00:00:00Z`) });
+  expect(t).toMatchObject({
+    type: "TumblingWindowTrigger",
+    frequency: "Hour",
+    interval: 24,
+    maxConcurrency: 1,
+    startTime: new Date(`${config.pipelineStartDate}T00:00:00Z`),
+  });
   expect(t.dependsOn).toEqual([{ type: "SelfDependencyTumblingWindowTriggerReference", offset: "-1.00:00:00", size: "1.00:00:00" }]);
   expect(t.retryPolicy.count).toBeGreaterThanOrEqual(1);
-  expect(t.pipeline.parameters).toEqual({ windowStart: "@trigger().outputs.windowStartTime", windowEnd: "@trigger().outputs.windowEndTime" });
+  expect(t.pipeline.parameters).toEqual({
+    windowStart: "@trigger().outputs.windowStartTime",
+    windowEnd: "@trigger().outputs.windowEndTime",
+  });
 });
 
 test("Office365Source for CalendarView_v0 has start and end times but no dateFilterColumn (docs/platform-facts.md §2.5)", () => {
@@ -141,7 +189,9 @@ test("Office365Source for Message_v1 filters on an allowed date column within th
 
 test("outputColumns never include a forbidden column (bodies, previews, attachments, headers), in any casing", () => {
   const forbidden = MGDC_FORBIDDEN_COLUMNS.map((c) => c.toLowerCase());
-  const requested = copies.filter((a) => a.source.type === "Office365Source").flatMap((a) => a.source.outputColumns.map((c: { name: string }) => c.name.toLowerCase()));
+  const requested = copies
+    .filter((a) => a.source.type === "Office365Source")
+    .flatMap((a) => a.source.outputColumns.map((c: { name: string }) => c.name.toLowerCase()));
   expect(requested.length).toBeGreaterThan(20);
   expect(requested.filter((c: string) => forbidden.includes(c))).toEqual([]);
 });
@@ -149,7 +199,13 @@ test("outputColumns never include a forbidden column (bodies, previews, attachme
 test("Office365 datasets carry only the table name: window, scope and columns belong on the source", () => {
   for (const d of byKind(artifacts, "dataset").filter((x) => (x.body.properties as any).type === "Office365Table")) {
     const p = d.body.properties as any;
-    expect([p.dateFilterColumn, p.startTime, p.endTime, p.userScopeFilterUri, p.predicate]).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    expect([p.dateFilterColumn, p.startTime, p.endTime, p.userScopeFilterUri, p.predicate]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
     expect([MESSAGE_DATASET, CALENDAR_DATASET]).toContain(p.tableName);
   }
 });
@@ -157,19 +213,28 @@ test("Office365 datasets carry only the table name: window, scope and columns be
 test("the MGDC scope is the configured groups when given, else the one group the program creates", () => {
   const groups = ["44444444-4444-4444-8444-444444444444", "55555555-5555-4555-8555-555555555555"];
   const withGroups = artifactsFor(devConfig({ "relmesh:allowedGroupObjectIds": groups }));
-  const sources = byKind(withGroups, "pipeline").flatMap(activitiesOf).filter((a) => a.source?.type === "Office365Source");
+  const sources = byKind(withGroups, "pipeline")
+    .flatMap(activitiesOf)
+    .filter((a) => a.source?.type === "Office365Source");
   for (const s of sources) expect(s.source.allowedGroups).toEqual(groups);
   expect(sourceOf(MESSAGE_DATASET).allowedGroups).toEqual([expect.stringContaining(config.allowedGroupName)]);
 });
 
 test("a ruleset containing '@{' is refused: Synapse would evaluate it inside the notebook parameter", () => {
   const inputs = inputsFor(config);
-  const bad = { ...inputs, ruleset: { ...inputs.ruleset, exclusions: { ...inputs.ruleset.exclusions, ignore_addresses: ["@{pipeline().RunId}"] } } };
-  expect(() => synapseArtifacts(bad)).toThrow("the ruleset contains '@{', which Synapse would evaluate as an expression inside the notebook parameter");
+  const bad = {
+    ...inputs,
+    ruleset: { ...inputs.ruleset, exclusions: { ...inputs.ruleset.exclusions, ignore_addresses: ["@{pipeline().RunId}"] } },
+  };
+  expect(() => synapseArtifacts(bad)).toThrow(
+    "the ruleset contains '@{', which Synapse would evaluate as an expression inside the notebook parameter",
+  );
 });
 
 test("with MGDC off nothing reads Microsoft 365: no Office 365 or landing artifacts, the daily run starts with CRM", () => {
-  const off = artifactsFor(devConfig({ "relmesh:mgdcEnabled": false, "relmesh:managedVirtualNetwork": true, "relmesh:location": "swedencentral" }));
+  const off = artifactsFor(
+    devConfig({ "relmesh:mgdcEnabled": false, "relmesh:managedVirtualNetwork": true, "relmesh:location": "swedencentral" }),
+  );
   const infra = off.filter((a) => a.kind !== "notebook").map((a) => a.name);
   expect(infra.filter((n) => /office365|m365|landing/.test(n) && !n.includes("lake_raw"))).toEqual([]);
   const daily = byKind(off, "pipeline").find((p) => p.name === "pl_rm_run_window")!;

@@ -35,7 +35,9 @@ beforeAll(async () => {
 });
 
 test("synth writes exactly the golden set of files for the dev stack", () => {
-  const golden = listFiles(GOLDEN).map((f) => relative(GOLDEN, f).split("\\").join("/")).sort();
+  const golden = listFiles(GOLDEN)
+    .map((f) => relative(GOLDEN, f).split("\\").join("/"))
+    .sort();
   expect(Object.keys(first.files).sort()).toEqual(golden);
 });
 
@@ -55,7 +57,11 @@ test("synth is byte-identical across two runs (sorted keys, no timestamps)", asy
 test("the manifest lists every other file with its sha256 and counts per kind", () => {
   const manifest = JSON.parse(first.files["manifest.json"]);
   const listed = manifest.files.map((f: { path: string }) => f.path);
-  expect(listed).toEqual(Object.keys(first.files).filter((p) => p !== "manifest.json").sort());
+  expect(listed).toEqual(
+    Object.keys(first.files)
+      .filter((p) => p !== "manifest.json")
+      .sort(),
+  );
   expect(manifest.counts).toEqual({ linkedService: 5, dataset: 7, notebook: 8, pipeline: 5, trigger: 2, sql: 0 });
   expect(manifest.configFingerprint).toMatch(/^[0-9a-f]{64}$/);
 });

@@ -7,7 +7,14 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { toWire } from "../../synapse-artifacts/wire";
-import { checkNotebookParameters, jupyterLines, notebookParameters, notebookResource, readCells, runTarget } from "../../synapse-artifacts/notebooks";
+import {
+  checkNotebookParameters,
+  jupyterLines,
+  notebookParameters,
+  notebookResource,
+  readCells,
+  runTarget,
+} from "../../synapse-artifacts/notebooks";
 import { notebookPlan } from "../../cli/run";
 import { devConfig, inputsFor, ROOT } from "./helpers";
 
@@ -24,7 +31,9 @@ const EDGE_CASES: Record<string, string> = {
 
 /** What the local runner's reader (notebook_source.py) sees in each notebook's wire JSON: kind, source, tags, run target. */
 async function pythonCells(texts: Record<string, string>): Promise<Record<string, unknown>> {
-  const wire = await toWire(Object.entries(texts).map(([name, text]) => ({ kind: "notebook" as const, name, body: notebookResource(name, text, config) })));
+  const wire = await toWire(
+    Object.entries(texts).map(([name, text]) => ({ kind: "notebook" as const, name, body: notebookResource(name, text, config) })),
+  );
   const dir = mkdtempSync(join(tmpdir(), "relmesh-wire-"));
   for (const w of wire) writeFileSync(join(dir, `${w.artifact.name}.json`), JSON.stringify(w.wire));
   const script = [
@@ -44,7 +53,12 @@ async function pythonCells(texts: Record<string, string>): Promise<Record<string
 // The converter writes a run cell as the %run magic and markdown without its comment marks; the
 // runner must see the same cells, parameters tag and run targets as the one reader of the sources.
 const tsCells = (text: string) =>
-  readCells(text).map((c) => ({ kind: c.kind, source: runTarget(c) ? `%run ${runTarget(c)}` : c.source, tags: c.tags, run: runTarget(c) ?? null }));
+  readCells(text).map((c) => ({
+    kind: c.kind,
+    source: runTarget(c) ? `%run ${runTarget(c)}` : c.source,
+    tags: c.tags,
+    run: runTarget(c) ?? null,
+  }));
 
 test("the local runner reads from the wire JSON exactly the cells the TypeScript reader found in every notebook and the edge cases", async () => {
   const texts = { ...sources, ...Object.fromEntries(Object.entries(EDGE_CASES).map(([k, v]) => [k.replace(/\W+/g, "_"), v])) };
@@ -71,7 +85,11 @@ test("the parameters cell is tagged, a '# %run x' cell becomes the %run magic, m
   const parameters = cells.filter((c) => c.metadata.tags?.includes("parameters"));
   expect(parameters).toHaveLength(1);
   expect(parameters[0].source).toContain('window_start = "2026-07-01"\n');
-  expect(cells.filter((c) => c.source[0]?.startsWith("%run")).map((c) => c.source)).toEqual([["%run rm_common"], ["%run rm_ingest_m365"], ["%run rm_interactions"]]);
+  expect(cells.filter((c) => c.source[0]?.startsWith("%run")).map((c) => c.source)).toEqual([
+    ["%run rm_common"],
+    ["%run rm_ingest_m365"],
+    ["%run rm_interactions"],
+  ]);
 });
 
 test("cell text is stored the Jupyter way: every line ends in a newline except the last", () => {
@@ -99,7 +117,15 @@ test("a caller that passes other parameters than the notebook's parameters cell 
 
 test("the local runner passes each notebook exactly the parameters its parameters cell declares, like the pipelines", () => {
   const plan = notebookPlan(
-    { data: "/d", out: "/o", asOf: "2026-11-04", windowStart: "2026-11-01", windowEnd: "2026-11-04", ruleset: {} as never, keepSubjects: false },
+    {
+      data: "/d",
+      out: "/o",
+      asOf: "2026-11-04",
+      windowStart: "2026-11-01",
+      windowEnd: "2026-11-04",
+      ruleset: {} as never,
+      keepSubjects: false,
+    },
     { tables: {} } as never,
     "/notebooks",
   ) as { steps: Array<{ notebook: string; parameters: Record<string, unknown> }> };

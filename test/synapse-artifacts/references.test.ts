@@ -10,7 +10,10 @@ const config = devConfig();
 const inputs = inputsFor(config);
 const variants: Array<[string, Artifact[]]> = [
   ["dev stack", artifactsFor(config)],
-  ["MGDC off", artifactsFor(devConfig({ "relmesh:mgdcEnabled": false, "relmesh:managedVirtualNetwork": true, "relmesh:location": "swedencentral" }))],
+  [
+    "MGDC off",
+    artifactsFor(devConfig({ "relmesh:mgdcEnabled": false, "relmesh:managedVirtualNetwork": true, "relmesh:location": "swedencentral" })),
+  ],
 ];
 
 const REF_KIND: Record<string, Artifact["kind"]> = {
@@ -28,14 +31,19 @@ describe.each(variants)("%s", (_label, artifacts) => {
     for (const a of artifacts) {
       for (const [path, o] of objects(a.body)) {
         const kind = REF_KIND[o.type];
-        if (kind && typeof o.referenceName === "string" && !names(kind).has(o.referenceName)) missing.push(`${a.name} ${path} → ${o.type} ${o.referenceName}`);
+        if (kind && typeof o.referenceName === "string" && !names(kind).has(o.referenceName))
+          missing.push(`${a.name} ${path} → ${o.type} ${o.referenceName}`);
       }
     }
     expect(missing).toEqual([]);
   });
 
   test("every Spark pool reference names the configured pool", () => {
-    const pools = artifacts.flatMap((a) => objects(a.body).filter(([, o]) => o.type === "BigDataPoolReference").map(([, o]) => o.referenceName));
+    const pools = artifacts.flatMap((a) =>
+      objects(a.body)
+        .filter(([, o]) => o.type === "BigDataPoolReference")
+        .map(([, o]) => o.referenceName),
+    );
     expect(pools.length).toBeGreaterThan(0);
     expect(new Set(pools)).toEqual(new Set([config.sparkPool.name]));
   });
@@ -67,7 +75,10 @@ describe.each(variants)("%s", (_label, artifacts) => {
     for (const p of byKind(artifacts, "pipeline")) {
       for (const [, ref] of objects(p.body).filter(([, o]) => o.type === "DatasetReference")) {
         const required = Object.keys(datasets.get(ref.referenceName).properties.parameters ?? {});
-        expect({ ref: ref.referenceName, passed: Object.keys(ref.parameters ?? {}).sort() }).toEqual({ ref: ref.referenceName, passed: required.sort() });
+        expect({ ref: ref.referenceName, passed: Object.keys(ref.parameters ?? {}).sort() }).toEqual({
+          ref: ref.referenceName,
+          passed: required.sort(),
+        });
       }
     }
   });
@@ -75,7 +86,11 @@ describe.each(variants)("%s", (_label, artifacts) => {
   test("ExecutePipeline and the trigger pass exactly the parameters the called pipeline declares", () => {
     const pipelines = new Map(byKind(artifacts, "pipeline").map((p) => [p.name, (p.body as any).parameters ?? {}]));
     const calls = [
-      ...byKind(artifacts, "pipeline").flatMap((p) => activitiesOf(p).filter((a) => a.type === "ExecutePipeline").map((a) => [a.pipeline.referenceName, a.parameters ?? {}])),
+      ...byKind(artifacts, "pipeline").flatMap((p) =>
+        activitiesOf(p)
+          .filter((a) => a.type === "ExecutePipeline")
+          .map((a) => [a.pipeline.referenceName, a.parameters ?? {}]),
+      ),
       // Tumbling-window triggers name one pipeline, schedule triggers a list.
       ...byKind(artifacts, "trigger").flatMap((t) => {
         const p = (t.body as any).properties;
@@ -97,7 +112,10 @@ describe.each(variants)("%s", (_label, artifacts) => {
     for (const a of ordered) {
       for (const [, o] of objects(a.body)) {
         const kind = REF_KIND[o.type];
-        if (kind) expect(`${a.name} → ${kind}:${o.referenceName} ${published.has(`${kind}:${o.referenceName}`) ? "published" : "missing"}`).toMatch(/published$/);
+        if (kind)
+          expect(`${a.name} → ${kind}:${o.referenceName} ${published.has(`${kind}:${o.referenceName}`) ? "published" : "missing"}`).toMatch(
+            /published$/,
+          );
       }
       published.add(`${a.kind}:${a.name}`);
     }
@@ -116,7 +134,8 @@ test("every notebook a pipeline runs is generated from notebooks/, and every %ru
   const artifacts = artifactsFor(config);
   const notebooks = new Set(byKind(artifacts, "notebook").map((n) => n.name));
   expect([...notebooks].sort()).toEqual(Object.keys(inputs.notebooks).sort());
-  for (const source of Object.values(inputs.notebooks)) for (const target of includedNotebooks(source)) expect(notebooks.has(target)).toBe(true);
+  for (const source of Object.values(inputs.notebooks))
+    for (const target of includedNotebooks(source)) expect(notebooks.has(target)).toBe(true);
 });
 
 test("every notebook parameter a pipeline passes exists in that notebook's parameters cell, with the cell's type", () => {
@@ -126,7 +145,10 @@ test("every notebook parameter a pipeline passes exists in that notebook's param
   for (const run of runs) {
     const source = inputs.notebooks[run.notebook.referenceName];
     const declared = notebookParameters(source);
-    expect({ notebook: run.notebook.referenceName, unknown: Object.keys(run.parameters).filter((k) => !declared.includes(k)) }).toEqual({ notebook: run.notebook.referenceName, unknown: [] });
+    expect({ notebook: run.notebook.referenceName, unknown: Object.keys(run.parameters).filter((k) => !declared.includes(k)) }).toEqual({
+      notebook: run.notebook.referenceName,
+      unknown: [],
+    });
     for (const [name, p] of Object.entries<any>(run.parameters)) {
       const literal = new RegExp(`^${name}\\s*=\\s*(.+)$`, "m").exec(source)![1].trim();
       expect({ name, type: p.type }).toEqual({ name, type: /^(True|False)$/.test(literal) ? "bool" : "string" });

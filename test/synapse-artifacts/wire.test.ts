@@ -24,7 +24,12 @@ test("on the wire, flattened model fields sit under properties.typeProperties as
   const pipeline = wire.find((w) => w.artifact.name === "pl_rm_extract_m365")!.wire as any;
   expect(pipeline.properties.activities[0].typeProperties.source.type).toBe("Office365Source");
   const ls = wire.find((w) => w.artifact.name === "ls_rm_office365")!.wire as any;
-  expect(Object.keys(ls.properties.typeProperties).sort()).toEqual(["office365TenantId", "servicePrincipalId", "servicePrincipalKey", "servicePrincipalTenantId"]);
+  expect(Object.keys(ls.properties.typeProperties).sort()).toEqual([
+    "office365TenantId",
+    "servicePrincipalId",
+    "servicePrincipalKey",
+    "servicePrincipalTenantId",
+  ]);
   const trigger = wire.find((w) => w.artifact.kind === "trigger")!.wire as any;
   expect(trigger.properties.pipeline.pipelineReference.referenceName).toBe("pl_rm_run_window");
   expect(trigger.properties.typeProperties.frequency).toBe("Hour");
@@ -34,6 +39,9 @@ test("notebooks reach the wire in .ipynb form: cell_type, nbformat_minor, displa
   const nb = (await devWire()).find((w) => w.artifact.name === "02_ingest_m365")!.wire as any;
   expect(nb.properties.nbformat).toBe(4);
   expect(nb.properties.nbformat_minor).toBe(2);
-  expect(nb.properties.metadata).toEqual({ kernelspec: { name: "synapse_pyspark", display_name: "Synapse PySpark" }, language_info: { name: "python" } });
+  expect(nb.properties.metadata).toEqual({
+    kernelspec: { name: "synapse_pyspark", display_name: "Synapse PySpark" },
+    language_info: { name: "python" },
+  });
   expect(nb.properties.cells.every((c: any) => typeof c.cell_type === "string")).toBe(true);
 });

@@ -29,11 +29,17 @@ export async function readSqlObjects(scripts: readonly SqlScript[], options: Exe
   const found = new Set<string>();
   const created = new Set(wanted.filter((o) => o.kind === "database").map((o) => o.name));
   for (const database of databases) {
-    if (database !== "master" && created.has(database) && !found.has(objectKey({ kind: "database", database: "master", name: database }))) continue;
+    if (database !== "master" && created.has(database) && !found.has(objectKey({ kind: "database", database: "master", name: database })))
+      continue;
     const sql = database === "master" ? SERVER_CATALOG_QUERY : DATABASE_CATALOG_QUERY;
     const rows = await querySql(database, sql, "catalog query (pulumi refresh)", options);
     for (const r of rows) {
-      const o: SqlObject = { kind: r.kind as SqlObject["kind"], database, ...(r.schema !== null && r.schema !== undefined ? { schema: String(r.schema) } : {}), name: String(r.name) };
+      const o: SqlObject = {
+        kind: r.kind as SqlObject["kind"],
+        database,
+        ...(r.schema !== null && r.schema !== undefined ? { schema: String(r.schema) } : {}),
+        name: String(r.name),
+      };
       found.add(objectKey(o));
     }
   }

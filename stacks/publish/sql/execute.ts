@@ -63,7 +63,8 @@ export interface ExecutionReport {
  *   permissions as their cause (https://learn.microsoft.com/azure/synapse-analytics/sql/resources-self-help-sql-on-demand).
  */
 export const TRANSIENT_SQL_ERRORS: ReadonlySet<number> = new Set([
-  233, 4060, 4221, 10053, 10054, 10060, 10928, 10929, 13807, 16561, 40143, 40197, 40501, 40540, 40613, 40615, 42108, 42109, 49918, 49919, 49920,
+  233, 4060, 4221, 10053, 10054, 10060, 10928, 10929, 13807, 16561, 40143, 40197, 40501, 40540, 40613, 40615, 42108, 42109, 49918, 49919,
+  49920,
 ]);
 const TRANSIENT_CODES: ReadonlySet<string> = new Set(["ESOCKET", "ETIMEOUT", "ECONNRESET", "ECONNREFUSED", "ECLOSE", "EPIPE"]);
 
@@ -78,7 +79,12 @@ export function isTransientSqlError(error: unknown): boolean {
 }
 
 export class SqlScriptError extends Error {
-  constructor(message: string, readonly script: string, readonly batch: number, readonly cause?: unknown) {
+  constructor(
+    message: string,
+    readonly script: string,
+    readonly batch: number,
+    readonly cause?: unknown,
+  ) {
     super(message);
     this.name = "SqlScriptError";
   }
@@ -91,8 +97,13 @@ export async function executeSqlScripts(scripts: readonly SqlScript[], options: 
     for (const script of scripts) {
       for (const [index, sql] of script.batches.entries()) {
         const where = `SQL script ${script.name} batch ${index + 1}/${script.batches.length} on database ${script.database}`;
-        await runner.step(script.database, where, (c) => c.execBatch(sql), (message, error, transient) =>
-          new SqlScriptError(transient ? message : `${message}. Batch starts: ${firstStatement(sql)}`, script.name, index + 1, error));
+        await runner.step(
+          script.database,
+          where,
+          (c) => c.execBatch(sql),
+          (message, error, transient) =>
+            new SqlScriptError(transient ? message : `${message}. Batch starts: ${firstStatement(sql)}`, script.name, index + 1, error),
+        );
         runner.report.batches += 1;
       }
       options.log?.(`${script.name}: ${script.batches.length} batches done on ${script.database}`);
@@ -107,10 +118,20 @@ export async function executeSqlScripts(scripts: readonly SqlScript[], options: 
  * Rows of one read-only query on `database`, with the same retries on transient errors as the scripts.
  * `label` names the query in errors and logs.
  */
-export async function querySql(database: string, sql: string, label: string, options: ExecuteOptions): Promise<Array<Record<string, unknown>>> {
+export async function querySql(
+  database: string,
+  sql: string,
+  label: string,
+  options: ExecuteOptions,
+): Promise<Array<Record<string, unknown>>> {
   const runner = connectionRunner(options);
   try {
-    return await runner.step(database, `${label} on database ${database}`, (c) => c.query(sql), (message, error) => Object.assign(new Error(message), { cause: error }));
+    return await runner.step(
+      database,
+      `${label} on database ${database}`,
+      (c) => c.query(sql),
+      (message, error) => Object.assign(new Error(message), { cause: error }),
+    );
   } finally {
     await runner.close();
   }
@@ -124,7 +145,13 @@ export async function querySql(database: string, sql: string, label: string, opt
 function connectionRunner(options: ExecuteOptions) {
   const { factory } = options;
   const attempts = options.attempts ?? 6;
-  const retry = { attempts, baseDelayMs: options.baseDelayMs ?? 2000, maxDelayMs: options.maxDelayMs ?? 60000, jitter: true, sleep: options.sleep };
+  const retry = {
+    attempts,
+    baseDelayMs: options.baseDelayMs ?? 2000,
+    maxDelayMs: options.maxDelayMs ?? 60000,
+    jitter: true,
+    sleep: options.sleep,
+  };
   const log = options.log ?? (() => undefined);
   const report: ExecutionReport = { batches: 0, retries: 0, connections: 0 };
   let open: { database: string; connection: SqlConnection } | undefined;
@@ -147,7 +174,12 @@ function connectionRunner(options: ExecuteOptions) {
       throw error;
     }
   };
-  const step = async <T>(database: string, where: string, run: (c: SqlConnection) => Promise<T>, fail: (message: string, error: unknown, transient: boolean) => Error): Promise<T> => {
+  const step = async <T>(
+    database: string,
+    where: string,
+    run: (c: SqlConnection) => Promise<T>,
+    fail: (message: string, error: unknown, transient: boolean) => Error,
+  ): Promise<T> => {
     const onRetry = (line: string) => {
       report.retries += 1;
       log(line);
@@ -174,6 +206,10 @@ function describe(error: unknown): string {
 
 /** First non-comment line of a batch, so a failure names the statement without dumping the script. */
 function firstStatement(sql: string): string {
-  const line = sql.split("\n").map((l) => l.trim()).find((l) => l.length > 0 && !l.startsWith("--")) ?? "";
+  const line =
+    sql
+      .split("\n")
+      .map((l) => l.trim())
+      .find((l) => l.length > 0 && !l.startsWith("--")) ?? "";
   return line.length > 120 ? `${line.slice(0, 117)}...` : line;
 }
