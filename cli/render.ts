@@ -1,5 +1,23 @@
 /** Turns the runner's JSON-lines events into the progress and summary a person reads. */
 
+/**
+ * The account columns the summary shows, in order: the one list the Python summary selects (it
+ * receives it in the run plan) and AccountRow's keys (a test holds them equal and to the gold contract).
+ */
+export const ACCOUNT_ROW_COLUMNS = [
+  "account_id",
+  "name",
+  "tier",
+  "connectivity_score",
+  "status",
+  "days_since_last_interaction",
+  "connected_contacts",
+  "connected_sellers",
+  "exec_coverage",
+  "is_high_priority",
+  "trend",
+] as const;
+
 export interface AccountRow {
   account_id: string;
   name: string;

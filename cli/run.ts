@@ -12,7 +12,7 @@ import { helpText, OptionSpec, parseArgs, UsageError } from "./args";
 import { runStreaming } from "./proc";
 import { ensurePythonEnv, REPO_ROOT } from "./pyenv";
 import { writeDashboard } from "./dashboard";
-import { renderEvent, RunSummary } from "./render";
+import { ACCOUNT_ROW_COLUMNS, renderEvent, RunSummary } from "./render";
 
 const SPEC: OptionSpec = {
   values: {
@@ -163,7 +163,7 @@ export function notebookPlan(
   return {
     notebooks_dir: notebooksDir,
     steps: steps.map((notebook) => ({ notebook, parameters: all[notebook] })),
-    summary: steps.includes("03_score") ? { curated_root: request.out, top: 5 } : undefined,
+    summary: steps.includes("03_score") ? { curated_root: request.out, top: 5, columns: ACCOUNT_ROW_COLUMNS } : undefined,
   };
 }
 

@@ -14,19 +14,8 @@ def summarise(spark, plan: dict) -> dict:
         return spark.read.format("delta").load(f"{root}/{zone}/{name}")
 
     accounts = read("gold", "account_scores")
-    columns = [
-        "account_id",
-        "name",
-        "tier",
-        "connectivity_score",
-        "status",
-        "days_since_last_interaction",
-        "connected_contacts",
-        "connected_sellers",
-        "exec_coverage",
-        "is_high_priority",
-        "trend",
-    ]
+    # The account row's columns come with the plan (cli/render.ts ACCOUNT_ROW_COLUMNS).
+    columns = plan["columns"]
     by_status = {r["status"]: r["count"] for r in accounts.groupBy("status").count().collect()}
     attention = accounts.filter(F.col("is_high_priority") & (F.col("status") != "good_standing"))
     return {

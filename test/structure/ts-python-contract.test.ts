@@ -8,6 +8,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CALENDAR_DATASET, MESSAGE_DATASET } from "../../config/mgdc-datasets";
 import goldSchema from "../../sql/gold-schema.json";
+import { ACCOUNT_ROW_COLUMNS, type AccountRow } from "../../cli/render";
+import { notebookPlan } from "../../cli/run";
 
 const ROOT = join(__dirname, "..", "..");
 const python = (file: string) => readFileSync(join(ROOT, "notebooks", file), "utf8");
@@ -24,4 +26,39 @@ test("the gold tables 03_score writes are the gold tables of the serving contrac
   expect(contract.filter((t) => !t.startsWith("dim_"))).toEqual(written);
   const dims = [...python("rm_ingest_crm.py").matchAll(/"(dim_\w+)"/g)].map((m) => m[1]);
   expect(contract.filter((t) => t.startsWith("dim_")).filter((t) => !dims.includes(t))).toEqual([]);
+});
+
+test("the account row the summary shows is one list: AccountRow's keys, what the Python summary selects, all gold account_scores columns", () => {
+  // A complete AccountRow literal: tsc rejects it when the interface gains or loses a key.
+  const example: AccountRow = {
+    account_id: "a",
+    name: "n",
+    tier: 1,
+    connectivity_score: 1,
+    status: "s",
+    days_since_last_interaction: null,
+    connected_contacts: 0,
+    connected_sellers: 0,
+    exec_coverage: false,
+    is_high_priority: false,
+    trend: 0,
+  };
+  expect(Object.keys(example)).toEqual([...ACCOUNT_ROW_COLUMNS]);
+  const gold = (goldSchema.tables as Array<{ name: string; columns: Array<{ name: string }> }>).find((t) => t.name === "account_scores")!;
+  expect(ACCOUNT_ROW_COLUMNS.filter((c) => !gold.columns.some((g) => g.name === c))).toEqual([]);
+  const plan = notebookPlan(
+    {
+      data: "/d",
+      out: "/o",
+      asOf: "2026-11-04",
+      windowStart: "2026-11-01",
+      windowEnd: "2026-11-04",
+      ruleset: {} as never,
+      keepSubjects: false,
+    },
+    { tables: {} } as never,
+    "/n",
+  ) as { summary: { columns: string[] } };
+  expect(plan.summary.columns).toEqual([...ACCOUNT_ROW_COLUMNS]);
+  expect(python("local/summary.py")).toContain('columns = plan["columns"]');
 });
