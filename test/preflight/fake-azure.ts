@@ -6,18 +6,11 @@
  * as in test/publish/fake-synapse.ts. Binds 127.0.0.1 on an ephemeral port; ARM and Graph share it
  * (`/subscriptions...` vs `/v1.0/...`).
  */
-import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { startHttpsFake, type Fault } from "../publish/https-fake";
 import type { TestCert } from "../publish/tls";
 
-export interface Fault {
-  method: string;
-  path: RegExp;
-  times: number;
-  status: number;
-  retryAfter?: string;
-}
+export type { Fault } from "../publish/https-fake";
 
 export interface AzureState {
   subscriptions: string[];
@@ -236,35 +229,9 @@ export async function startFakeAzure(
     return error(res, req, 404, "NoRoute", `${req.method} ${path}`);
   };
 
-  const server: Server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
-    let raw = "";
-    req.on("data", (c) => (raw += c));
-    req.on("end", () => {
-      const path = req.url!.split("?")[0];
-      const fault = faults.find((f) => f.times > 0 && f.method === req.method && f.path.test(path));
-      if (fault) {
-        fault.times--;
-        return send(
-          res,
-          req,
-          fault.status,
-          { error: { code: "Injected", message: `injected ${fault.status}` } },
-          fault.retryAfter ? { "retry-after": fault.retryAfter } : {},
-        );
-      }
-      handle(req, res, raw);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const close = () =>
-    new Promise<void>((resolve) => {
-      clearTimeout(lifetime);
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
-  const lifetime = setTimeout(() => void close(), opts.lifetimeMs ?? 40000);
-  lifetime.unref();
+  const server = await startHttpsFake({ tls, faults, handle, send, lifetimeMs: opts.lifetimeMs });
+  base = server.url;
+  const close = server.close;
   return { url: base, state, faults, requests, close };
 }
 

@@ -6,10 +6,9 @@
  * connection on its target, named like Synapse's: private endpoint `<workspace>.<mpe>`. Faults are
  * injected per route as in fake-synapse.ts. Binds 127.0.0.1; closes itself after `lifetimeMs`.
  */
-import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import type { Fault, LoggedRequest } from "./fake-synapse";
+import type { LoggedRequest } from "./fake-synapse";
+import { startHttpsFake, type Fault } from "./https-fake";
 import type { TestCert } from "./tls";
 
 export interface FakeMpe {
@@ -67,7 +66,6 @@ export async function startFakePrivateLink(
   const requests: LoggedRequest[] = [];
   const received: FakePrivateLink["received"] = [];
   const faults: Fault[] = [];
-  const timers = new Set<NodeJS.Timeout>();
   let seq = 0;
   let base = "";
 
@@ -245,43 +243,17 @@ export async function startFakePrivateLink(
     return error(res, req, 404, "NoRoute", `${req.method} ${path}`);
   };
 
-  const server: Server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
-    let raw = "";
-    req.on("data", (c) => (raw += c));
-    req.on("end", () => {
-      if (requests.length >= (opts.maxRequests ?? 2000))
-        return error(res, req, 503, "TooManyRequestsInTest", "request budget of the fake server exhausted");
-      const path = req.url!.split("?")[0];
-      received.push({ method: req.method!, path, at: Date.now() });
-      const fault = faults.find((f) => f.times > 0 && f.method === req.method && f.path.test(path));
-      if (fault) fault.times--;
-      if (fault?.status)
-        return send(
-          res,
-          req,
-          fault.status,
-          { error: { code: "Injected", message: `injected ${fault.status}` } },
-          fault.retryAfter ? { "retry-after": fault.retryAfter } : {},
-        );
-      if (fault?.delayMs) {
-        const t = setTimeout(() => (timers.delete(t), handle(req, res, raw)), fault.delayMs);
-        timers.add(t);
-        return;
-      }
-      handle(req, res, raw);
-    });
+  const server = await startHttpsFake({
+    tls,
+    faults,
+    handle,
+    send,
+    onRequest: (method, path) => received.push({ method, path, at: Date.now() }),
+    overBudget: () => requests.length >= (opts.maxRequests ?? 2000),
+    lifetimeMs: opts.lifetimeMs,
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const close = () =>
-    new Promise<void>((resolve) => {
-      clearTimeout(lifetime);
-      timers.forEach(clearTimeout);
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
-  const lifetime = setTimeout(() => void close(), opts.lifetimeMs ?? 40000);
-  lifetime.unref();
+  base = server.url;
+  const close = server.close;
   return {
     url: base,
     workspaceName: opts.workspaceName,

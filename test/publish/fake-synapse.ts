@@ -7,9 +7,8 @@
  * per route. Drift is injected by editing `artifacts`, `triggerState` or `roleAssignments` by hand.
  * Binds 127.0.0.1 on an ephemeral port and closes itself after `lifetimeMs` or `maxRequests`.
  */
-import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { startHttpsFake, type Fault } from "./https-fake";
 import type { TestCert } from "./tls";
 
 export const COLLECTIONS = {
@@ -26,17 +25,7 @@ const REF_KIND: Record<string, string> = {
   PipelineReference: "pipeline",
 };
 
-export interface Fault {
-  method: string;
-  /** Matches the path (without query). */
-  path: RegExp;
-  /** How many matching requests get the fault. */
-  times: number;
-  status?: number;
-  retryAfter?: string;
-  /** Answer this late (the write, if any, still happens, like a slow but successful service). */
-  delayMs?: number;
-}
+export type { Fault } from "./https-fake";
 
 export interface LoggedRequest {
   method: string;
@@ -86,7 +75,6 @@ export async function startFakeSynapse(
   const received: FakeSynapse["received"] = [];
   const faults: Fault[] = [];
   const ops = new Map<string, { polls: number; apply: () => void; resource?: string }>();
-  const timers = new Set<NodeJS.Timeout>();
   let opSeq = 0;
   let base = "";
 
@@ -219,42 +207,16 @@ export async function startFakeSynapse(
     return error(res, req, 404, "NoRoute", `${req.method} ${path}`);
   };
 
-  const server: Server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
-    let raw = "";
-    req.on("data", (c) => (raw += c));
-    req.on("end", () => {
-      if (requests.length >= (opts.maxRequests ?? 2000))
-        return error(res, req, 503, "TooManyRequestsInTest", "request budget of the fake server exhausted");
-      const path = req.url!.split("?")[0];
-      received.push({ method: req.method!, path, at: Date.now() });
-      const fault = faults.find((f) => f.times > 0 && f.method === req.method && f.path.test(path));
-      if (fault) fault.times--;
-      if (fault?.status)
-        return send(
-          res,
-          req,
-          fault.status,
-          { error: { code: "Injected", message: `injected ${fault.status}` } },
-          fault.retryAfter ? { "retry-after": fault.retryAfter } : {},
-        );
-      if (fault?.delayMs) {
-        const t = setTimeout(() => (timers.delete(t), handle(req, res, raw)), fault.delayMs);
-        timers.add(t);
-        return;
-      }
-      handle(req, res, raw);
-    });
+  const server = await startHttpsFake({
+    tls,
+    faults,
+    handle,
+    send,
+    onRequest: (method, path) => received.push({ method, path, at: Date.now() }),
+    overBudget: () => requests.length >= (opts.maxRequests ?? 2000),
+    lifetimeMs: opts.lifetimeMs,
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const close = () =>
-    new Promise<void>((resolve) => {
-      clearTimeout(lifetime);
-      timers.forEach(clearTimeout);
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
-  const lifetime = setTimeout(() => void close(), opts.lifetimeMs ?? 40000);
-  lifetime.unref();
+  base = server.url;
+  const close = server.close;
   return { url: base, artifacts, triggerState, roleAssignments, requests, received, faults, close };
 }
