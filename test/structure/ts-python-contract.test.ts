@@ -62,3 +62,17 @@ test("the account row the summary shows is one list: AccountRow's keys, what the
   expect(plan.summary.columns).toEqual([...ACCOUNT_ROW_COLUMNS]);
   expect(python("local/summary.py")).toContain('columns = plan["columns"]');
 });
+
+test("the notebooks write each contract table in the zone the serving contract reads it from", () => {
+  const zones = new Set((goldSchema.tables as Array<{ zone: string }>).map((t) => t.zone));
+  const written = new Set(
+    ["01_ingest_crm.py", "02_ingest_m365.py", "03_score.py"].flatMap((f) =>
+      [...python(f).matchAll(/table_path\(curated_root, "(\w+)"\)/g)].map((m) => m[1]),
+    ),
+  );
+  expect([...zones].filter((z) => !written.has(z))).toEqual([]);
+  // 03_score writes the gold tables into the gold zone, the dimensions come from silver.
+  expect(python("03_score.py")).toMatch(/merge_rows\(spark, table_path\(gold, name\)/);
+  for (const t of goldSchema.tables as Array<{ name: string; zone: string }>)
+    expect(t.zone).toBe(t.name.startsWith("dim_") || t.name === "interactions" ? "silver" : "gold");
+});
