@@ -7,7 +7,7 @@
  * (`/subscriptions...` vs `/v1.0/...`).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { startHttpsFake, type Fault } from "../publish/https-fake";
+import { jsonResponder, startHttpsFake, type Fault } from "../publish/https-fake";
 import type { TestCert } from "../publish/tls";
 
 export type { Fault } from "../publish/https-fake";
@@ -77,14 +77,10 @@ export async function startFakeAzure(
   const requests: FakeAzure["requests"] = [];
   let base = "";
 
-  const send = (res: ServerResponse, req: IncomingMessage, status: number, body?: unknown, headers: Record<string, string> = {}) => {
+  const { send, error } = jsonResponder((req, status) => {
     const u = new URL(req.url!, base);
     requests.push({ method: req.method!, path: u.pathname, query: u.search, status, at: Date.now() });
-    res.writeHead(status, { "content-type": "application/json", ...headers });
-    res.end(body === undefined ? "" : JSON.stringify(body));
-  };
-  const error = (res: ServerResponse, req: IncomingMessage, status: number, code: string, message: string) =>
-    send(res, req, status, { error: { code, message } });
+  });
   /** A list, paged by `pageSize` through `skip` and nextLink (ARM) / @odata.nextLink (Graph). */
   const page = (res: ServerResponse, req: IncomingMessage, url: URL, items: unknown[], graph: boolean) => {
     const size = opts.pageSize ?? 1000;

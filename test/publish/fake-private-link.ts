@@ -8,7 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { LoggedRequest } from "./fake-synapse";
-import { startHttpsFake, type Fault } from "./https-fake";
+import { jsonResponder, startHttpsFake, type Fault } from "./https-fake";
 import type { TestCert } from "./tls";
 
 export interface FakeMpe {
@@ -99,14 +99,9 @@ export async function startFakePrivateLink(
     return c;
   };
 
-  const send = (res: ServerResponse, req: IncomingMessage, status: number, body?: unknown, headers: Record<string, string> = {}) => {
-    requests.push({ method: req.method!, path: req.url!.split("?")[0], status, at: Date.now() });
-    if (res.destroyed) return;
-    res.writeHead(status, { "content-type": "application/json", ...headers });
-    res.end(body === undefined ? "" : JSON.stringify(body));
-  };
-  const error = (res: ServerResponse, req: IncomingMessage, status: number, code: string, message: string) =>
-    send(res, req, status, { error: { code, message } });
+  const { send, error } = jsonResponder((req, status) =>
+    requests.push({ method: req.method!, path: req.url!.split("?")[0], status, at: Date.now() }),
+  );
 
   const mpeBody = (m: FakeMpe) => {
     const c = connectionOf(m.name);

@@ -8,7 +8,7 @@
  * Binds 127.0.0.1 on an ephemeral port and closes itself after `lifetimeMs` or `maxRequests`.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { startHttpsFake, type Fault } from "./https-fake";
+import { jsonResponder, startHttpsFake, type Fault } from "./https-fake";
 import type { TestCert } from "./tls";
 
 export const COLLECTIONS = {
@@ -78,14 +78,9 @@ export async function startFakeSynapse(
   let opSeq = 0;
   let base = "";
 
-  const send = (res: ServerResponse, req: IncomingMessage, status: number, body?: unknown, headers: Record<string, string> = {}) => {
-    requests.push({ method: req.method!, path: req.url!.split("?")[0], status, at: Date.now() });
-    if (res.destroyed) return;
-    res.writeHead(status, { "content-type": "application/json", ...headers });
-    res.end(body === undefined ? "" : JSON.stringify(body));
-  };
-  const error = (res: ServerResponse, req: IncomingMessage, status: number, code: string, message: string) =>
-    send(res, req, status, { error: { code, message } });
+  const { send, error } = jsonResponder((req, status) =>
+    requests.push({ method: req.method!, path: req.url!.split("?")[0], status, at: Date.now() }),
+  );
 
   /** Starts an LRO whose effect happens on completion. Notebooks use Azure-AsyncOperation; the rest Location. */
   const accept = (res: ServerResponse, req: IncomingMessage, apply: () => void, asyncStyle: boolean, resource?: string) => {

@@ -27,13 +27,32 @@ export interface HttpsFakeOptions {
   /** Answers one request, after faults had their say. */
   handle(req: IncomingMessage, res: ServerResponse, raw: string): void;
   /** Sends (and records) a JSON answer: injected faults go through it too. */
-  send(res: ServerResponse, req: IncomingMessage, status: number, body?: unknown, headers?: Record<string, string>): void;
+  send: Send;
   /** Called for every request before faults, e.g. to log what reached the server. */
   onRequest?(method: string, path: string): void;
   /** Answers 503 once this returns true (a retry loop that never stops). */
   overBudget?(): boolean;
   /** @default 40000 ms */
   lifetimeMs?: number;
+}
+
+export type Send = (res: ServerResponse, req: IncomingMessage, status: number, body?: unknown, headers?: Record<string, string>) => void;
+
+/**
+ * JSON answers as Azure sends them, `{ error: { code, message } }` for errors; `record` logs each
+ * answer the way the fake's tests read it.
+ */
+export function jsonResponder(record: (req: IncomingMessage, status: number) => void): {
+  send: Send;
+  error: (res: ServerResponse, req: IncomingMessage, status: number, code: string, message: string) => void;
+} {
+  const send: Send = (res, req, status, body, headers = {}) => {
+    record(req, status);
+    if (res.destroyed) return;
+    res.writeHead(status, { "content-type": "application/json", ...headers });
+    res.end(body === undefined ? "" : JSON.stringify(body));
+  };
+  return { send, error: (res, req, status, code, message) => send(res, req, status, { error: { code, message } }) };
 }
 
 /** Starts the server; resolves with its base URL and a close function. */
