@@ -41,4 +41,10 @@ export default tseslint.config(
     languageOptions: { sourceType: "commonjs" },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
+  {
+    // The local dashboard's browser app: classic scripts (no bundler), loaded in order from file://;
+    // each adds its part to window.RM, and the libraries are the globals their UMD builds define.
+    files: ["dashboard/app/**/*.js"],
+    languageOptions: { sourceType: "script", globals: { ...globals.browser, Chart: "readonly", cytoscape: "readonly" } },
+  },
 );

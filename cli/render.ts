@@ -32,7 +32,7 @@ export interface AccountRow {
   trend: number;
 }
 
-import type { DashboardData } from "./dashboard";
+import type { DashboardData } from "../dashboard/data";
 
 export interface RunSummary {
   accounts: number;

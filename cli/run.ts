@@ -11,7 +11,8 @@ import { checkNotebookParameters } from "../synapse-artifacts/notebooks";
 import { helpText, OptionSpec, parseArgs, UsageError } from "./args";
 import { runStreaming } from "./proc";
 import { ensurePythonEnv, REPO_ROOT } from "./pyenv";
-import { writeDashboard } from "./dashboard";
+import { writeDashboard } from "../dashboard/build";
+import { dashboardTables } from "../dashboard/data";
 import { ACCOUNT_ROW_COLUMNS, renderEvent, RunSummary } from "./render";
 
 const SPEC: OptionSpec = {
@@ -163,12 +164,16 @@ export function notebookPlan(
   return {
     notebooks_dir: notebooksDir,
     steps: steps.map((notebook) => ({ notebook, parameters: all[notebook] })),
-    summary: steps.includes("03_score") ? { curated_root: request.out, top: 5, columns: ACCOUNT_ROW_COLUMNS } : undefined,
+    summary: steps.includes("03_score")
+      ? { curated_root: request.out, top: 5, columns: ACCOUNT_ROW_COLUMNS, dashboard_tables: dashboardTables() }
+      : undefined,
   };
 }
 
 /** Runs the notebooks; resolves with the summary, or rejects with the notebook's error. */
-export async function executeRun(request: RunRequest): Promise<{ summary?: RunSummary; results: unknown[]; seconds: number }> {
+export async function executeRun(
+  request: RunRequest,
+): Promise<{ summary?: RunSummary; results: unknown[]; seconds: number; dashboard?: string }> {
   if (request.windowStart >= request.windowEnd) {
     throw new UsageError(
       `relmesh run: the window ${request.windowStart}..${request.windowEnd} is empty: --window-end must be after --window-start`,
@@ -206,10 +211,10 @@ export async function executeRun(request: RunRequest): Promise<{ summary?: RunSu
   });
   if (code !== 0 || failure)
     throw new Error(`the notebooks failed: ${failure ?? `python exited with ${code}`} (RELMESH_DEBUG=1 shows Spark's log)`);
-  if (summary?.dashboard && !request.quiet) {
-    process.stdout.write(`  Dashboard:   ${writeDashboard(request.out, summary.dashboard)}\n`);
-  }
-  return { summary, results, seconds: seconds || (Date.now() - started) / 1000 };
+  // The two-page dashboard over the gold rows, with the ruleset this run scored with ("why this score").
+  const dashboard = summary?.dashboard && !request.quiet ? writeDashboard(request.out, summary.dashboard, request.ruleset) : undefined;
+  if (dashboard) process.stdout.write(`  Dashboard:   ${dashboard}\n`);
+  return { summary, results, seconds: seconds || (Date.now() - started) / 1000, dashboard };
 }
 
 export async function runCommand(argv: string[]): Promise<number> {

@@ -44,7 +44,7 @@ export async function start(argv: string[]): Promise<number> {
   const tenant = JSON.parse(readFileSync(manifest, "utf8")) as { startDate: string; asOf: string };
   // The same validated config object Pulumi deploys from: its ruleset and privacy settings apply here too.
   const { config, ruleset, crmMapping } = loadRelmesh("dev");
-  await executeRun({
+  const { dashboard } = await executeRun({
     data,
     out,
     asOf: tenant.asOf,
@@ -57,5 +57,7 @@ export async function start(argv: string[]): Promise<number> {
   process.stdout.write(
     `\nNext: \`npx relmesh run --data ${data} --out ${out} --as-of <date>\` to rescore, \`npx relmesh plan\` to audit the Azure deployment.\n`,
   );
+  // Last, so it is what a person sees when the run ends: the two pages to open in a browser.
+  if (dashboard) process.stdout.write(`\nDashboard (Portfolio and Account detail): file://${dashboard}\n`);
   return 0;
 }

@@ -1,10 +1,16 @@
-"""The short summary `relmesh run` prints: which accounts are well covered and which need attention."""
+"""The short summary `relmesh run` prints (which accounts are well covered and which need attention),
+and the gold rows the local dashboard shows."""
 
 from pyspark.sql import functions as F
+from pyspark.sql.utils import AnalysisException
+
+
+def _value(v):
+    return v.isoformat() if hasattr(v, "isoformat") else v
 
 
 def _rows(df, limit):
-    return [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.asDict().items()} for r in df.limit(limit).collect()]
+    return [{k: _value(v) for k, v in r.asDict().items()} for r in df.limit(limit).collect()]
 
 
 def summarise(spark, plan: dict) -> dict:
@@ -29,32 +35,27 @@ def summarise(spark, plan: dict) -> dict:
         "interactions": read("silver", "interactions").count(),
         "quarantine": {r["dataset"]: r["count"] for r in read("silver", "quarantine").groupBy("dataset").count().collect()},
         "outputs": {zone: f"{root}/{zone}" for zone in ("silver", "gold")},
-        "dashboard": dashboard_data(spark, read, accounts),
+        "dashboard": dashboard_data(read, plan.get("dashboard_tables", [])),
     }
 
 
-def dashboard_data(spark, read, accounts, limit: int = 1000) -> dict:
-    """What the static dashboard shows: every account (up to `limit`), its checklist and top touchpoints."""
-    items = read("gold", "checklist").select("account_id", "item", "description", "satisfied", "evidence_at")
-    touch = (
-        read("gold", "touchpoints").filter(F.col("rank") <= 3).select("account_id", "rank", "source", "direction", "occurred_at", "share")
-    )
-
-    def by_account(df):
-        return {k: sorted(v, key=lambda r: (r.get("rank", 0), r.get("item", ""))) for k, v in _group(df).items()}
-
-    return {
-        "as_of": str(accounts.select(F.max("as_of")).collect()[0][0]),
-        "accounts": _rows(
-            accounts.drop("load_id", "row_hash").orderBy(F.desc("is_high_priority"), "connectivity_score", "account_id"), limit
-        ),
-        "checklist": by_account(items),
-        "touchpoints": by_account(touch),
-    }
+def _select(df, columns):
+    """The plan's columns; one the table lacks (written before the contract gained it) comes as null."""
+    present = set(df.columns)
+    return df.select(*[F.col(c) if c in present else F.lit(None).alias(c) for c in columns])
 
 
-def _group(df) -> dict:
-    out = {}
-    for row in _rows(df, 100000):
-        out.setdefault(row.pop("account_id"), []).append(row)
+def dashboard_data(read, tables: list) -> dict:
+    """Every row of the tables the dashboard shows, with the columns the plan names
+    (dashboard/data.ts dashboardTables: no email addresses, no lineage), sorted by each table's key."""
+    out = {"as_of": None}
+    for table in tables:
+        try:
+            df = read(table["zone"], table["name"])
+        except AnalysisException:  # a table this run's notebooks do not write yet: the page shows it empty
+            out[table["name"]] = []
+            continue
+        out[table["name"]] = _rows(_select(df, table["columns"]).orderBy(*table["key"]), 10_000_000)
+    accounts = out.get("account_scores") or []
+    out["as_of"] = max((a["as_of"] for a in accounts if a.get("as_of")), default=None)
     return out

@@ -10,6 +10,7 @@ import { CALENDAR_DATASET, MESSAGE_DATASET } from "../../config/mgdc-datasets";
 import goldSchema from "../../sql/gold-schema.json";
 import { ACCOUNT_ROW_COLUMNS, type AccountRow } from "../../cli/render";
 import { notebookPlan } from "../../cli/run";
+import { dashboardTables, DASHBOARD_TABLES } from "../../dashboard/data";
 
 const ROOT = join(__dirname, "..", "..");
 const python = (file: string) => readFileSync(join(ROOT, "notebooks", file), "utf8");
@@ -75,4 +76,31 @@ test("the notebooks write each contract table in the zone the serving contract r
   expect(python("03_score.py")).toMatch(/merge_rows\(spark, table_path\(gold, name\)/);
   for (const t of goldSchema.tables as Array<{ name: string; zone: string }>)
     expect(t.zone).toBe(t.name.startsWith("dim_") || t.name === "interactions" ? "silver" : "gold");
+});
+
+test("the dashboard's tables and columns are one list: what the run plan passes, what summary.py selects, all in the serving contract, no email", () => {
+  const tables = dashboardTables();
+  expect(tables.map((t) => t.name)).toEqual([...DASHBOARD_TABLES]);
+  for (const t of tables) {
+    const contract = (goldSchema.tables as Array<{ name: string; columns: Array<{ name: string }> }>).find((g) => g.name === t.name)!;
+    expect(t.columns.filter((c) => !contract.columns.some((g) => g.name === c))).toEqual([]);
+    expect(t.columns.filter((c) => /email$|^load_id$|^row_hash$/.test(c))).toEqual([]);
+  }
+  const plan = notebookPlan(
+    {
+      data: "/d",
+      out: "/o",
+      asOf: "2026-11-04",
+      windowStart: "2026-11-01",
+      windowEnd: "2026-11-04",
+      ruleset: {} as never,
+      keepSubjects: false,
+    },
+    { tables: {} } as never,
+    "/n",
+  ) as { summary: { dashboard_tables: unknown } };
+  expect(plan.summary.dashboard_tables).toEqual(tables);
+  const summary = python("local/summary.py");
+  expect(summary).toContain('dashboard_data(read, plan.get("dashboard_tables", []))');
+  expect(summary).toContain('_select(df, table["columns"]).orderBy(*table["key"])');
 });

@@ -1,0 +1,81 @@
+import { MEASURE_NAMES } from "../../dashboard/measure-names";
+import { account } from "./fixture";
+import { loadApp } from "./load-app";
+
+const RM = loadApp("measures.js", "filters.js");
+
+test("the app has one local function per measure of the design, with the same names", () => {
+  expect(Object.keys(RM.MEASURES).sort()).toEqual([...MEASURE_NAMES].sort());
+});
+
+describe("the measures over account_scores", () => {
+  const rows = [
+    account({ account_id: "a", status: "good_standing", connectivity_score: 80, email_gap_days: 3, meeting_gap_days: null }),
+    account({ account_id: "b", status: "needs_attention", connectivity_score: 20, email_gap_days: 40, meeting_gap_days: 9 }),
+    account({ account_id: "c", status: "no_coverage", connectivity_score: 0, email_gap_days: null, meeting_gap_days: null }),
+    account({ account_id: "d", status: "good_standing", is_high_priority: false, connectivity_score: 50, connected_contacts: 1 }),
+  ];
+
+  test("count high-priority accounts, those in good standing, and the rest (needs attention + no coverage)", () => {
+    expect(RM.measure("Accounts", rows)).toBe(4);
+    expect(RM.measure("High priority accounts", rows)).toBe(3);
+    expect(RM.measure("High priority in good standing", rows)).toBe(1);
+    expect(RM.measure("High priority needing attention", rows)).toBe(2);
+  });
+
+  test("average the connectivity score (blank over no accounts) and take the largest gaps, ignoring blanks", () => {
+    expect(RM.measure("Connectivity score", rows)).toBe((80 + 20 + 0 + 50) / 4);
+    expect(RM.measure("Connectivity score", [])).toBeNull();
+    expect(RM.measure("Email gap (days)", rows)).toBe(40);
+    expect(RM.measure("Meeting gap (days)", rows.slice(2, 3))).toBeNull();
+  });
+
+  test("sum connected contacts and sellers", () => {
+    expect(RM.measure("Connected contacts", rows)).toBe(5 + 5 + 5 + 1);
+    expect(RM.measure("Connected sellers", rows)).toBe(8);
+  });
+});
+
+test("the edge, weekly, touchpoint, contact and checklist measures sum or take the largest of their rows", () => {
+  expect(RM.measure("Pair score", [{ score: 3 }, { score: 61.2 }])).toBe(61.2);
+  expect(RM.measure("Interactions", [{ interactions: 3 }, { interactions: 4 }])).toBe(7);
+  expect(RM.measure("Weekly interactions", [{ interactions: 2 }, { interactions: 5 }])).toBe(7);
+  expect(RM.measure("Touchpoint contribution", [{ contribution: 0.25 }, { contribution: 0.5 }])).toBe(0.75);
+  expect(RM.measure("Contact score", [{ contact_score: 10 }, { contact_score: 12 }])).toBe(12);
+  expect(RM.measure("Checklist items met", [{ satisfied: true }, { satisfied: false }, { satisfied: true }])).toBe(2);
+  expect(() => RM.measure("Nope", [])).toThrow("no measure named Nope");
+});
+
+describe("the slicers", () => {
+  const rows = [
+    account({ account_id: "a", name: "B", tier: 2, industry: "Retail", transaction_size: "Small", transaction_size_order: 3 }),
+    account({ account_id: "b", name: "A", tier: 10, industry: null, transaction_size: "Large", transaction_size_order: 1 }),
+    account({ account_id: "c", name: "C", tier: 1, industry: "Energy", transaction_size: "No open pipeline", transaction_size_order: 4 }),
+  ];
+
+  test("list tiers numerically, transaction sizes by band order, text alphabetically, and a blank last as (Blank)", () => {
+    expect(RM.filters.options(rows, "Tier")).toEqual(["1", "2", "10"]);
+    expect(RM.filters.options(rows, "Transaction size")).toEqual(["Large", "Small", "No open pipeline"]);
+    expect(RM.filters.options(rows, "Industry")).toEqual(["Energy", "Retail", "(Blank)"]);
+  });
+
+  test("keep the accounts every chosen value matches; an empty choice keeps all", () => {
+    const ids = (chosen: Record<string, string>) =>
+      RM.filters.filterAccounts(rows, chosen).map((a: { account_id: string }) => a.account_id);
+    expect(ids({ Industry: "", Tier: "" })).toEqual(["a", "b", "c"]);
+    expect(ids({ Industry: "(Blank)" })).toEqual(["b"]);
+    expect(ids({ Tier: "1", Industry: "Energy" })).toEqual(["c"]);
+    expect(ids({ Tier: "1", Industry: "Retail" })).toEqual([]);
+  });
+
+  test("rank accounts for a chart by value, ties by name, leaving out blanks", () => {
+    const tied = [
+      account({ account_id: "x", name: "Zeta", email_gap_days: 5 }),
+      account({ account_id: "y", name: "Alpha", email_gap_days: 5 }),
+      account({ account_id: "z", name: "Mid", email_gap_days: 9 }),
+      account({ account_id: "w", name: "None", email_gap_days: null }),
+    ];
+    expect(RM.filters.ranked(tied, "email_gap_days", "desc").map((a: { name: string }) => a.name)).toEqual(["Mid", "Alpha", "Zeta"]);
+    expect(RM.filters.ranked(tied, "email_gap_days", "asc", 2).map((a: { name: string }) => a.name)).toEqual(["Alpha", "Zeta"]);
+  });
+});
