@@ -24,6 +24,13 @@
     return c;
   }
 
+  /** Says so in the chart's box when there is nothing to draw (the stylesheet shows the text). @param {HTMLCanvasElement} c @param {number} n */
+  function markEmpty(c, n) {
+    const box = /** @type {HTMLElement} */ (c.parentElement);
+    if (n) box.removeAttribute("data-empty");
+    else box.setAttribute("data-empty", "Nothing to show for this selection");
+  }
+
   /** Fits the canvas's box to the number of bars so long lists stay readable. @param {HTMLCanvasElement} c @param {number} bars */
   function fitHeight(c, bars) {
     const box = /** @type {HTMLElement} */ (c.parentElement);
@@ -38,6 +45,7 @@
   RM.barChart = function barChart(id, spec) {
     const c = canvas(id);
     fitHeight(c, spec.labels.length);
+    markEmpty(c, spec.labels.length);
     c.setAttribute("aria-label", `${spec.title}: ${spec.labels.map((l, i) => `${l} ${spec.values[i]}`).join(", ") || "no data"}`);
     return new Chart(c, {
       type: "bar",
@@ -71,6 +79,7 @@
   RM.stackedColumns = function stackedColumns(id, spec) {
     const c = canvas(id);
     /** @type {HTMLElement} */ (c.parentElement).style.height = "260px";
+    markEmpty(c, spec.labels.length);
     c.setAttribute("aria-label", `${spec.title}: ${spec.labels.length} weeks`);
     return new Chart(c, {
       type: "bar",

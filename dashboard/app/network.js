@@ -48,7 +48,7 @@
       container: box,
       elements,
       // A small network would otherwise be zoomed until its labels are huge.
-      maxZoom: 1.3,
+      maxZoom: 1.6,
       minZoom: 0.2,
       style: [
         {
@@ -67,7 +67,7 @@
         },
         {
           selector: "node[kind = 'seller']",
-          style: { shape: "round-rectangle", "background-color": RM.COLORS.blue, width: 26, height: 26 },
+          style: { shape: "round-rectangle", "background-color": RM.COLORS.blue, "font-weight": "bold", width: 26, height: 26 },
         },
         { selector: "node[kind = 'contact']", style: { shape: "ellipse", "background-color": RM.COLORS.orange } },
         {
@@ -83,7 +83,7 @@
         },
         {
           selector: "edge",
-          style: { width: "mapData(score, 0, 100, 1, 9)", "line-color": "#8896a5", opacity: 0.8, "curve-style": "straight" },
+          style: { width: "mapData(score, 0, 100, 1, 7)", "line-color": "#8896a5", opacity: 0.65, "curve-style": "straight" },
         },
       ],
       layout: {

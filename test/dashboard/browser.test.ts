@@ -150,7 +150,7 @@ if (!present) {
         if (a.status === "no_coverage") uncovered += 1;
       }
       expect(uncovered).toBeGreaterThan(0); // the sample has an account nobody touches, and it renders
-    });
+    }, 300_000);
 
     test("the Seller slicer narrows the network, touchpoints, event tracker and interactions to that colleague", async () => {
       const pair = [...gold.pair_scores!].sort((x, y) => y.score - x.score)[0];
