@@ -59,34 +59,41 @@
     );
   }
 
-  /** Touchpoints grouped as the treemap's categories (source, contact), by summed contribution. @param {any} ctx @param {any[]} points */
+  /**
+   * The treemap's categories (source, contact), each valued by the [Touchpoint contribution] measure.
+   * @param {any} ctx @param {any[]} points
+   */
   RM.touchpointGroups = function touchpointGroups(ctx, points) {
-    const groups = F.sumBy(points, (t) => `${t.source}\u0000${t.contact_id}`, ["contribution"]);
-    return [...groups.entries()]
-      .map(([k, v]) => {
-        const [source, contact] = k.split("\u0000");
-        return { label: `${source} · ${ctx.contactName(contact)}`, value: v.contribution, key: k };
-      })
+    return [...F.groupBy(points, (t) => `${t.source}\u0000${t.contact_id}`).entries()]
+      .map(([k, rows]) => ({
+        label: `${rows[0].source} · ${ctx.contactName(rows[0].contact_id)}`,
+        value: /** @type {number} */ (RM.measure("Touchpoint contribution", rows)),
+        key: k,
+      }))
       .sort((a, b) => b.value - a.value || F.byText(a.label, b.label));
   };
 
-  /** Weeks × source for the event tracker. @param {any[]} weekly */
+  /** Weeks × source for the event tracker, each cell the [Weekly interactions] measure. @param {any[]} weekly */
   RM.eventSeries = function eventSeries(weekly) {
     const weeks = [...new Set(weekly.map((w) => w.week_start))].sort();
     const sources = [...new Set(weekly.map((w) => w.source))].sort();
-    const sums = F.sumBy(weekly, (w) => `${w.week_start}|${w.source}`, ["interactions"]);
+    const cells = F.groupBy(weekly, (w) => `${w.week_start}|${w.source}`);
     return {
       labels: weeks,
-      series: sources.map((s) => ({ name: s, values: weeks.map((w) => (sums.get(`${w}|${s}`) || { interactions: 0 }).interactions) })),
+      series: sources.map((s) => ({ name: s, values: weeks.map((w) => RM.measure("Weekly interactions", cells.get(`${w}|${s}`) || [])) })),
     };
   };
 
-  /** The Interactions matrix: per contact, sums from pair_scores. @param {any} ctx @param {any[]} pairs */
+  /** The Interactions matrix: per contact, sums from pair_scores, and the [Interactions] measure as the total. @param {any} ctx @param {any[]} pairs */
   function interactions(ctx, pairs) {
     if (!pairs.length) return RM.empty("No interactions.");
-    const sums = F.sumBy(pairs, (p) => p.contact_id, ["emails_outbound", "emails_inbound", "meetings", "interactions"]);
-    const rows = [...sums.entries()]
-      .map(([id, s]) => ({ contact_id: id, name: ctx.contactName(id), ...s }))
+    const rows = [...F.groupBy(pairs, (p) => p.contact_id).entries()]
+      .map(([id, list]) => ({
+        contact_id: id,
+        name: ctx.contactName(id),
+        ...F.sumBy(list, () => id, ["emails_outbound", "emails_inbound", "meetings"]).get(id),
+        interactions: /** @type {number} */ (RM.measure("Interactions", list)),
+      }))
       .sort((a, b) => b.interactions - a.interactions || F.byText(a.name, b.name));
     return RM.table(
       [
@@ -94,6 +101,7 @@
         { key: "emails_outbound", label: "Emails out", cell: (r) => RM.fmt.int(r.emails_outbound), num: true },
         { key: "emails_inbound", label: "Emails in", cell: (r) => RM.fmt.int(r.emails_inbound), num: true },
         { key: "meetings", label: "Meetings", cell: (r) => RM.fmt.int(r.meetings), num: true },
+        { key: "interactions", label: "Interactions", cell: (r) => RM.fmt.int(r.interactions), num: true },
       ],
       rows,
       (r) => ({ "data-contact-id": r.contact_id }),

@@ -91,5 +91,20 @@
     return out;
   }
 
-  RM.filters = { BLANK, ACCOUNT_COLUMN, optionValue, options, filterAccounts, ranked, targets, sumBy, byText };
+  /**
+   * Rows grouped by a key, in first-seen order: a visual's categories, each then measured.
+   * @param {any[]} rows @param {(r: any) => string} key @returns {Map<string, any[]>}
+   */
+  function groupBy(rows, key) {
+    const out = new Map();
+    for (const r of rows) {
+      const k = key(r);
+      const list = out.get(k);
+      if (list) list.push(r);
+      else out.set(k, [r]);
+    }
+    return out;
+  }
+
+  RM.filters = { BLANK, ACCOUNT_COLUMN, optionValue, options, filterAccounts, ranked, targets, sumBy, groupBy, byText };
 })((window.RM = window.RM || {}));

@@ -39,9 +39,15 @@
         data: { id: `c:${id}`, label: spec.contactName(id), kind: spec.executives.has(id) ? "executive" : "contact" },
         position: ring(i, contacts.length, 180),
       })),
+      // One edge per pair_scores row; its width is the [Pair score] measure over that row.
       ...spec.pairs.map((p) => ({
         group: "edges",
-        data: { id: `e:${p.seller_id}:${p.contact_id}`, source: `s:${p.seller_id}`, target: `c:${p.contact_id}`, score: p.score },
+        data: {
+          id: `e:${p.seller_id}:${p.contact_id}`,
+          source: `s:${p.seller_id}`,
+          target: `c:${p.contact_id}`,
+          score: RM.measure("Pair score", [p]),
+        },
       })),
     ];
     current = cytoscape({

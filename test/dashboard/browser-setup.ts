@@ -4,10 +4,14 @@
  * and a Chromium page that records every console problem and every request.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { runInNewContext } from "node:vm";
 import type { Browser, Page } from "playwright-core";
+import { repoPath } from "../../config/files";
+import { loadRuleset } from "../../config/ruleset";
+import { DATA_GLOBAL, type DashboardPayload, writeDashboard } from "../../dashboard/build";
 import { ensurePythonEnv } from "../../cli/pyenv";
 
 export const ROOT = resolve(__dirname, "..", "..");
@@ -41,7 +45,8 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.e
 
 /**
  * The sample tenant, scored by `relmesh run`, with its dashboard. RELMESH_TEST_DASHBOARD_RUN=DIR
- * reuses the output folder of an earlier run (DIR/out, written by this setup) while iterating locally.
+ * reuses the output folder of an earlier run (DIR/out, written by this setup) while iterating locally:
+ * its dashboard is rebuilt from its data.js with the current app.
  */
 export async function sampleRun(): Promise<{ out: string; dashboard: string; stdout: string }> {
   const reuse = process.env.RELMESH_TEST_DASHBOARD_RUN;
@@ -49,9 +54,14 @@ export async function sampleRun(): Promise<{ out: string; dashboard: string; std
   const out = join(dir, "out");
   const cli = join(ROOT, "bin", "relmesh.js");
   let stdout = "";
-  if (!reuse || !existsSync(join(out, "dashboard", "index.html"))) {
+  const dataJs = join(out, "dashboard", "data.js");
+  if (!reuse || !existsSync(dataJs)) {
     await run(process.execPath, [cli, "sample", "--out", join(dir, "sample")]);
     stdout = await run(process.execPath, [cli, "run", "--data", join(dir, "sample"), "--out", out]);
+  } else {
+    const window: Record<string, DashboardPayload> = {};
+    runInNewContext(readFileSync(dataJs, "utf8"), { window });
+    writeDashboard(out, window[DATA_GLOBAL].data, loadRuleset(repoPath("config/ruleset.yaml")));
   }
   return { out, dashboard: join(out, "dashboard", "index.html"), stdout };
 }

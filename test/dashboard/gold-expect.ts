@@ -124,7 +124,7 @@ export function expectedDetail(gold: Gold, accountId: string, sellerId = "") {
       return {
         name: n.contact(c),
         total: sum(list, "interactions"),
-        cells: [n.contact(c), ...["emails_outbound", "emails_inbound", "meetings"].map((f) => whole(sum(list, f)))],
+        cells: [n.contact(c), ...["emails_outbound", "emails_inbound", "meetings", "interactions"].map((f) => whole(sum(list, f)))],
       };
     })
     .sort((x, y) => y.total - x.total || cmp(x.name, y.name));
