@@ -101,4 +101,4 @@
   function clip(text, n) {
     return text && text.length > n ? `${text.slice(0, n - 1)}…` : text;
   }
-})((window.RM = window.RM || {}));
+})(/** @type {any} */ (window.RM = window.RM || {}));

@@ -175,4 +175,4 @@
     RM.renderWhy(ctx, a);
     return a;
   };
-})((window.RM = window.RM || {}));
+})(/** @type {any} */ (window.RM = window.RM || {}));

@@ -107,4 +107,4 @@
   }
 
   RM.filters = { BLANK, ACCOUNT_COLUMN, optionValue, options, filterAccounts, ranked, targets, sumBy, groupBy, byText };
-})((window.RM = window.RM || {}));
+})(/** @type {any} */ (window.RM = window.RM || {}));

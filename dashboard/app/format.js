@@ -85,4 +85,4 @@
 
   /** A status badge: colour and text, never colour alone. @param {string} status */
   RM.badge = (status) => RM.el("span", { class: `badge ${status}` }, RM.STATUS_LABEL[status] || status);
-})((window.RM = window.RM || {}));
+})(/** @type {any} */ (window.RM = window.RM || {}));

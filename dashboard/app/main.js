@@ -135,4 +135,4 @@
     document.body.setAttribute("data-ready", "true");
   });
   RM.ctx = ctx;
-})((window.RM = window.RM || {}));
+})(/** @type {any} */ (window.RM = window.RM || {}));

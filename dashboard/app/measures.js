@@ -44,4 +44,4 @@
     if (!fn) throw new Error(`no measure named ${name}`);
     return fn(rows);
   };
-})((window.RM = window.RM || {}));
+})(/** @type {any} */ (window.RM = window.RM || {}));

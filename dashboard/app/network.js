@@ -108,4 +108,4 @@
 
   /** The drawn graph (the browser test counts its nodes and edges). */
   RM.network = () => current;
-})((window.RM = window.RM || {}));
+})(/** @type {any} */ (window.RM = window.RM || {}));

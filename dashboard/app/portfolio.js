@@ -92,4 +92,4 @@
       title: "Days since last meeting",
     });
   };
-})((window.RM = window.RM || {}));
+})(/** @type {any} */ (window.RM = window.RM || {}));

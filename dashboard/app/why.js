@@ -111,4 +111,4 @@
       ]),
     ]);
   };
-})((window.RM = window.RM || {}));
+})(/** @type {any} */ (window.RM = window.RM || {}));
