@@ -15,7 +15,7 @@ export const PROJECT_NAME = "RelationshipMesh";
 export const REPORT_DIR = `${PROJECT_NAME}.Report`;
 export const MODEL_DIR = `${PROJECT_NAME}.SemanticModel`;
 
-/** The `$schema` each file declares (the latest versions, as in ../shared/powerbi-schemas/README.md). */
+/** The `$schema` each file declares: the latest versions published in microsoft/json-schemas (`fabric/…`). */
 export const SCHEMAS = {
   pbip: `${SCHEMA_BASE}/pbip/pbipProperties/1.0.0/schema.json`,
   pbir: `${SCHEMA_BASE}/item/report/definitionProperties/2.0.0/schema.json`,
