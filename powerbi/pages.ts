@@ -1,6 +1,7 @@
 /**
- * The two pages of the design (docs: /work/briefs → powerbi/README.md), as data. Titles are shared
- * with the local dashboard. Layout: a 1280 × 720 canvas, slicers in the top row, 8 px gutters.
+ * The two pages of issue 9's design, as data: "Portfolio" (the template's "HPA Dashboard") and
+ * "Account detail" ("HPA Detail Page"). Titles are shared with the local dashboard. Layout: a
+ * 1280 × 720 canvas, slicers in the top row, 8 px gutters.
  */
 import { categoricalFilter, col, msr, sum, topNFilter, type Field } from "./fields";
 import type { Box, VisualSpec } from "./visuals";
