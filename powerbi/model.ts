@@ -150,7 +150,8 @@ export function modelParameters(config: RelmeshConfig): ModelParameter[] {
     {
       name: "SqlEndpoint",
       value: serverlessSqlEndpoint(config.names.synapseWorkspace),
-      description: `Serverless SQL endpoint of the Synapse workspace ${config.names.synapseWorkspace} (stack ${config.stack}).`,
+      // The workspace name's suffix hashes the subscription, which offline tools know only from the stack config.
+      description: `Serverless SQL endpoint of the Synapse workspace ${config.names.synapseWorkspace} (stack ${config.stack}); equals the stack output sqlServerlessEndpoint when the config names the subscription or the suffix.`,
     },
     {
       name: "SqlDatabase",
