@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join, resolve } from "node:path";
 import { crmMappingForNotebook, loadCrmMapping, type CrmMapping } from "../config/crm-mapping";
 import { repoPath } from "../config/files";
+import { LAKE_DATABASES } from "../config/runtime";
 import { loadRelmesh, type Relmesh } from "../config/load";
 import { loadRuleset, Ruleset } from "../config/ruleset";
 import { addDays } from "../sample/time";
@@ -156,7 +157,13 @@ export function notebookPlan(
       keep_subjects: request.keepSubjects,
       load_id: loadId,
     },
-    "03_score": { curated_root: request.out, as_of: request.asOf, ruleset_json: ruleset, load_id: loadId },
+    "03_score": {
+      curated_root: request.out,
+      as_of: request.asOf,
+      ruleset_json: ruleset,
+      load_id: loadId,
+      lake_databases_json: JSON.stringify(LAKE_DATABASES),
+    },
   };
   const steps = request.steps ?? (Object.keys(all) as Array<keyof typeof all>);
   const sources = readNotebookSources(join(REPO_ROOT, "notebooks"));

@@ -1,6 +1,8 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { loadRelmesh } from "../config/load";
+import type { RelmeshConfig } from "../config/stack";
+import { PROJECT_NAME, powerbiProject } from "../powerbi";
 import { sqlScripts } from "../sql";
 import { readArtifactInputs, synapseArtifacts } from "../synapse-artifacts";
 import { PUBLISH_ORDER } from "../synapse-artifacts/model";
@@ -15,9 +17,17 @@ const SPEC: OptionSpec = {
   flags: { help: "show this help" },
 };
 
+/** Folder of `relmesh synth`'s output that holds the Power BI project. */
+export const POWERBI_DIR = "powerbi";
+
+/** The Power BI project's files as synth writes them: under `powerbi/`. */
+export function powerbiSynthFiles(config: RelmeshConfig): Record<string, string> {
+  return Object.fromEntries(Object.entries(powerbiProject(config)).map(([path, content]) => [`${POWERBI_DIR}/${path}`, content]));
+}
+
 /** Writes the synth result under `out`, replacing only what synth generates. Returns the paths written. */
 export function writeSynth(out: string, result: SynthResult): string[] {
-  for (const dir of [...PUBLISH_ORDER, "sql"]) rmSync(join(out, dir), { recursive: true, force: true });
+  for (const dir of [...PUBLISH_ORDER, "sql", POWERBI_DIR]) rmSync(join(out, dir), { recursive: true, force: true });
   const paths = Object.keys(result.files).sort();
   for (const path of paths) {
     mkdirSync(dirname(join(out, path)), { recursive: true });
@@ -31,7 +41,7 @@ export async function synthCommand(argv: string[]): Promise<number> {
   const args = parseArgs("synth", argv, SPEC);
   if (args.flags.has("help")) {
     process.stdout.write(
-      `${helpText("synth", "write every generated Synapse artifact, the SQL and the data-access report for review", SPEC)}\n`,
+      `${helpText("synth", "write every generated Synapse artifact, the SQL, the data-access report and the Power BI project for review", SPEC)}\n`,
     );
     return 0;
   }
@@ -41,7 +51,8 @@ export async function synthCommand(argv: string[]): Promise<number> {
   const inputs = readArtifactInputs(config);
   const artifacts = synapseArtifacts(inputs);
   const sql = sqlScripts(config);
-  const result = await synthFiles(inputs, artifacts, sql);
+  const powerbi = powerbiSynthFiles(config);
+  const result = await synthFiles(inputs, artifacts, sql, powerbi);
   const paths = writeSynth(out, result);
   const counts = Object.entries(result.counts)
     .map(([kind, n]) => `${n} ${kind}`)
@@ -49,9 +60,10 @@ export async function synthCommand(argv: string[]): Promise<number> {
   process.stdout.write(
     [
       `relmesh synth: stack ${config.stack} → ${out}`,
-      `  ${counts}; ${paths.length} files`,
+      `  ${counts}, ${Object.keys(powerbi).length} Power BI project files; ${paths.length} files`,
       `  read first: ${join(out, "DATA-ACCESS.md")}`,
       `  checksums:  ${join(out, "manifest.json")}`,
+      `  Power BI:   ${join(out, POWERBI_DIR, `${PROJECT_NAME}.pbip`)} (open in Power BI Desktop; see powerbi/README.md)`,
       "  placeholders <tenantId>, <mgdcAppClientId> and a created group's id are filled in at pulumi up",
       "",
     ].join("\n"),

@@ -190,6 +190,16 @@ export function deriveNames(prefix: string, stack: string, suffix: string): Reso
   };
 }
 
+/**
+ * The serverless SQL endpoint of a Synapse workspace: `<workspace>-ondemand.sql.azuresynapse.net`.
+ * Azure derives it from the workspace name (hence the naming rule below forbids "-ondemand" in the
+ * name); the Power BI model's SqlEndpoint parameter is filled from it before the workspace exists.
+ * The deployed workspace reports the same value as `connectivityEndpoints.sqlOnDemand`. Pure.
+ */
+export function serverlessSqlEndpoint(workspaceName: string): string {
+  return `${workspaceName}-ondemand.sql.azuresynapse.net`;
+}
+
 /** Azure naming rules for the derived names; returns the first violation as text, or undefined. */
 export function checkNames(names: ResourceNames): string | undefined {
   const rules: Array<[keyof ResourceNames, RegExp, string]> = [

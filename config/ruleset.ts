@@ -40,6 +40,7 @@ export interface Ruleset {
   checklist: ChecklistItem[];
   trend: { period_days: number };
   touchpoints_per_account: number;
+  transaction_size: { bands: Array<{ label: string; at_least: number }>; no_pipeline_label: string };
 }
 
 export type ChecklistItem =
@@ -130,6 +131,28 @@ function semanticProblems(r: Ruleset): Problem[] {
           fix: `a ${item.kind} item needs ${KIND_FIELDS[item.kind].join(" and ")}`,
         });
       }
+    }
+  });
+  const bands = r.transaction_size.bands;
+  bands.forEach((band, i) => {
+    if (i > 0 && band.at_least >= bands[i - 1].at_least) {
+      problems.push({
+        key: `transaction_size.bands[${i}].at_least`,
+        rule: `below the band before it (${bands[i - 1].at_least})`,
+        got: band.at_least,
+        fix: "list the bands largest first",
+      });
+    }
+  });
+  const labels = [...bands.map((b) => b.label), r.transaction_size.no_pipeline_label];
+  labels.forEach((label, i) => {
+    if (labels.indexOf(label) !== i) {
+      problems.push({
+        key: "transaction_size",
+        rule: "labels differ",
+        got: label,
+        fix: "give each band, and the no-pipeline label, its own label",
+      });
     }
   });
   return problems;

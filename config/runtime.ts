@@ -14,6 +14,12 @@ export const SYNAPSE_RUNTIME = {
   java: 17,
 } as const;
 
+/**
+ * The lake databases (Spark metastore) 03_score registers every silver and gold Delta table in, so
+ * Synapse Studio lists them; serverless SQL shows them too. The relmesh.* views stay the Power BI contract.
+ */
+export const LAKE_DATABASES = { silver: "relmesh_silver", gold: "relmesh_gold" } as const;
+
 /** Python packages of the local environment, pinned to the runtime above. */
 export function pythonRequirements(): string[] {
   return [

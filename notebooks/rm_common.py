@@ -94,7 +94,26 @@ def ensure_table(spark: SparkSession, path: str, schema: T.StructType, partition
         builder = builder.partitionedBy(*partition_by)
     for key, value in SERVERLESS_SAFE_TABLE_PROPERTIES.items():
         builder = builder.property(key, value)
-    return builder.execute()
+    table = builder.execute()
+    # A DeltaTable keeps the snapshot it was made with: after an ALTER, read the table again.
+    return DeltaTable.forPath(spark, path) if add_missing_columns(spark, table, path, schema) else table
+
+
+def add_missing_columns(spark: SparkSession, table: DeltaTable, path: str, schema: T.StructType) -> list:
+    """Brings a table written by an earlier release up to the contract: columns the contract added
+    are added in contract order (nullable, empty in old rows), so the MERGE that follows succeeds.
+    Only additions: a renamed or retyped column is a breaking change and fails the MERGE, loudly."""
+    existing = {f.name for f in table.toDF().schema.fields}
+    added, previous = [], None
+    for field in schema.fields:
+        if field.name not in existing:
+            position = f"AFTER `{previous}`" if previous else "FIRST"
+            spark.sql(f"ALTER TABLE delta.`{path}` ADD COLUMNS (`{field.name}` {field.dataType.simpleString()} {position})")
+            added.append(field.name)
+        previous = field.name
+    if added:
+        log_step("schema", table=path.rstrip("/").rsplit("/", 1)[-1], added=added)
+    return added
 
 
 def merge_rows(
@@ -135,3 +154,35 @@ def merge_rows(
 
 def table_path(root: str, name: str) -> str:
     return root.rstrip("/") + "/" + name
+
+
+def lake_database_names(lake_databases_json: str) -> dict:
+    """The lake database of each zone, as the pipeline passes them (config/runtime.ts LAKE_DATABASES)."""
+    names = json.loads(lake_databases_json or "{}")
+    missing = [zone for zone in ("silver", "gold") if not names.get(zone)]
+    if missing:
+        raise ValueError(f'lake_databases_json names no lake database for {", ".join(missing)}: pass {{"silver": …, "gold": …}}')
+    return names
+
+
+def delta_tables(spark: SparkSession, zone_root: str) -> list:
+    """Names of the Delta tables directly under a zone folder (those with a _delta_log), sorted."""
+    jvm = spark.sparkContext._jvm
+    pattern = jvm.org.apache.hadoop.fs.Path(table_path(zone_root, "*/_delta_log"))
+    statuses = pattern.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()).globStatus(pattern) or []
+    return sorted(status.getPath().getParent().getName() for status in statuses)
+
+
+def register_lake_tables(spark: SparkSession, database: str, zone_root: str) -> list:
+    """Registers every Delta table of a zone in a lake database (the Spark metastore) at its lake
+    location, as the reference architecture does, so Synapse Studio lists them. Idempotent; the data
+    stays where it is, and the serving views, not these tables, are the Power BI contract."""
+    spark.sql(f"CREATE DATABASE IF NOT EXISTS `{database}` LOCATION '{_sql_text(zone_root)}'")
+    names = delta_tables(spark, zone_root)
+    for name in names:
+        spark.sql(f"CREATE TABLE IF NOT EXISTS `{database}`.`{name}` USING DELTA LOCATION '{_sql_text(table_path(zone_root, name))}'")
+    return names
+
+
+def _sql_text(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("'", "\\'")

@@ -19,6 +19,7 @@ DIM_SCHEMAS = {
             T.StructField("domains", T.ArrayType(T.StringType()), True),
             T.StructField("tier", T.IntegerType(), True),
             T.StructField("industry", T.StringType(), True),
+            T.StructField("sector", T.StringType(), True),
             T.StructField("owner_seller_id", T.StringType(), True),
             T.StructField("load_id", T.StringType(), True),
             T.StructField("row_hash", T.StringType(), True),

@@ -134,10 +134,12 @@ def account_scores(
     accounts: DataFrame,
     contacts: DataFrame,
     opportunities: DataFrame,
+    sellers: DataFrame,
     as_of: _dt.date,
     ruleset: dict,
 ) -> DataFrame:
-    """Every CRM account, touched or not: score, status, priority and trend."""
+    """Every CRM account, touched or not: score, status, priority, trend, and the attributes the
+    dashboards filter by (industry, sector, owner, transaction size) and show (email and meeting gaps)."""
     st = ruleset["status"]
     hp = ruleset["high_priority"]
     previous_as_of = as_of - _dt.timedelta(days=int(ruleset["trend"]["period_days"]))
@@ -155,8 +157,10 @@ def account_scores(
     )
     pipeline = opportunities.filter(F.col("status") == "open").groupBy("account_id").agg(F.sum("amount").alias("open_pipeline"))
     cadences = F.create_map(*[F.lit(x) for k, v in st["cadence_days"].items() for x in (int(k), int(v))])
+    owners = sellers.select(F.col("seller_id").alias("owner_seller_id"), F.col("full_name").alias("owner_name"))
     a = (
-        accounts.select("account_id", "name", "tier")
+        accounts.select("account_id", "name", "tier", "industry", "sector", "owner_seller_id")
+        .join(owners, "owner_seller_id", "left")
         .join(now, "account_id", "left")
         .join(before, "account_id", "left")
         .join(last, "account_id", "left")
@@ -194,8 +198,28 @@ def account_scores(
         F.coalesce("open_pipeline", F.lit(0.0)).alias("open_pipeline"),
         F.coalesce(priority, F.lit(False)).alias("is_high_priority"),
         (score - F.coalesce("previous_score", F.lit(0.0))).alias("trend"),
+        "industry",
+        "sector",
+        "owner_seller_id",
+        "owner_name",
+        *transaction_size(F.coalesce("open_pipeline", F.lit(0.0)), ruleset["transaction_size"]),
+        F.datediff(F.lit(as_of), F.to_date("last_email_at")).alias("email_gap_days"),
+        F.datediff(F.lit(as_of), F.to_date("last_meeting_at")).alias("meeting_gap_days"),
     )
     return _rounded(out).withColumn("as_of", F.lit(as_of))
+
+
+def transaction_size(open_pipeline: F.Column, bands: dict) -> list:
+    """The band label of an open-pipeline amount and its sort order (1 = the largest band; the
+    no-pipeline label last). Bands are validated largest first (config/ruleset.ts)."""
+    label = F.lit(bands["no_pipeline_label"])
+    order = F.lit(len(bands["bands"]) + 1)
+    # Built from the smallest band up, so the largest band that the amount reaches wins.
+    for i, band in reversed(list(enumerate(bands["bands"], start=1))):
+        reached = (open_pipeline > 0) & (open_pipeline >= float(band["at_least"]))
+        label = F.when(reached, F.lit(band["label"])).otherwise(label)
+        order = F.when(reached, F.lit(i)).otherwise(order)
+    return [label.alias("transaction_size"), order.cast("int").alias("transaction_size_order")]
 
 
 def checklist(
@@ -280,6 +304,10 @@ def touchpoints(contrib: DataFrame, ruleset: dict) -> DataFrame:
         "weight",
         "contribution",
         "share",
+        "participants",
+        "duration_min",
+        # The same decay contributions() applies, kept so "why this score" can show weight × decay = contribution.
+        F.pow(F.lit(0.5), F.col("age_days") / float(ruleset["recency"]["half_life_days"])).alias("decay_factor"),
     )
     return _rounded(out)
 

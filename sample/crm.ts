@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { Rng } from "./rng";
 import { DirtyEntry, TenantSink, World } from "./model";
 import { addDays } from "./time";
+import { SECTOR_OF_INDUSTRY } from "./names";
 
 /** The default CRM column mapping (config/crm-mapping.yaml): the CSVs below use exactly its column names. */
 export const COLUMN_MAPPING_YAML = readFileSync(join(__dirname, "..", "config", "crm-mapping.yaml"), "utf8");
@@ -38,6 +39,7 @@ export function writeCrm(
     a.domains.join(";"),
     a.tier,
     a.industry,
+    SECTOR_OF_INDUSTRY[a.industry],
     sellerIds[a.ownerSellerIndex],
     created(),
   ]);
@@ -92,7 +94,7 @@ export function writeCrm(
 
   sink.write(
     "crm/accounts.csv",
-    toCsv(["accountid", "name", "rm_emaildomains", "rm_tier", "industrycode", "ownerid", "createdon"], accounts),
+    toCsv(["accountid", "name", "rm_emaildomains", "rm_tier", "industrycode", "rm_sector", "ownerid", "createdon"], accounts),
   );
   sink.write(
     "crm/contacts.csv",

@@ -128,6 +128,20 @@ export const INDUSTRIES = [
   "Education",
 ];
 
+/** The CRM's sector of each industry (the dashboards' Sector filter): derived, so the sample's random draws stay as they were. */
+export const SECTOR_OF_INDUSTRY: Readonly<Record<string, string>> = {
+  Manufacturing: "Industrial",
+  Energy: "Industrial",
+  Transportation: "Industrial",
+  "Financial Services": "Commercial",
+  "Professional Services": "Commercial",
+  Retail: "Commercial",
+  Telecommunications: "Commercial",
+  "Public Sector": "Public",
+  Education: "Public",
+  Healthcare: "Public",
+};
+
 export const SELLER_TITLES = ["Account Executive", "Senior Account Executive", "Account Manager", "Solution Specialist", "Sales Director"];
 export const STAFF_TITLES = [
   "Software Engineer",

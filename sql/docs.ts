@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { LAKE_DATABASES } from "../config/runtime";
 import { goldContract, servedColumns, type GoldContract } from "./contract";
 
 const escape = (text: string) => text.replace(/\|/g, "\\|");
@@ -24,6 +25,11 @@ export function renderGoldSchemaMarkdown(contract: GoldContract = goldContract()
     "Stability: renaming, removing or retyping a column is a breaking change for the Power BI model.",
     "`test/notebooks/test_gold_contract.py` fails when the notebooks write anything other than what is listed here.",
     "Nullability is the Delta column's; serverless views do not enforce it.",
+    "",
+    `Lake databases: \`03_score\` also registers every silver and gold Delta table in the Spark lake databases`,
+    `\`${LAKE_DATABASES.silver}\` and \`${LAKE_DATABASES.gold}\` at their lake locations, so Synapse Studio lists them`,
+    "(Data → Lake database). The views above stay the Power BI contract: their types are fixed here, while a lake",
+    "database table's types follow its Delta log.",
     "",
     "| view | Delta table | key | rows |",
     "| --- | --- | --- | --- |",

@@ -10,6 +10,7 @@ import { after, datasetRef, folderCopy, fromExpression, literalJson, notebookAct
 import { expr } from "./datasets";
 import type { ArtifactInputs } from "./inputs";
 import { crmMappingForNotebook } from "../config/crm-mapping";
+import { LAKE_DATABASES } from "../config/runtime";
 import { checkNotebookParameters } from "./notebooks";
 import { rotationPipeline } from "./rotation";
 import type { Artifact } from "./model";
@@ -172,7 +173,18 @@ export function processPipeline(inputs: ArtifactInputs): Artifact {
       },
       [],
     ),
-    notebookActivity(config, "03_score", { curated_root: curatedRoot, as_of: day(windowEnd), ruleset_json: ruleset, load_id: loadId }, []),
+    notebookActivity(
+      config,
+      "03_score",
+      {
+        curated_root: curatedRoot,
+        as_of: day(windowEnd),
+        ruleset_json: ruleset,
+        load_id: loadId,
+        lake_databases_json: literalJson("the lake databases", LAKE_DATABASES),
+      },
+      [],
+    ),
   ];
   for (const a of [crm, m365, score])
     checkNotebookParameters(a.notebook.referenceName, inputs.notebooks[a.notebook.referenceName], Object.keys(a.parameters ?? {}));

@@ -34,12 +34,17 @@ export interface SynthResult {
   counts: Record<string, number>;
 }
 
+/**
+ * `extra`: files of later stages (the Power BI project under `powerbi/`), path → content, written
+ * and checksummed in the manifest with the rest. @default - none
+ */
 export async function synthFiles(
   inputs: ArtifactInputs,
   artifacts: readonly Artifact[],
   sqlScripts: readonly SqlScript[],
+  extra: Readonly<Record<string, string>> = {},
 ): Promise<SynthResult> {
-  const files: Record<string, string> = {};
+  const files: Record<string, string> = { ...extra };
   for (const w of await toWire(artifacts)) files[`${w.artifact.kind}/${w.artifact.name}.json`] = jsonFile(w.wire);
   sqlScripts.forEach((s, i) => {
     files[sqlFileName(s, i)] = renderSqlFile(s);

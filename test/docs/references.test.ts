@@ -89,14 +89,15 @@ test("every docs/platform-facts.md section reference names a heading that exists
 });
 
 test("no file outside the MGDC sample conformance tests points at the shared fact sheet, security baseline or folder beside the clone", () => {
-  // The conformance tests look for Microsoft's sample files beside the clone by design; the fixtures
-  // README documents that same lookup.
+  // The conformance tests look for Microsoft's sample files and Power BI schemas beside the clone by
+  // design; the fixtures README documents that same lookup.
   const allowed = (file: string): boolean =>
     file.startsWith("test/conformance/") ||
     [
       // CI runs the conformance tests where Microsoft's reference files may sit beside the checkout.
       ".ci/run",
       "test/fixtures/mgdc.ts",
+      "test/fixtures/powerbi-schemas.ts",
       "test/fixtures/README.md",
       "test/notebooks/conftest.py",
       "test/notebooks/test_conformance_mgdc_samples.py",

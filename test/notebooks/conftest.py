@@ -21,7 +21,9 @@ sys.path.insert(0, str(ROOT / "notebooks" / "local"))
 from run_notebooks import execute_notebook, run_step  # noqa: E402
 from spark_session import local_spark  # noqa: E402
 
-LIBRARIES = ["rm_common", "rm_ingest_m365", "rm_interactions", "rm_ingest_crm", "rm_scoring"]
+LIBRARIES = ["rm_common", "rm_ingest_m365", "rm_interactions", "rm_ingest_crm", "rm_scoring", "rm_serving"]
+# Test-only lake databases: a name of their own, so tests never write into the real ones' metastore entries.
+LAKE_DATABASES = json.dumps({"silver": "relmesh_test_silver", "gold": "relmesh_test_gold"})
 # Our MGDC rows in Microsoft's shape (test/fixtures/README.md). Microsoft's own samples are optional:
 # the conformance tests find them through RELMESH_MGDC_SAMPLES or beside the clone, and skip without them.
 FIXTURES = ROOT / "test" / "fixtures" / "mgdc"
@@ -300,7 +302,16 @@ def run_pipeline(spark, tenant: Tenant, out: Path, ruleset: dict, window: tuple,
                 "keep_subjects": keep_subjects,
             },
         },
-        {"notebook": "03_score", "parameters": {**common, "curated_root": str(out), "as_of": as_of, "ruleset_json": json.dumps(ruleset)}},
+        {
+            "notebook": "03_score",
+            "parameters": {
+                **common,
+                "curated_root": str(out),
+                "as_of": as_of,
+                "ruleset_json": json.dumps(ruleset),
+                "lake_databases_json": LAKE_DATABASES,
+            },
+        },
     ]
     return [run_step(spark, notebooks_dir(), s) for s in steps]
 
@@ -347,7 +358,7 @@ def interactions_df(spark, lib, rows: list):
 def dims(spark, lib, tenant: Tenant) -> dict:
     """The tenant's CRM as silver dimension DataFrames, without going through Delta."""
     s = lib.DIM_SCHEMAS
-    accounts = [(i, n, [d], int(t), "Retail", "s1", "t", None) for i, n, d, t in tenant.accounts]
+    accounts = [(i, n, [d], int(t), "Retail", "Commercial", "s1", "t", None) for i, n, d, t in tenant.accounts]
     contacts = [(i, a, e.lower(), n, j, o == "true", "t", None) for i, a, e, n, j, o in tenant.contacts]
     sellers = [(i, e, n, "AE", None, "t", None) for i, e, n in tenant.sellers]
     opps = [(i, a, float(v), {"0": "open", "1": "won", "2": "lost"}[st], None, "t", None) for i, a, v, st, _ in tenant.opportunities]

@@ -319,7 +319,7 @@ def _accounts(spark, lib, ruleset, rows, tenant=None, **overrides):
     d = dims(spark, lib, tenant)
     inter = interactions_df(spark, lib, rows)
     p = lib.pair_scores(inter, d["contacts"], AS_OF, r)
-    scored = lib.account_scores(p, inter, d["accounts"], d["contacts"], d["opportunities"], AS_OF, r)
+    scored = lib.account_scores(p, inter, d["accounts"], d["contacts"], d["opportunities"], d["sellers"], AS_OF, r)
     return {row["account_id"]: row for row in scored.collect()}, p, inter, d, r
 
 

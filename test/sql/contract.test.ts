@@ -12,12 +12,14 @@ describe("sql/gold-schema.json", () => {
     expect(contractProblems(contract)).toEqual([]);
   });
 
-  test("lists the four gold tables and the reporting dimensions", () => {
+  test("lists the gold tables the dashboards read and the reporting dimensions", () => {
     expect(contract.tables.map((t) => `${t.zone}/${t.name}`)).toEqual([
       "gold/pair_scores",
       "gold/account_scores",
       "gold/checklist",
       "gold/touchpoints",
+      "gold/interactions_weekly",
+      "gold/who_knows_whom",
       "silver/dim_account",
       "silver/dim_contact",
       "silver/dim_seller",

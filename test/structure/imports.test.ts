@@ -1,7 +1,9 @@
 /**
  * The top-level folders are the stages of the data's path, and imports point one way along it:
  * config/ → sample/ → notebooks/ → sql/ and synapse-artifacts/ (pure generators of what is published)
- * → dashboard/ (the local two-page dashboard builder) → stacks/ (the Pulumi program and the publisher, the only I/O to Azure) → cli/ → test/.
+ * → powerbi/ (the Power BI project over the views) → dashboard/ (the local two-page dashboard, which
+ * takes the measure names from powerbi/) → stacks/ (the Pulumi program and the publisher, the only
+ * I/O to Azure) → cli/ → test/.
  *
  * Every TypeScript file's relative imports (static, `import type`, `export … from`, dynamic `import()`
  * and `require()`, read with the TypeScript scanner so comments and strings do not count) must point
@@ -20,6 +22,7 @@ const STAGES: readonly (readonly string[])[] = [
   ["sample"],
   ["notebooks"],
   ["sql", "synapse-artifacts"],
+  ["powerbi"],
   ["dashboard"],
   ["stacks"],
   ["cli"],

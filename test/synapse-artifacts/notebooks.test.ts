@@ -103,7 +103,7 @@ test("cell text is stored the Jupyter way: every line ends in a newline except t
 });
 
 test("the parameters of a notebook are the names assigned in its parameters cell", () => {
-  expect(notebookParameters(sources["03_score"])).toEqual(["curated_root", "as_of", "ruleset_json", "load_id"]);
+  expect(notebookParameters(sources["03_score"])).toEqual(["curated_root", "as_of", "ruleset_json", "load_id", "lake_databases_json"]);
   expect(notebookParameters(sources["rm_common"])).toEqual([]);
 });
 
