@@ -59,11 +59,11 @@ export interface PairScoreRow {
 export interface WhoKnowsWhomRow {
   contact_id: string;
   account_id: string | null;
-  contact_score: number;
+  contact_score: number | null;
   is_executive: boolean;
   sellers_connected: number;
-  best_seller_id: string;
-  best_score: number;
+  best_seller_id: string | null;
+  best_score: number | null;
   runner_up_seller_id: string | null;
   runner_up_score: number | null;
   best_seller_name: string | null;
@@ -73,12 +73,12 @@ export interface WhoKnowsWhomRow {
 
 /** gold.interactions_weekly, every column but load_id and row_hash: the event tracker. */
 export interface InteractionsWeeklyRow {
-  account_id: string;
+  account_id: string | null;
   seller_id: string;
-  week_start: string;
+  week_start: string | null;
   source: string;
   interactions: number;
-  contribution: number;
+  contribution: number | null;
   as_of: string;
 }
 
@@ -109,7 +109,7 @@ export interface TouchpointRow {
   share: number | null;
   participants: number;
   duration_min: number | null;
-  decay_factor: number;
+  decay_factor: number | null;
   as_of: string;
 }
 

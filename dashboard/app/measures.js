@@ -1,6 +1,6 @@
 // @ts-check
 // The measures of the design, one local function per Power BI measure, with the same name
-// (dashboard/measure-names.ts lists the names; a unit test holds this table to it). Each takes the
+// (powerbi/measures.ts MEASURE_NAMES lists the names with their DAX; a unit test holds this table to it). Each takes the
 // rows of its home table that the page's filters leave, exactly as the DAX measure sees its filter
 // context, so the two dashboards show the same number.
 "use strict";

@@ -1,10 +1,10 @@
-import { MEASURE_NAMES } from "../../dashboard/measure-names";
+import { MEASURE_NAMES } from "../../powerbi/measures";
 import { account } from "./fixture";
 import { loadApp } from "./load-app";
 
 const RM = loadApp("measures.js", "filters.js");
 
-test("the app has one local function per measure of the design, with the same names", () => {
+test("the app has one local function per Power BI measure (powerbi/measures.ts), with the same names", () => {
   expect(Object.keys(RM.MEASURES).sort()).toEqual([...MEASURE_NAMES].sort());
 });
 
