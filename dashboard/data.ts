@@ -142,7 +142,10 @@ export interface DashboardData {
 }
 
 /** The ruleset's numbers "Why this score" explains a score with. */
-export type ScoreFactors = Pick<Ruleset["account"], "weights" | "single_threaded_factor" | "depth_top_n" | "breadth_target"> & {
+export type ScoreFactors = Pick<
+  Ruleset["account"],
+  "weights" | "single_threaded_factor" | "depth_top_n" | "breadth_target" | "engaged_min_score"
+> & {
   half_life_days: number;
   sources: Ruleset["sources"];
   transaction_size: Ruleset["transaction_size"];
@@ -150,12 +153,13 @@ export type ScoreFactors = Pick<Ruleset["account"], "weights" | "single_threaded
 
 /** The factors of a loaded ruleset: the one place the dashboard reads the config. */
 export function scoreFactors(ruleset: Ruleset): ScoreFactors {
-  const { weights, single_threaded_factor, depth_top_n, breadth_target } = ruleset.account;
+  const { weights, single_threaded_factor, depth_top_n, breadth_target, engaged_min_score } = ruleset.account;
   return {
     weights,
     single_threaded_factor,
     depth_top_n,
     breadth_target,
+    engaged_min_score,
     half_life_days: ruleset.recency.half_life_days,
     sources: ruleset.sources,
     transaction_size: ruleset.transaction_size,

@@ -67,6 +67,9 @@
             "text-margin-y": 4,
             "text-wrap": "ellipsis",
             "text-max-width": "110px",
+            // A white halo keeps a label readable where it crosses an edge.
+            "text-outline-color": "#ffffff",
+            "text-outline-width": 2,
             width: 22,
             height: 22,
           },
@@ -98,9 +101,13 @@
         animate: false,
         fit: true,
         padding: 24,
-        nodeRepulsion: () => 12000,
-        idealEdgeLength: () => 110,
-        nodeOverlap: 20,
+        nodeRepulsion: () => 400000,
+        // Longer edges for a small network, so it fills the box instead of huddling in its middle.
+        idealEdgeLength: () => (contacts.length < 12 ? 190 : 120),
+        nodeOverlap: 40,
+        componentSpacing: 80,
+        gravity: 0.5,
+        numIter: 1500,
       },
     });
     return current;

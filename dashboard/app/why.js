@@ -17,13 +17,13 @@
       { key: "depth", label: `Depth: mean of the top ${factors.depth_top_n} contact scores`, value: a.depth, weight: w.depth },
       {
         key: "breadth",
-        label: `Breadth: ${a.engaged_contacts} engaged of ${factors.breadth_target} contacts`,
+        label: `Breadth: ${a.engaged_contacts} engaged contacts (pair score ${factors.engaged_min_score}+) of a target of ${factors.breadth_target}`,
         value: a.breadth,
         weight: w.breadth,
       },
       {
         key: "executive",
-        label: a.exec_coverage ? "Executive coverage: an engaged executive" : "Executive coverage: none",
+        label: a.exec_coverage ? "Executive coverage: an engaged executive" : "Executive coverage: no engaged executive",
         value: exec,
         weight: w.executive,
       },

@@ -86,6 +86,7 @@ describe("the data file", () => {
       single_threaded_factor: 0.8,
       depth_top_n: 3,
       breadth_target: 5,
+      engaged_min_score: 20,
       half_life_days: 90,
       sources: { email: 1.0, meeting: 3.0 },
       transaction_size: RULESET.transaction_size,
