@@ -13,6 +13,8 @@ const SPEC: OptionSpec = {
   values: {
     out: "folder to write the artifacts into (its generated sub-folders are replaced)",
     stack: "stack whose Pulumi.<stack>.yaml to read (default: dev)",
+    subscription:
+      "subscription id the stack deploys to: part of the global names' suffix, so the Power BI SqlEndpoint names the deployed workspace (default: azure-native:subscriptionId from the stack config)",
   },
   flags: { help: "show this help" },
 };
@@ -47,7 +49,11 @@ export async function synthCommand(argv: string[]): Promise<number> {
   }
   if (!args.values.out) throw new UsageError("relmesh synth: --out is required (relmesh synth --out DIR [--stack dev])");
   const out = resolve(args.values.out);
-  const { config } = loadRelmesh(args.values.stack ?? "dev");
+  const subscription = args.values.subscription;
+  if (subscription !== undefined && !/^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(subscription)) {
+    throw new UsageError(`relmesh synth: --subscription must be a subscription id (a GUID), got "${subscription}"`);
+  }
+  const { config } = loadRelmesh(args.values.stack ?? "dev", subscription ? { subscriptionId: subscription } : {});
   const inputs = readArtifactInputs(config);
   const artifacts = synapseArtifacts(inputs);
   const sql = sqlScripts(config);

@@ -151,7 +151,7 @@ export function modelParameters(config: RelmeshConfig): ModelParameter[] {
       name: "SqlEndpoint",
       value: serverlessSqlEndpoint(config.names.synapseWorkspace),
       // The workspace name's suffix hashes the subscription, which offline tools know only from the stack config.
-      description: `Serverless SQL endpoint of the Synapse workspace ${config.names.synapseWorkspace} (stack ${config.stack}); equals the stack output sqlServerlessEndpoint when the config names the subscription or the suffix.`,
+      description: `Serverless SQL endpoint of the Synapse workspace ${config.names.synapseWorkspace} (stack ${config.stack}); equals the stack output sqlServerlessEndpoint when synth knows the subscription (--subscription or the stack config) or the suffix is pinned.`,
     },
     {
       name: "SqlDatabase",

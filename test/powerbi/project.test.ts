@@ -130,6 +130,32 @@ describe("parameters", () => {
   });
 });
 
+describe("relmesh synth --subscription", () => {
+  const SUBSCRIPTION = "11111111-2222-3333-4444-555555555555";
+  const quiet = () => jest.spyOn(process.stdout, "write").mockImplementation(() => true);
+
+  test("names the workspace pulumi up creates in that subscription", async () => {
+    const out = mkdtempSync(join(tmpdir(), "relmesh-pbi-sub-"));
+    const write = quiet();
+    try {
+      expect(await synthCommand(["--out", out, "--subscription", SUBSCRIPTION])).toBe(0);
+    } finally {
+      write.mockRestore();
+    }
+    const workspace = loadRelmesh("dev", { subscriptionId: SUBSCRIPTION }).config.names.synapseWorkspace;
+    expect(workspace).not.toBe(loadRelmesh("dev").config.names.synapseWorkspace);
+    const expressions = readFileSync(join(out, "powerbi", "RelationshipMesh.SemanticModel", "definition", "expressions.tmdl"), "utf8");
+    expect(expressions).toContain(`"${workspace}-ondemand.sql.azuresynapse.net"`);
+    rmSync(out, { recursive: true, force: true });
+  });
+
+  test("refuses a value that is not a subscription id, naming it", async () => {
+    await expect(synthCommand(["--out", tmpdir(), "--subscription", "my-sub"])).rejects.toThrow(
+      /--subscription must be a subscription id.*"my-sub"/,
+    );
+  });
+});
+
 describe("relmesh synth --out", () => {
   let out: string;
   let stdout = "";
