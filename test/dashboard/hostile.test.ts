@@ -10,7 +10,7 @@ import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { loadRuleset } from "../../config/ruleset";
 import { repoPath } from "../../config/files";
-import { writeDashboard } from "../../dashboard/build";
+import { CONTENT_SECURITY_POLICY, writeDashboard } from "../../dashboard/build";
 import { CHROMIUM, openPage } from "./browser-setup";
 import { sampleData } from "./fixture";
 
@@ -23,6 +23,33 @@ const HOSTILE = `Woodgrove </script><img src=x onerror="document.title='pwned'">
     browser = await chromium.launch({ executablePath: CHROMIUM });
   }, 60_000);
   afterAll(async () => browser?.close());
+
+  test("the policy holds from file://: the folder's own scripts run, an inline script and an outside image do not", async () => {
+    const dashboard = writeDashboard(
+      mkdtempSync(join(tmpdir(), "dashboard-csp-")),
+      sampleData(),
+      loadRuleset(repoPath("config/ruleset.yaml")),
+    );
+    const { page, log } = await openPage(browser, dashboard); // resolves once main.js has run: 'self' matched the file: scripts
+    expect(await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', "content")).toBe(CONTENT_SECURITY_POLICY);
+    expect(log.problems).toEqual([]);
+    const failed: string[] = [];
+    page.on("requestfailed", (r) => failed.push(`${r.url()} ${r.failure()?.errorText}`));
+    const ran = await page.evaluate(() => {
+      const script = document.createElement("script");
+      script.textContent = "window.inlineRan = true";
+      document.body.appendChild(script);
+      const img = document.createElement("img");
+      img.src = "https://example.invalid/pixel.png";
+      document.body.appendChild(img);
+      return (window as any).inlineRan === true;
+    });
+    expect(ran).toBe(false);
+    await page.waitForTimeout(200);
+    expect(log.problems.filter((p) => /Content Security Policy/.test(p))).toHaveLength(2);
+    // Chromium reports the image request, then refuses it for the policy ("csp") before it reaches the network.
+    expect(failed).toEqual(["https://example.invalid/pixel.png csp"]);
+  }, 60_000);
 
   test("shows as the same text on both pages, and adds no element, script or dialog", async () => {
     const data = sampleData({ name: HOSTILE, account_id: "a1" });
