@@ -11,9 +11,7 @@
   /** Rows of each account-keyed table, grouped once. @type {Record<string, Map<string, any[]>>} */
   const byAccount = {};
   for (const table of ["pair_scores", "who_knows_whom", "interactions_weekly", "checklist", "touchpoints"]) {
-    const m = new Map();
-    for (const r of data[table]) m.set(r.account_id, [...(m.get(r.account_id) || []), r]);
-    byAccount[table] = m;
+    byAccount[table] = F.groupBy(data[table], (/** @type {any} */ r) => r.account_id);
   }
   const sellers = new Map(data.dim_seller.map((/** @type {any} */ s) => [s.seller_id, s]));
   const contacts = new Map(data.dim_contact.map((/** @type {any} */ c) => [c.contact_id, c]));
