@@ -395,3 +395,16 @@ def ingest_in_memory(spark, lib, ruleset: dict, tenant: Tenant, messages=(), eve
         out["interactions"] += rows.collect()
         out["events"] = {r["event_key"].split("|")[0]: r["outcome"] for r in outcomes.collect()}
     return out
+
+
+def score_accounts(spark, lib, ruleset: dict, rows: list, as_of, tenant: Tenant = None, **overrides):
+    """Pair and account scores of hand-made interactions over the test tenant plus an untouched
+    account a3: (accounts by id, pairs, interactions, dims, ruleset used)."""
+    r = rules(ruleset, **overrides)
+    tenant = tenant or Tenant("/unused")
+    tenant.accounts = tenant.accounts + [("a3", "Tailspin", "tailspin.com", "3")]
+    d = dims(spark, lib, tenant)
+    inter = interactions_df(spark, lib, rows)
+    p = lib.pair_scores(inter, d["contacts"], as_of, r)
+    scored = lib.account_scores(p, inter, d["accounts"], d["contacts"], d["opportunities"], d["sellers"], as_of, r)
+    return {row["account_id"]: row for row in scored.collect()}, p, inter, d, r

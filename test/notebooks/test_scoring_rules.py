@@ -10,7 +10,7 @@ import math
 
 import pytest
 
-from conftest import Tenant, attendee, dims, event, ingest_in_memory, interactions_df, message, rules
+from conftest import Tenant, attendee, dims, event, ingest_in_memory, interactions_df, message, rules, score_accounts
 
 AS_OF = dt.date(2026, 11, 16)
 
@@ -313,14 +313,7 @@ def test_executive_titles_match_whole_words_after_normalising(spark, lib):
 
 
 def _accounts(spark, lib, ruleset, rows, tenant=None, **overrides):
-    r = rules(ruleset, **overrides)
-    tenant = tenant or Tenant("/unused")
-    tenant.accounts = tenant.accounts + [("a3", "Tailspin", "tailspin.com", "3")]
-    d = dims(spark, lib, tenant)
-    inter = interactions_df(spark, lib, rows)
-    p = lib.pair_scores(inter, d["contacts"], AS_OF, r)
-    scored = lib.account_scores(p, inter, d["accounts"], d["contacts"], d["opportunities"], d["sellers"], AS_OF, r)
-    return {row["account_id"]: row for row in scored.collect()}, p, inter, d, r
+    return score_accounts(spark, lib, ruleset, rows, AS_OF, tenant, **overrides)
 
 
 def test_status_uses_the_last_touch_by_email_or_meeting_against_the_tier_cadence(spark, lib, ruleset):

@@ -7,18 +7,13 @@ import datetime as dt
 import pytest
 from pyspark.sql import types as T
 
-from conftest import Tenant, dims, interactions_df, rules
+from conftest import Tenant, dims, interactions_df, score_accounts
 
 AS_OF = dt.date(2026, 11, 16)
 
 
 def _scored(spark, lib, ruleset, rows, **overrides):
-    r = rules(ruleset, **overrides)
-    d = dims(spark, lib, Tenant("/unused"))
-    inter = interactions_df(spark, lib, rows)
-    p = lib.pair_scores(inter, d["contacts"], AS_OF, r)
-    scored = lib.account_scores(p, inter, d["accounts"], d["contacts"], d["opportunities"], d["sellers"], AS_OF, r)
-    return {row["account_id"]: row for row in scored.collect()}, p, inter, d, r
+    return score_accounts(spark, lib, ruleset, rows, AS_OF, **overrides)
 
 
 def test_email_and_meeting_gaps_count_days_to_the_as_of_date(spark, lib, ruleset):

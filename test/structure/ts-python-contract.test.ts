@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { CALENDAR_DATASET, MESSAGE_DATASET } from "../../config/mgdc-datasets";
 import goldSchema from "../../sql/gold-schema.json";
 import { ACCOUNT_ROW_COLUMNS, type AccountRow } from "../../cli/render";
-import { notebookPlan } from "../../cli/run";
+import { examplePlan } from "../cli/plan-fixture";
 import { dashboardTables, DASHBOARD_TABLES } from "../../dashboard/data";
 
 const ROOT = join(__dirname, "..", "..");
@@ -47,19 +47,7 @@ test("the account row the summary shows is one list: AccountRow's keys, what the
   expect(Object.keys(example)).toEqual([...ACCOUNT_ROW_COLUMNS]);
   const gold = (goldSchema.tables as Array<{ name: string; columns: Array<{ name: string }> }>).find((t) => t.name === "account_scores")!;
   expect(ACCOUNT_ROW_COLUMNS.filter((c) => !gold.columns.some((g) => g.name === c))).toEqual([]);
-  const plan = notebookPlan(
-    {
-      data: "/d",
-      out: "/o",
-      asOf: "2026-11-04",
-      windowStart: "2026-11-01",
-      windowEnd: "2026-11-04",
-      ruleset: {} as never,
-      keepSubjects: false,
-    },
-    { tables: {} } as never,
-    "/n",
-  ) as { summary: { columns: string[] } };
+  const plan = examplePlan<{ summary: { columns: string[] } }>();
   expect(plan.summary.columns).toEqual([...ACCOUNT_ROW_COLUMNS]);
   expect(python("local/summary.py")).toContain('columns = plan["columns"]');
 });
@@ -86,19 +74,7 @@ test("the dashboard's tables and columns are one list: what the run plan passes,
     expect(t.columns.filter((c) => !contract.columns.some((g) => g.name === c))).toEqual([]);
     expect(t.columns.filter((c) => /email$|^load_id$|^row_hash$/.test(c))).toEqual([]);
   }
-  const plan = notebookPlan(
-    {
-      data: "/d",
-      out: "/o",
-      asOf: "2026-11-04",
-      windowStart: "2026-11-01",
-      windowEnd: "2026-11-04",
-      ruleset: {} as never,
-      keepSubjects: false,
-    },
-    { tables: {} } as never,
-    "/n",
-  ) as { summary: { dashboard_tables: unknown } };
+  const plan = examplePlan<{ summary: { dashboard_tables: unknown } }>();
   expect(plan.summary.dashboard_tables).toEqual(tables);
   const summary = python("local/summary.py");
   expect(summary).toContain('dashboard_data(read, plan.get("dashboard_tables", []))');

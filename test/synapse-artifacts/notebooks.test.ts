@@ -15,7 +15,7 @@ import {
   readCells,
   runTarget,
 } from "../../synapse-artifacts/notebooks";
-import { notebookPlan } from "../../cli/run";
+import { examplePlan } from "../cli/plan-fixture";
 import { devConfig, inputsFor, ROOT } from "./helpers";
 
 const config = devConfig();
@@ -116,18 +116,6 @@ test("a caller that passes other parameters than the notebook's parameters cell 
 });
 
 test("the local runner passes each notebook exactly the parameters its parameters cell declares, like the pipelines", () => {
-  const plan = notebookPlan(
-    {
-      data: "/d",
-      out: "/o",
-      asOf: "2026-11-04",
-      windowStart: "2026-11-01",
-      windowEnd: "2026-11-04",
-      ruleset: {} as never,
-      keepSubjects: false,
-    },
-    { tables: {} } as never,
-    "/notebooks",
-  ) as { steps: Array<{ notebook: string; parameters: Record<string, unknown> }> };
+  const plan = examplePlan<{ steps: Array<{ notebook: string; parameters: Record<string, unknown> }> }>("/notebooks");
   for (const step of plan.steps) expect(Object.keys(step.parameters).sort()).toEqual(notebookParameters(sources[step.notebook]).sort());
 });
