@@ -5,6 +5,7 @@
  */
 import { MGDC_DATASETS, MGDC_FORBIDDEN_COLUMNS } from "../config/mgdc-datasets";
 import { plannedRoleGrants, plannedSynapseRbac } from "../config/roles";
+import { LAKE_DATABASES } from "../config/runtime";
 import type { ArtifactInputs } from "./inputs";
 import { abfssRoot, dfsUrl, m365Folder, PIPELINES, RAW_CRM_FOLDER, DEFAULT_CRM_DROP_FOLDER, TRIGGERS } from "./names";
 import { outputColumnName } from "./pipelines";
@@ -86,7 +87,12 @@ function pathsSection(inputs: ArtifactInputs): string[] {
       `**Deleted after ${config.rawRetentionDays} days** (lifecycle policy on \`${config.fileSystems.raw}/${config.rawM365Folder}/\`).`,
     `3. **Curated** — ${curated}: silver \`interactions\` (one row per seller↔external-contact touch: addresses, times, counts; ` +
       `subjects ${config.keepSubjects ? "**kept** (relmesh:keepSubjects is true)" : "dropped at ingestion (relmesh:keepSubjects is false)"}), ` +
-      "`quarantine` (rejected raw records, body fields removed), and gold scores. No lifecycle policy: kept until deleted.",
+      "`quarantine` (rejected raw records, body fields removed), and gold scores. No lifecycle policy: kept until deleted. " +
+      `Every silver and gold table is also registered, in place, in the lake databases \`${LAKE_DATABASES.silver}\` and \`${LAKE_DATABASES.gold}\`.`,
+    "4. **Shown** — the serving views (`docs/gold-schema.md`) and, on top of them, the Power BI project and the local dashboard show per account: " +
+      "scores, status, days since the last email and meeting; per seller↔contact pair: scores and counts; weekly interaction counts; " +
+      "and each account's top interactions (time, source, direction, participant count, meeting length, modality, response). " +
+      "People appear by CRM name and job title. No subject, body or e-mail address is loaded into the Power BI model or written to the local dashboard.",
     "",
     "| dataset | landing path (day = window start) | lake path |",
     "| --- | --- | --- |",
