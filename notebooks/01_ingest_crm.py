@@ -1,7 +1,8 @@
 # %% [markdown]
 # # 01 · Ingest CRM → silver dimensions
 # Reads the CRM export (CSV) named by the column mapping, maps columns to canonical names, quarantines
-# bad rows with a reason, and MERGEs `dim_account`, `dim_contact`, `dim_opportunity`, `dim_seller`.
+# bad rows with a reason, and writes the snapshots `dim_account`, `dim_contact`, `dim_opportunity`,
+# `dim_seller`: an export that did not change since the last run writes nothing.
 
 # %% tags=["parameters"]
 raw_root = "/tmp/relmesh-sample"
@@ -35,21 +36,27 @@ for table, spec in sorted(mapping["tables"].items()):
         .schema(schema)
         .csv(source_file)
     ).cache()
-    typed = apply_mapping(raw, table, mapping).cache()
-    rows_in = raw.count()
-    merged = merge_rows(
+    typed = with_row_hash(apply_mapping(raw, table, mapping)).cache()
+    # One pass gives the counts and the digest of everything this export decides (dimension rows and
+    # quarantine rows alike), so an unchanged export skips both writes.
+    by_reason = typed.groupBy("reason").agg(*digest_aggregates(F.col("row_hash"))).collect()
+    reasons = {r["reason"]: r["_n"] for r in by_reason if r["reason"] is not None}
+    rows_in = sum(r["_n"] for r in by_reason)
+    quarantined = sum(reasons.values())
+    counts = {"rows_in": rows_in, "used": rows_in - quarantined, "quarantined": quarantined, "quarantine_reasons": reasons}
+    written = write_snapshot(
         spark,
         table_path(silver, DIM_TABLES[table]),
         dimension_rows(typed, table, load_id),
         [DIM_KEYS[table]],
         DIM_SCHEMAS[table],
-        delete_missing=True,
+        digest=combine_digests(by_reason, DIM_SCHEMAS[table]),
+        facts=counts,
     )
-    bad = crm_quarantine(typed, table, spec["file"], load_id)
-    merge_rows(spark, table_path(silver, "quarantine"), bad, ["quarantine_id"], QUARANTINE_SCHEMA)
-    quarantined = typed.filter(F.col("reason").isNotNull()).count()
-    reasons = {r["reason"]: r["count"] for r in typed.filter(F.col("reason").isNotNull()).groupBy("reason").count().collect()}
-    counts = {"rows_in": rows_in, "used": rows_in - quarantined, "quarantined": quarantined, "quarantine_reasons": reasons, **merged}
+    if not written.get("unchanged"):
+        bad = crm_quarantine(typed, table, spec["file"], load_id)
+        merge_rows(spark, table_path(silver, "quarantine"), bad, ["quarantine_id"], QUARANTINE_SCHEMA)
+    counts = {**counts, **written}
     result["tables"][table] = counts
     log_step(f"crm.{table}", **counts)
     raw.unpersist()

@@ -1,8 +1,9 @@
 # %% [markdown]
 # # 03 · Score → gold `pair_scores`, `account_scores`, `checklist`, `touchpoints`, `interactions_weekly`, `who_knows_whom`
 # Applies the ruleset to every silver interaction before `as_of`. Gold tables are snapshots for that
-# as-of date, MERGEd on their keys: a rerun with the same inputs rewrites nothing. Then every silver and
-# gold Delta table is registered in the workspace's lake databases, so Synapse Studio lists them.
+# as-of date, replaced whole when their content changed: a rerun with the same inputs writes nothing.
+# Then every silver and gold Delta table is registered in the workspace's lake databases, so Synapse
+# Studio lists them.
 
 # %% tags=["parameters"]
 curated_root = "/tmp/relmesh-out"
@@ -41,9 +42,13 @@ contacts, accounts, opportunities = load("dim_contact"), load("dim_account"), lo
 sellers = load("dim_seller")
 lake_databases = lake_database_names(lake_databases_json)
 
-pairs = pair_scores(interactions, contacts, as_of_date, ruleset).persist()
+# Each input of the gold tables is computed once: the contributions at as_of (pairs, last touch,
+# touchpoints, weekly) and the pair scores one trend period earlier (pair and account trends).
 contrib = contributions(interactions, contacts, as_of_date, ruleset).persist()
-accounts_scored = account_scores(pairs, interactions, accounts, contacts, opportunities, sellers, as_of_date, ruleset)
+pairs_before = previous_pairs(interactions, contacts, as_of_date, ruleset).persist()
+pairs = pair_scores(contrib, pairs_before, as_of_date, ruleset).persist()
+last = last_touch(contrib)
+accounts_scored = account_scores(pairs, pairs_before, last, accounts, contacts, opportunities, sellers, as_of_date, ruleset)
 items = checklist(interactions, pairs, accounts, contacts, as_of_date, ruleset)
 touch = touchpoints(contrib, ruleset).withColumn("as_of", F.lit(as_of_date))
 weekly = interactions_weekly(contrib).withColumn("as_of", F.lit(as_of_date))
@@ -59,8 +64,9 @@ for name, df, keys in (
     ("who_knows_whom", knows, ["contact_id"]),
 ):
     rows = with_row_hash(df.withColumn("load_id", F.lit(load_id))).persist()
-    counts = merge_rows(spark, table_path(gold, name), rows, keys, rows.schema, delete_missing=True)
-    counts["rows"] = rows.count()
+    digest = rows.agg(*digest_aggregates(F.col("row_hash"))).collect()
+    counts = write_snapshot(spark, table_path(gold, name), rows, keys, rows.schema, combine_digests(digest, rows.schema))
+    counts["rows"] = int(digest[0]["_n"])
     result["tables"][name] = counts
     log_step(f"gold.{name}", **counts)
 

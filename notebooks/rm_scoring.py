@@ -47,11 +47,10 @@ def contributions(interactions: DataFrame, contacts: DataFrame, as_of: _dt.date,
     )
 
 
-def score_pairs(contrib: DataFrame, ruleset: dict) -> DataFrame:
-    """seller × contact: reciprocity-adjusted raw score and its saturating 0-100 map."""
-    rec = ruleset["reciprocity"]
-    g = contrib.groupBy("seller_id", "contact_id").agg(
-        F.first("account_id", ignorenulls=True).alias("account_id"),
+def pair_aggregates(contrib: DataFrame) -> DataFrame:
+    """seller × contact sums over contributions: what a pair's score is a function of."""
+    return contrib.groupBy("seller_id", "contact_id").agg(
+        F.min("account_id").alias("account_id"),
         F.sum("contribution").alias("decayed_weight"),
         F.sum(((F.col("source") == "email") & (F.col("direction") == "outbound")).cast("int")).alias("emails_outbound"),
         F.sum(((F.col("source") == "email") & (F.col("direction") == "inbound")).cast("int")).alias("emails_inbound"),
@@ -60,6 +59,11 @@ def score_pairs(contrib: DataFrame, ruleset: dict) -> DataFrame:
         F.min("occurred_at").alias("first_interaction_at"),
         F.max("occurred_at").alias("last_interaction_at"),
     )
+
+
+def score_pairs(aggregates: DataFrame, ruleset: dict) -> DataFrame:
+    """Pair aggregates → reciprocity-adjusted raw score and its saturating 0-100 map."""
+    rec = ruleset["reciprocity"]
     # A meeting is a touch in both directions.
     two_way = F.least(F.col("emails_outbound") + F.col("meetings"), F.col("emails_inbound") + F.col("meetings"))
     factor = F.lit(float(rec["one_way_factor"])) + F.lit(1.0 - float(rec["one_way_factor"])) * F.least(
@@ -67,25 +71,37 @@ def score_pairs(contrib: DataFrame, ruleset: dict) -> DataFrame:
     )
     raw = F.col("decayed_weight") * F.col("reciprocity_factor")
     return (
-        g.withColumn("reciprocity_factor", factor)
+        aggregates.withColumn("reciprocity_factor", factor)
         .withColumn("raw_score", raw)
         .withColumn("score", F.lit(100.0) * (F.lit(1.0) - F.exp(-F.col("raw_score") / float(ruleset["score_scale"]))))
     )
 
 
-def pair_scores(interactions: DataFrame, contacts: DataFrame, as_of: _dt.date, ruleset: dict) -> DataFrame:
-    """Pair scores at as_of with the trend against the score one period earlier."""
+def previous_pairs(interactions: DataFrame, contacts: DataFrame, as_of: _dt.date, ruleset: dict) -> DataFrame:
+    """Pair scores one trend period before as_of: the baseline of both the pair and the account trend."""
     previous_as_of = as_of - _dt.timedelta(days=int(ruleset["trend"]["period_days"]))
-    now = score_pairs(contributions(interactions, contacts, as_of, ruleset), ruleset)
-    before = score_pairs(contributions(interactions, contacts, previous_as_of, ruleset), ruleset).select(
-        "seller_id", "contact_id", F.col("score").alias("previous_score")
-    )
+    return score_pairs(pair_aggregates(contributions(interactions, contacts, previous_as_of, ruleset)), ruleset)
+
+
+def pair_scores(contrib: DataFrame, pairs_before: DataFrame, as_of: _dt.date, ruleset: dict) -> DataFrame:
+    """Pair scores at as_of (from its contributions) with the trend against `previous_pairs`."""
+    now = score_pairs(pair_aggregates(contrib), ruleset)
+    before = pairs_before.select("seller_id", "contact_id", F.col("score").alias("previous_score"))
     out = (
         now.join(before, ["seller_id", "contact_id"], "left")
         .withColumn("previous_score", F.coalesce("previous_score", F.lit(0.0)))
         .withColumn("trend", F.col("score") - F.col("previous_score"))
     )
     return _rounded(out).withColumn("as_of", F.lit(as_of))
+
+
+def last_touch(contrib: DataFrame) -> DataFrame:
+    """account → the latest interaction, email and meeting inside the history window."""
+    return contrib.groupBy("account_id").agg(
+        F.max("occurred_at").alias("last_interaction_at"),
+        F.max(F.when(F.col("source") == "email", F.col("occurred_at"))).alias("last_email_at"),
+        F.max(F.when(F.col("source") == "meeting", F.col("occurred_at"))).alias("last_meeting_at"),
+    )
 
 
 def _contact_scores(pairs: DataFrame, contacts: DataFrame, ruleset: dict) -> DataFrame:
@@ -130,7 +146,8 @@ def connectivity(pairs: DataFrame, contacts: DataFrame, ruleset: dict) -> DataFr
 
 def account_scores(
     pairs_now: DataFrame,
-    interactions: DataFrame,
+    pairs_before: DataFrame,
+    last: DataFrame,
     accounts: DataFrame,
     contacts: DataFrame,
     opportunities: DataFrame,
@@ -142,19 +159,8 @@ def account_scores(
     dashboards filter by (industry, sector, owner, transaction size) and show (email and meeting gaps)."""
     st = ruleset["status"]
     hp = ruleset["high_priority"]
-    previous_as_of = as_of - _dt.timedelta(days=int(ruleset["trend"]["period_days"]))
     now = connectivity(pairs_now, contacts, ruleset)
-    pairs_before = score_pairs(contributions(interactions, contacts, previous_as_of, ruleset), ruleset)
     before = connectivity(pairs_before, contacts, ruleset).select("account_id", F.col("connectivity_score").alias("previous_score"))
-    last = (
-        contributions(interactions, contacts, as_of, ruleset)
-        .groupBy("account_id")
-        .agg(
-            F.max("occurred_at").alias("last_interaction_at"),
-            F.max(F.when(F.col("source") == "email", F.col("occurred_at"))).alias("last_email_at"),
-            F.max(F.when(F.col("source") == "meeting", F.col("occurred_at"))).alias("last_meeting_at"),
-        )
-    )
     pipeline = opportunities.filter(F.col("status") == "open").groupBy("account_id").agg(F.sum("amount").alias("open_pipeline"))
     cadences = F.create_map(*[F.lit(x) for k, v in st["cadence_days"].items() for x in (int(k), int(v))])
     owners = sellers.select(F.col("seller_id").alias("owner_seller_id"), F.col("full_name").alias("owner_name"))

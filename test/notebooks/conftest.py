@@ -397,6 +397,12 @@ def ingest_in_memory(spark, lib, ruleset: dict, tenant: Tenant, messages=(), eve
     return out
 
 
+def score_pairs_of(lib, interactions, contacts, as_of, ruleset: dict):
+    """Pair scores the way 03_score composes them: contributions at as_of, the scores a period before."""
+    contrib = lib.contributions(interactions, contacts, as_of, ruleset)
+    return lib.pair_scores(contrib, lib.previous_pairs(interactions, contacts, as_of, ruleset), as_of, ruleset)
+
+
 def score_accounts(spark, lib, ruleset: dict, rows: list, as_of, tenant: Tenant = None, **overrides):
     """Pair and account scores of hand-made interactions over the test tenant plus an untouched
     account a3: (accounts by id, pairs, interactions, dims, ruleset used)."""
@@ -405,6 +411,10 @@ def score_accounts(spark, lib, ruleset: dict, rows: list, as_of, tenant: Tenant 
     tenant.accounts = tenant.accounts + [("a3", "Tailspin", "tailspin.com", "3")]
     d = dims(spark, lib, tenant)
     inter = interactions_df(spark, lib, rows)
-    p = lib.pair_scores(inter, d["contacts"], as_of, r)
-    scored = lib.account_scores(p, inter, d["accounts"], d["contacts"], d["opportunities"], d["sellers"], as_of, r)
+    contrib = lib.contributions(inter, d["contacts"], as_of, r)
+    before = lib.previous_pairs(inter, d["contacts"], as_of, r)
+    p = lib.pair_scores(contrib, before, as_of, r)
+    scored = lib.account_scores(
+        p, before, lib.last_touch(contrib), d["accounts"], d["contacts"], d["opportunities"], d["sellers"], as_of, r
+    )
     return {row["account_id"]: row for row in scored.collect()}, p, inter, d, r

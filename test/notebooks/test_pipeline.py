@@ -71,13 +71,24 @@ def test_each_email_counts_once_whichever_mailbox_it_came_from(spark, first_wind
     assert inter.select("interaction_id").distinct().count() == inter.count()
 
 
+def delta_version(out, zone: str, name: str) -> int:
+    return max(int(f.stem) for f in (out / zone / name / "_delta_log").glob("*.json"))
+
+
 def test_rerunning_the_same_window_changes_nothing(spark, tenant, ruleset, first_window):
-    out, _, snapshot = first_window
+    out, first, snapshot = first_window
     before = read_table(spark, out, "silver", "interactions").drop("load_id").collect()
+    snapshots = [("gold", name) for name in GOLD] + [("silver", name) for name in SILVER if name.startswith("dim_")]
+    versions = {table: delta_version(out, *table) for table in snapshots}
     results = run_pipeline(spark, tenant, out, ruleset, ("2026-11-01", "2026-11-03"), AS_OF, load_id="second-run")
     assert results[1]["interactions"] == {"rows": 13, "inserted": 0, "updated": 0, "deleted": 0}
     for table, counts in results[2]["tables"].items():
         assert (counts["inserted"], counts["updated"], counts["deleted"]) == (0, 0, 0), table
+    # Unchanged snapshots are not written at all: no empty commit (REL-07), and the CRM counts the
+    # summary prints are those of the export, as the first run saw them.
+    assert {table: delta_version(out, *table) for table in snapshots} == versions
+    for table, counts in results[0]["tables"].items():
+        assert counts == {**first[0]["tables"][table], "inserted": 0, "updated": 0, "deleted": 0, "unchanged": True}, table
     after = {name: sorted(map(tuple, read_table(spark, out, "gold", name).drop("load_id").collect())) for name in GOLD}
     assert after == snapshot
     assert sorted(map(tuple, read_table(spark, out, "silver", "interactions").drop("load_id").collect())) == sorted(map(tuple, before))
@@ -105,6 +116,41 @@ def test_every_delta_table_stays_readable_by_the_serverless_sql_pool(spark, firs
             detail = spark.sql(f"DESCRIBE DETAIL delta.`{out / zone / name}`").collect()[0]
             assert detail["properties"].get("delta.enableDeletionVectors") == "false", name
             assert detail["properties"].get("delta.columnMapping.mode", "none") == "none", name
+
+
+def test_a_changed_crm_export_rewrites_its_snapshot_with_true_counts(spark, ruleset, tmp_path):
+    t = Tenant(tmp_path / "tenant").write_crm()
+    t.messages("2026-11-01", day_messages("2026-11-01", 1))
+    out = tmp_path / "out"
+    first = run_pipeline(spark, t, out, ruleset, ("2026-11-01", "2026-11-02"), AS_OF, load_id="load-1")
+    assert first[0]["tables"]["contacts"]["inserted"] == 3
+    t.contacts = [
+        ("c1", "a1", "carl@fabrikam.com", "Carl Chief", "Chief Executive Officer", "false"),  # unchanged
+        ("c2", "a1", "dora@fabrikam.com", "Dora Buyer", "Head of Procurement", "false"),  # new title
+        ("c4", "a2", "finn@northwind.com", "Finn", "Buyer", "false"),  # new; c3 is gone
+        ("c5", "a2", "not-an-address", "Gus", "Buyer", "false"),  # quarantined
+    ]
+    t.write_crm()
+    second = run_pipeline(spark, t, out, ruleset, ("2026-11-01", "2026-11-02"), AS_OF, load_id="load-2")
+    contacts = second[0]["tables"]["contacts"]
+    assert (contacts["rows_in"], contacts["used"], contacts["quarantined"]) == (4, 3, 1)
+    assert (contacts["inserted"], contacts["updated"], contacts["deleted"]) == (1, 1, 1)
+    assert second[0]["tables"]["accounts"] == {
+        **first[0]["tables"]["accounts"],
+        "inserted": 0,
+        "updated": 0,
+        "deleted": 0,
+        "unchanged": True,
+    }
+    rows = {r["contact_id"]: r for r in read_table(spark, out, "silver", "dim_contact").collect()}
+    # load_id says which load first wrote a key; a changed row keeps it, as a MERGE update did.
+    assert {k: (r["job_title"], r["load_id"]) for k, r in rows.items()} == {
+        "c1": ("Chief Executive Officer", "load-1"),
+        "c2": ("Head of Procurement", "load-1"),
+        "c4": ("Buyer", "load-2"),
+    }
+    reasons = {(r["dataset"], r["reason"]) for r in read_table(spark, out, "silver", "quarantine").collect()}
+    assert ("crm.contacts", "invalid_email") in reasons
 
 
 def test_the_as_of_date_makes_results_reproducible(spark, tenant, ruleset, first_window, tmp_path):

@@ -10,7 +10,7 @@ import math
 
 import pytest
 
-from conftest import Tenant, attendee, dims, event, ingest_in_memory, interactions_df, message, rules, score_accounts
+from conftest import Tenant, attendee, dims, event, ingest_in_memory, interactions_df, message, rules, score_accounts, score_pairs_of
 
 AS_OF = dt.date(2026, 11, 16)
 
@@ -21,7 +21,7 @@ def score_of(raw):
 
 def pairs(spark, lib, ruleset, rows, tenant=None):
     d = dims(spark, lib, tenant or Tenant("/unused"))
-    result = lib.pair_scores(interactions_df(spark, lib, rows), d["contacts"], AS_OF, ruleset)
+    result = score_pairs_of(lib, interactions_df(spark, lib, rows), d["contacts"], AS_OF, ruleset)
     return {(r["seller_id"], r["contact_id"]): r for r in result.collect()}
 
 
