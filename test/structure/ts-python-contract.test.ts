@@ -61,7 +61,7 @@ test("the notebooks write each contract table in the zone the serving contract r
   );
   expect([...zones].filter((z) => !written.has(z))).toEqual([]);
   // 03_score writes the gold tables into the gold zone, the dimensions come from silver.
-  expect(python("03_score.py")).toMatch(/merge_rows\(spark, table_path\(gold, name\)/);
+  expect(python("03_score.py")).toMatch(/write_snapshot\(spark, table_path\(gold, name\)/);
   for (const t of goldSchema.tables as Array<{ name: string; zone: string }>)
     expect(t.zone).toBe(t.name.startsWith("dim_") || t.name === "interactions" ? "silver" : "gold");
 });
