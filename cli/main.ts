@@ -36,7 +36,7 @@ const commands: Record<string, Command> = {
     run: async (argv) => (require("./synth") as typeof import("./synth")).synthCommand(argv),
   },
   bench: {
-    summary: "benchmark the pipeline against a bare Spark scan, and an incremental day against a full recompute",
+    summary: "benchmark the pipeline per stage against a bare Spark scan, one new day against a full run, growth and driver memory",
     run: async (argv) => (require("./bench") as typeof import("./bench")).benchCommand(argv),
   },
   lint: {

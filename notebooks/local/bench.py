@@ -1,61 +1,182 @@
-"""The pipeline benchmark, in one SparkSession so that JVM start-up is not counted anywhere:
-  - a bare Spark scan of the raw files (read every line, count) — the floor any pipeline pays;
-  - the full pipeline over the whole history into an empty output;
-  - the history without its last day, then that last day alone on top (the daily incremental run).
-Prints one JSON document with the seconds and the two ratios."""
+"""The pipeline benchmark, in one SparkSession so that JVM start-up is not counted anywhere.
+
+Usage: python bench.py BENCH-PLAN.json (written by `relmesh bench`)
+  - a bare Spark scan of the raw files (read every line, count): the floor any pipeline pays;
+  - then each phase of the plan (the full pipeline, the history without its last day, that day alone,
+    the growth tenants), each a list of notebooks run in-process like run_notebooks.py does.
+Per phase it prints one `bench_phase` JSON line: when each notebook started and ended, when each of
+its `log_step` lines was printed (stdout is tapped here, so the notebooks stay as they are), the
+notebooks' results, and the driver's peak memory. Splitting that into stages is cli/bench-report.ts's job.
+"""
 
 import json
-import shutil
+import platform
 import sys
+import threading
 import time
+import traceback
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from run_notebooks import run_step  # noqa: E402
 from spark_session import local_spark  # noqa: E402
 
-
-def timed(label, fn):
-    print(json.dumps({"event": "bench_start", "phase": label}), flush=True)
-    started = time.time()
-    result = fn()
-    seconds = round(time.time() - started, 2)
-    print(json.dumps({"event": "bench_end", "phase": label, "seconds": seconds}), flush=True)
-    return seconds, result
+MIB = 1024 * 1024
 
 
-def run_all(spark, plan):
-    notebooks = Path(plan["notebooks_dir"])
-    return [run_step(spark, notebooks, step) for step in plan["steps"]]
+def emit(event: str, **fields) -> None:
+    print(json.dumps({"event": event, **fields}, default=str), flush=True)
 
 
-def main(plan_path):
-    bench = json.loads(Path(plan_path).read_text())
-    for out in bench["clean"]:
-        shutil.rmtree(out, ignore_errors=True)
-    spark = local_spark(bench.get("spark", {}))
-    spark.read.text(bench["scan_globs"][0]).limit(1).count()  # warm the JVM and the file system once
-    scan_s, lines = timed("bare_scan", lambda: spark.read.text(bench["scan_globs"]).count())
-    full_s, _ = timed("full_recompute", lambda: run_all(spark, bench["full"]))
-    history_s, _ = timed("history_without_last_day", lambda: run_all(spark, bench["history"]))
-    day_s, day_results = timed("one_extra_day", lambda: run_all(spark, bench["incremental"]))
-    spark.stop()
-    print(
-        json.dumps(
-            {
-                "event": "bench_result",
-                "raw_lines": lines,
-                "bare_scan_s": scan_s,
-                "full_recompute_s": full_s,
-                "history_s": history_s,
-                "one_extra_day_s": day_s,
-                "pipeline_vs_scan": round(full_s / scan_s, 2),
-                "extra_day_vs_full": round(day_s / full_s, 3),
-            }
-        ),
-        flush=True,
-    )
+class StepTap:
+    """Stands in for sys.stdout while notebooks run: passes every line through and keeps the
+    `{"event": "step"}` lines with the moment they were printed, relative to `started`."""
+
+    def __init__(self, real, started: float):
+        self.real, self.started, self.pending, self.steps = real, started, "", []
+
+    def write(self, text: str) -> int:
+        self.pending += text
+        *lines, self.pending = self.pending.split("\n")
+        for line in lines:
+            self.note(line)
+        return self.real.write(text)
+
+    def note(self, line: str) -> None:
+        if not line.startswith("{"):
+            return
+        try:
+            event = json.loads(line)
+        except ValueError:
+            return
+        if isinstance(event, dict) and event.get("event") == "step":
+            self.steps.append({"t": round(time.monotonic() - self.started, 3), **event})
+
+    def flush(self) -> None:
+        self.real.flush()
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+class DriverMemory:
+    """Peak driver memory over one phase. In local mode the driver is this Python process plus its JVM:
+    the JVM heap pools' peak usage (reset at the start), the heap still live after a collection (polled,
+    since the peak alone mostly shows how lazily the collector runs), and both processes' peak RSS
+    (Linux resets VmHWM when "5" is written to /proc/PID/clear_refs)."""
+
+    def __init__(self, spark):
+        jvm = spark.sparkContext._jvm
+        self.jvm = jvm
+        beans = jvm.java.lang.management.ManagementFactory.getMemoryPoolMXBeans()
+        self.pools = [p for p in beans if p.getType().name() == "HEAP"]
+        self.jvm_pid = int(jvm.java.lang.ProcessHandle.current().pid())
+        self.live_peak, self.stop = 0, threading.Event()
+
+    def live_heap(self) -> int:
+        return sum(u.getUsed() for u in (p.getCollectionUsage() for p in self.pools) if u is not None)
+
+    def poll(self) -> None:
+        while not self.stop.wait(1.0):
+            self.live_peak = max(self.live_peak, self.live_heap())
+
+    def start(self) -> None:
+        self.jvm.System.gc()  # so that one phase's garbage is not counted in the next one's peak
+        for pool in self.pools:
+            pool.resetPeakUsage()
+        for pid in ("self", self.jvm_pid):
+            reset_peak_rss(pid)
+        self.live_peak = self.live_heap()
+        self.stop.clear()
+        self.poller = threading.Thread(target=self.poll, daemon=True)
+        self.poller.start()
+
+    def finish(self) -> dict:
+        self.stop.set()
+        self.poller.join()
+        return {
+            "jvm_heap_peak_mib": round(sum(p.getPeakUsage().getUsed() for p in self.pools) / MIB, 1),
+            "jvm_heap_live_peak_mib": round(max(self.live_peak, self.live_heap()) / MIB, 1),
+            "jvm_heap_max_mib": round(self.jvm.Runtime.getRuntime().maxMemory() / MIB, 1),
+            "jvm_rss_peak_mib": peak_rss_mib(self.jvm_pid),
+            "python_rss_peak_mib": peak_rss_mib("self"),
+        }
+
+
+def reset_peak_rss(pid) -> None:
+    try:
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
+    except OSError:
+        pass  # not Linux, or not allowed: the figure is then the peak since the process started
+
+
+def peak_rss_mib(pid):
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
+
+
+def run_phase(spark, memory: DriverMemory, phase: dict) -> dict:
+    name = phase["name"]
+    plan = phase["plan"]
+    notebooks_dir = Path(plan["notebooks_dir"])
+    emit("bench_start", phase=name)
+    memory.start()
+    started = time.monotonic()
+    notebooks = []
+    real = sys.stdout
+    for step in plan["steps"]:
+        emit("bench_notebook", phase=name, notebook=step["notebook"])
+        tap = StepTap(real, started)
+        begin = time.monotonic() - started
+        sys.stdout = tap
+        try:
+            result = run_step(spark, notebooks_dir, step)
+        finally:
+            sys.stdout = real
+        end = time.monotonic() - started
+        notebooks.append(
+            {"notebook": step["notebook"], "started": round(begin, 3), "ended": round(end, 3), "steps": tap.steps, "result": result}
+        )
+    seconds = round(time.monotonic() - started, 3)
+    peaks = memory.finish()
+    # Outside the timing: how many silver interactions the score read (a Delta count reads only the log).
+    score_rows = spark.read.format("delta").load(phase["score_input"]).count() if phase.get("score_input") else None
+    emit("bench_end", phase=name, seconds=seconds)
+    return {"name": name, "seconds": seconds, "notebooks": notebooks, "memory": peaks, "score_rows_in": score_rows}
+
+
+def main(plan_path: str) -> int:
+    bench = json.loads(Path(plan_path).read_text(encoding="utf-8"))
+    phase, spark = "spark start", None
+    try:
+        spark = local_spark(bench.get("spark", {}))
+        java = spark.sparkContext._jvm.System.getProperty("java.version")
+        emit("bench_env", python=platform.python_version(), spark=spark.version, java=java)
+        memory = DriverMemory(spark)
+        phase = "bare_scan"
+        spark.read.text(bench["scan_globs"][0]).limit(1).count()  # warm the JVM and the file system once
+        emit("bench_start", phase=phase)
+        started = time.monotonic()
+        lines = spark.read.text(bench["scan_globs"]).count()
+        seconds = round(time.monotonic() - started, 3)
+        emit("bench_end", phase=phase, seconds=seconds)
+        emit("bench_scan", seconds=seconds, raw_lines=lines)
+        for spec in bench["phases"]:
+            phase = spec["name"]
+            emit("bench_phase", **run_phase(spark, memory, spec))
+    except Exception as error:  # the command line prints the message and the phase; the trace helps a bug report
+        emit("failed", phase=phase, error=f"{type(error).__name__}: {error}", trace=traceback.format_exc())
+        return 1
+    finally:
+        if spark is not None:
+            spark.stop()
+    return 0
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    sys.exit(main(sys.argv[1]))

@@ -1,0 +1,193 @@
+/**
+ * The benchmark's result: assembled from bench.py's phases into the JSON written to
+ * `.relmesh/bench/bench-result.json`, and rendered as the tables `relmesh bench` prints. Pure.
+ */
+import {
+  checks,
+  Check,
+  growthSeries,
+  GrowthPoint,
+  GrowthRow,
+  MemoryPeaks,
+  percent,
+  PhaseTrace,
+  ratios,
+  Ratios,
+  rawLinesOf,
+  Stage,
+  stagesOf,
+} from "./bench-figures";
+
+export interface Machine {
+  cores: number;
+  cpu: string;
+  total_memory_gib: number;
+  platform: string;
+  node: string;
+  python: string;
+  spark: string;
+  java: string;
+}
+
+export interface TenantSize {
+  messages: number;
+  events: number;
+  days: number;
+  seed: number;
+}
+
+export interface RunFigures {
+  seconds: number;
+  stages: Stage[];
+  memory: MemoryPeaks;
+}
+
+export interface BenchResult {
+  date: string;
+  machine: Machine;
+  driver_memory: string;
+  tenant: TenantSize & { data: string; raw_lines: number };
+  bare_scan_s: number;
+  full: RunFigures;
+  history: RunFigures;
+  one_day: RunFigures;
+  ratios: Ratios;
+  growth: GrowthRow[];
+  checks: Check[];
+  /** What bench.py reported, for a closer look (step times and each notebook's counts). */
+  phases: PhaseTrace[];
+}
+
+export interface BenchInputs {
+  date: string;
+  machine: Machine;
+  driverMemory: string;
+  tenant: TenantSize & { data: string };
+  scan: { seconds: number; raw_lines: number };
+  phases: PhaseTrace[];
+  /** The growth tenants' sizes by phase name; the main tenant's full run is the series' largest point. */
+  growth: Array<{ phase: string; size: TenantSize }>;
+}
+
+function figures(phase: PhaseTrace): RunFigures {
+  return { seconds: phase.seconds, stages: stagesOf(phase), memory: phase.memory };
+}
+
+function phaseNamed(phases: PhaseTrace[], name: string): PhaseTrace {
+  const phase = phases.find((p) => p.name === name);
+  if (!phase) throw new Error(`the benchmark reported no '${name}' phase (it reported ${phases.map((p) => p.name).join(", ") || "none"})`);
+  return phase;
+}
+
+function point(phase: PhaseTrace, size: TenantSize): GrowthPoint {
+  return { messages: size.messages, events: size.events, rawLines: rawLinesOf(phase), seconds: phase.seconds, memory: phase.memory };
+}
+
+export function benchResult(input: BenchInputs): BenchResult {
+  const full = phaseNamed(input.phases, "full");
+  const oneDay = phaseNamed(input.phases, "one_day");
+  const r = ratios(input.scan.seconds, full.seconds, oneDay.seconds);
+  const series =
+    input.growth.length === 0
+      ? []
+      : growthSeries([point(full, input.tenant), ...input.growth.map((g) => point(phaseNamed(input.phases, g.phase), g.size))]);
+  return {
+    date: input.date,
+    machine: input.machine,
+    driver_memory: input.driverMemory,
+    tenant: { ...input.tenant, raw_lines: input.scan.raw_lines },
+    bare_scan_s: input.scan.seconds,
+    full: figures(full),
+    history: figures(phaseNamed(input.phases, "history")),
+    one_day: figures(oneDay),
+    ratios: r,
+    growth: series,
+    checks: checks(r, series),
+    phases: input.phases,
+  };
+}
+
+const count = (n: number | null): string => (n === null ? "?" : n.toLocaleString("en-US"));
+const secs = (s: number): string => s.toFixed(1);
+const mib = (m: number | null): string => (m === null ? "?" : Math.round(m).toLocaleString("en-US"));
+
+/** Columns two spaces apart; numbers (every column after the first, unless `numeric` says otherwise) right-aligned. */
+export function renderTable(header: string[], rows: string[][], numeric = (column: number) => column > 0): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => (numeric(i) ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join("  ")
+      .trimEnd();
+  return [line(header), ...rows.map(line)];
+}
+
+export function stageTable(run: RunFigures): string[] {
+  const rows = run.stages.map((s) => [s.stage, count(s.rowsIn), secs(s.seconds), percent(s.share)]);
+  rows.push(["total", "", secs(run.seconds), percent(1)]);
+  return renderTable(["stage", "rows in", "seconds", "share"], rows);
+}
+
+/** The heap figure sums each pool's own peak (they peak at different moments), so it may pass the max heap. */
+export function memoryLine(m: MemoryPeaks): string {
+  return (
+    `driver peak: JVM heap ${mib(m.jvm_heap_peak_mib)} MiB (max ${mib(m.jvm_heap_max_mib)}; live after GC ${mib(m.jvm_heap_live_peak_mib)}), ` +
+    `JVM RSS ${mib(m.jvm_rss_peak_mib)} MiB, Python RSS ${mib(m.python_rss_peak_mib)} MiB`
+  );
+}
+
+export function growthTable(series: GrowthRow[]): string[] {
+  return renderTable(
+    ["messages", "events", "raw lines", "seconds", "µs/line", "vs mean", "heap MiB", "live MiB", "JVM RSS", "Python RSS"],
+    series.map((g) => [
+      count(g.messages),
+      count(g.events),
+      count(g.rawLines),
+      secs(g.seconds),
+      g.microsPerLine.toFixed(1),
+      percent(g.deviation, true),
+      mib(g.memory.jvm_heap_peak_mib),
+      mib(g.memory.jvm_heap_live_peak_mib),
+      mib(g.memory.jvm_rss_peak_mib),
+      mib(g.memory.python_rss_peak_mib),
+    ]),
+    () => true,
+  );
+}
+
+export function checkTable(list: Check[]): string[] {
+  const mark = (met: boolean | null): string => (met === null ? "–" : met ? "✓" : "✗");
+  return renderTable(
+    ["figure", "value", "target", ""],
+    list.map((c) => [c.figure, c.value, c.target, mark(c.met)]),
+    () => false,
+  );
+}
+
+/** What `relmesh bench` prints at the end: the same figures as bench-result.json. */
+export function formatReport(r: BenchResult): string {
+  const t = r.tenant;
+  const m = r.machine;
+  const indent = (lines: string[]): string[] => lines.map((l) => `  ${l}`);
+  const lines = [
+    `Benchmark ${r.date.slice(0, 10)}: ${m.cores} cores, ${m.total_memory_gib} GiB, ${m.cpu}; node ${m.node}, Python ${m.python}, Spark ${m.spark}, Java ${m.java}; driver ${r.driver_memory}`,
+    `Tenant: ${count(t.messages)} messages + ${count(t.events)} events over ${t.days} days, seed ${t.seed} (${count(t.raw_lines)} raw lines) in ${t.data}`,
+    "",
+    `Bare scan of the raw files: ${secs(r.bare_scan_s)} s`,
+    "",
+    `Full pipeline over the whole history into an empty output: ${secs(r.full.seconds)} s`,
+    ...indent(stageTable(r.full)),
+    `  ${memoryLine(r.full.memory)}`,
+    "",
+    `One new day on top of the history (${secs(r.history.seconds)} s to write ${t.days - 1} days first): ${secs(r.one_day.seconds)} s`,
+    ...indent(stageTable(r.one_day)),
+    `  ${memoryLine(r.one_day.memory)}`,
+    "",
+  ];
+  if (r.growth.length > 0) {
+    lines.push(`Growth: the full pipeline per tenant size (same seed and days; the largest is the full run above)`);
+    lines.push(...indent(growthTable(r.growth)), "");
+  }
+  lines.push("Targets", ...indent(checkTable(r.checks)));
+  return `${lines.join("\n")}\n`;
+}
