@@ -130,9 +130,21 @@ def merge_rows(
     """Idempotent upsert (REL-07): insert new keys, update a row only when its row_hash changed
     (leaving `keep_on_update` columns as first written), and, with `delete_missing`, delete target
     rows the new computation no longer has — all of them for snapshot tables, or only those
-    matching `delete_where` (a condition on `t.`) for a slice such as one window. Never a plain append."""
+    matching `delete_where` (a condition on `t.`) for a slice such as one window. The changes are
+    counted first: when there are only new keys (a new day's window), they are appended, which
+    rewrites no file; a MERGE, which joins and rewrites every file holding a touched row, runs only
+    when a row must change or go. Either way a rerun writes nothing it already holds."""
     table = ensure_table(spark, path, schema, partition_by)
     source = rows.select(*[F.col(f.name) for f in schema.fields])
+    target = table.toDF().alias("t")
+    deletable = (F.expr(delete_where) if delete_where else F.lit(True)) if delete_missing else F.lit(False)
+    changes = count_changes(source, target, keys, deletable)
+    if changes["updated"] == 0 and changes["deleted"] == 0:
+        if changes["inserted"]:
+            held = target.select(*[F.col(k).alias(f"_held_{k}") for k in keys])
+            new = source.join(held, [source[k].eqNullSafe(held[f"_held_{k}"]) for k in keys], "left_anti")
+            new.write.format("delta").mode("append").save(path)
+        return changes
     condition = " AND ".join(f"t.`{k}` <=> s.`{k}`" for k in keys)
     update_columns = {f.name: F.col(f"s.`{f.name}`") for f in schema.fields if f.name not in keep_on_update}
     merge = (
@@ -144,12 +156,21 @@ def merge_rows(
     if delete_missing:
         merge = merge.whenNotMatchedBySourceDelete(condition=delete_where)
     merge.execute()
-    metrics = table.history(1).select("operationMetrics").collect()[0][0] or {}
-    return {
-        "inserted": int(metrics.get("numTargetRowsInserted", 0)),
-        "updated": int(metrics.get("numTargetRowsUpdated", 0)),
-        "deleted": int(metrics.get("numTargetRowsDeleted", 0)),
-    }
+    return changes
+
+
+def count_changes(source: DataFrame, target: DataFrame, keys: list, deletable: "F.Column") -> dict:
+    """How `source` differs from `target` by key and row_hash, in one pass: keys to insert, rows whose
+    hash changed, and target rows that `deletable` marks and the source no longer has."""
+    old = target.select(*[F.col(k).alias(f"_old_{k}") for k in keys], F.col("row_hash").alias("_old_hash"), deletable.alias("_deletable"))
+    joined = source.select(*keys, "row_hash").join(old, [F.col(k).eqNullSafe(F.col(f"_old_{k}")) for k in keys], "full_outer")
+    new_row, old_row = F.col("row_hash").isNotNull(), F.col("_old_hash").isNotNull()
+    counts = joined.agg(
+        F.sum((new_row & ~old_row).cast("int")).alias("inserted"),
+        F.sum((new_row & old_row & (F.col("row_hash") != F.col("_old_hash"))).cast("int")).alias("updated"),
+        F.sum((old_row & ~new_row & F.coalesce(F.col("_deletable"), F.lit(False))).cast("int")).alias("deleted"),
+    ).collect()[0]
+    return {k: int(counts[k] or 0) for k in ("inserted", "updated", "deleted")}
 
 
 def digest_aggregates(row_hash: "F.Column") -> list:
@@ -196,20 +217,14 @@ def write_snapshot(
     if previous.get("digest") == digest:
         return {"inserted": 0, "updated": 0, "deleted": 0, "unchanged": True, **previous.get("facts", {})}
     table = ensure_table(spark, path, schema)
-    old = table.toDF().select(*keys, F.col("row_hash").alias("_old_hash"), F.col("load_id").alias("_old_load_id"))
-    joined = source.join(old, [source[k].eqNullSafe(old[k]) for k in keys], "full_outer")
-    new_row, old_row = F.col("row_hash").isNotNull(), F.col("_old_hash").isNotNull()
-    changes = joined.agg(
-        F.sum((new_row & ~old_row).cast("int")).alias("inserted"),
-        F.sum((old_row & ~new_row).cast("int")).alias("deleted"),
-        F.sum((new_row & old_row & (F.col("row_hash") != F.col("_old_hash"))).cast("int")).alias("updated"),
-    ).collect()[0]
-    kept = source.join(old.select(*keys, "_old_load_id"), keys, "left").select(
+    changes = count_changes(source, table.toDF(), keys, F.lit(True))
+    firsts = table.toDF().select(*keys, F.col("load_id").alias("_old_load_id"))
+    kept = source.join(firsts, keys, "left").select(
         *[F.coalesce("_old_load_id", "load_id").alias("load_id") if f.name == "load_id" else F.col(f.name) for f in schema.fields]
     )
     metadata = json.dumps({"relmesh_snapshot": {"digest": digest, "facts": facts or {}}}, sort_keys=True)
     kept.write.format("delta").mode("overwrite").option("userMetadata", metadata).save(path)
-    return {k: int(changes[k] or 0) for k in ("inserted", "updated", "deleted")}
+    return changes
 
 
 def table_path(root: str, name: str) -> str:
