@@ -1,0 +1,119 @@
+"""Reading MGDC rows through an explicit schema (only the fields the parsers use, in camelCase and
+PascalCase at every level), quarantining what is not a JSON object, counting in one pass, and picking
+the window's files from the date folders."""
+
+import json
+
+import pytest
+
+from conftest import attendee, event, message
+from test_bad_input import EVENTS, MESSAGES, parse_events, parse_messages
+
+
+def _values(rows, *names):
+    return [tuple(r[n] for n in names) for r in rows]
+
+
+def test_the_schema_holds_every_field_in_both_spellings_and_no_body(lib):
+    names = {f.name for f in lib.record_schema(MESSAGES).fields}
+    assert {"internetMessageId", "InternetMessageId", "toRecipients", "ToRecipients", "puser", "Puser"} <= names
+    assert not {"body", "Body", "bodyPreview", "BodyPreview", "uniqueBody", "attachments"} & names
+    assert {"iCalUId", "ICalUId", "attendees", "Attendees"} <= {f.name for f in lib.record_schema(EVENTS).fields}
+    assert "attendees" not in names  # each dataset reads only its own fields
+    sender = lib.record_schema(MESSAGES)["Sender"].dataType
+    assert [f.name for f in sender["EmailAddress"].dataType.fields] == ["address", "Address"]
+
+
+def test_pascal_case_at_nested_levels_inside_camel_case_rows(spark, lib):
+    camel = message("ann@contoso.com", ["carl@fabrikam.com"], "2026-11-10T10:00:00Z", imid="<m@x>", cc=["dora@fabrikam.com"])
+    mixed = json.loads(json.dumps(camel))
+    mixed["InternetMessageId"] = mixed.pop("internetMessageId")
+    mixed["from"] = {"EmailAddress": {"address": "ann@contoso.com"}}
+    mixed["sender"] = {"emailAddress": {"Address": "ann@contoso.com"}}
+    mixed["CcRecipients"] = [{"EmailAddress": {"Address": "dora@fabrikam.com"}}]
+    del mixed["ccRecipients"]
+    mixed["SentDateTime"] = mixed.pop("sentDateTime")
+    assert _values(parse_messages(spark, lib, [mixed]), "reason", "internet_message_id", "sender", "recipients", "occurred_at") == _values(
+        parse_messages(spark, lib, [camel]), "reason", "internet_message_id", "sender", "recipients", "occurred_at"
+    )
+
+
+def test_pascal_case_at_nested_levels_of_events(spark, lib):
+    camel = event(
+        "ann@contoso.com",
+        [attendee("carl@fabrikam.com", "tentativelyAccepted")],
+        "2026-07-10T09:00:00.0000000",
+        "2026-07-10T10:00:00.0000000",
+        tz="W. Europe Standard Time",
+        location="HQ",
+    )
+    mixed = json.loads(json.dumps(camel))
+    mixed["Attendees"] = [{"EmailAddress": {"address": "carl@fabrikam.com"}, "status": {"Response": "TentativelyAccepted"}}]
+    del mixed["attendees"]
+    mixed["start"] = {"DateTime": camel["start"]["dateTime"], "timeZone": camel["start"]["timeZone"]}
+    mixed["End"] = {"dateTime": camel["end"]["dateTime"], "TimeZone": camel["end"]["timeZone"]}
+    del mixed["end"]
+    mixed["Location"] = {"DisplayName": "HQ"}
+    del mixed["location"]
+    mixed["Organizer"] = {"emailAddress": {"Address": "ann@contoso.com"}}
+    del mixed["organizer"]
+    names = ("reason", "organizer", "attendees", "start_at", "end_at", "location")
+    (row,) = parse_events(spark, lib, [mixed])
+    assert _values([row], *names) == _values(parse_events(spark, lib, [camel]), *names)
+    assert (row["start_at"].isoformat(), row["attendees"][0]["response"], row["location"]) == ("2026-07-10T07:00:00", "tentative", "HQ")
+
+
+def test_where_one_object_has_both_spellings_camel_case_wins(spark, lib):
+    m = message("ann@contoso.com", ["carl@fabrikam.com"], "2026-11-10T10:00:00Z", imid="<both@x>")
+    m["Sender"] = {"EmailAddress": {"Address": "bob@contoso.com"}}
+    (row,) = parse_messages(spark, lib, [m])
+    assert row["sender"] == "ann@contoso.com"
+
+
+@pytest.mark.parametrize("value, expected", [(True, True), ("true", True), ("True", True), (False, False), ("false", False)])
+def test_booleans_arrive_as_json_booleans_or_as_text(spark, lib, value, expected):
+    m = message("ann@contoso.com", ["carl@fabrikam.com"], "2026-11-10T10:00:00Z")
+    m["isDraft"] = value
+    e = event("ann@contoso.com", [attendee("carl@fabrikam.com")], "2026-11-10T09:00:00", "2026-11-10T10:00:00")
+    e.update(isCancelled=value, IsAllDay=value, isOnlineMeeting=value, onlineMeetingProvider="unknown")
+    del e["isAllDay"]
+    (mrow,) = parse_messages(spark, lib, [m])
+    (erow,) = parse_events(spark, lib, [e])
+    assert (mrow["reason"], mrow["is_draft"]) == (None, expected)
+    assert (erow["reason"], erow["is_cancelled"], erow["is_all_day"], erow["is_online"]) == (None, expected, expected, expected)
+
+
+def test_numbers_and_objects_where_text_belongs_arrive_as_text(spark, lib):
+    m = message("ann@contoso.com", ["carl@fabrikam.com"], "2026-11-10T10:00:00Z", imid="<n@x>")
+    m.update(id=12345, subject={"text": "Hello"})
+    (row,) = parse_messages(spark, lib, [m])
+    assert (row["reason"], row["copy_id"], row["subject"]) == (None, "12345", '{"text":"Hello"}')
+
+
+@pytest.mark.parametrize("line", ['{"id": "a", "sender": {"emailAdd', '{"id": "a"', "42", '"text"', "null", "[", "]", "[]", "[1, 2"])
+def test_text_that_is_not_a_json_object_is_malformed(spark, lib, line):
+    assert _values(parse_messages(spark, lib, [line]), "reason", "raw") == [("malformed_json", line)]
+
+
+def test_an_object_with_a_field_of_the_wrong_shape_is_read_not_called_malformed(spark, lib):
+    """Spark flags the row (text where an object belongs) but keeps its other fields; the row is then
+    judged on those, as any row is."""
+    m = message("ann@contoso.com", ["carl@fabrikam.com"], "2026-11-10T10:00:00Z", imid="<shape@x>")
+    m["sender"] = "ann@contoso.com"
+    no_sender = dict(m, **{"from": 7})
+    rows = parse_messages(spark, lib, [m, no_sender])
+    assert _values(rows, "reason", "sender") == [(None, "ann@contoso.com"), ("missing_sender", None)]
+
+
+def test_array_lines_yield_their_objects_and_quarantine_the_rest_element_by_element(spark, lib):
+    a = message("ann@contoso.com", ["carl@fabrikam.com"], "2026-11-10T10:00:00Z", imid="<1@x>")
+    b = json.loads(json.dumps(a))
+    b["InternetMessageId"] = "<2@x>"
+    del b["internetMessageId"]
+    rows = sorted(parse_messages(spark, lib, [json.dumps([a, 5, b])]), key=lambda r: r["element_index"])
+    assert _values(rows, "element_index", "internet_message_id", "reason") == [
+        (0, "<1@x>", None),
+        (1, None, "malformed_json"),
+        (2, "<2@x>", None),
+    ]
+    assert rows[1]["raw"].startswith("[") and rows[0]["raw"] is None  # only quarantined rows keep their text
