@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import attendee, event, message
+from conftest import Tenant, attendee, dims, event, lines_df, message
 from test_bad_input import EVENTS, MESSAGES, parse_events, parse_messages
 
 
@@ -117,3 +117,24 @@ def test_array_lines_yield_their_objects_and_quarantine_the_rest_element_by_elem
         (2, "<2@x>", None),
     ]
     assert rows[1]["raw"].startswith("[") and rows[0]["raw"] is None  # only quarantined rows keep their text
+
+
+def test_counts_come_from_one_pass_and_reconcile(spark, lib, ruleset):
+    out = message("ann@contoso.com", ["carl@fabrikam.com"], "2026-11-10T10:00:00Z", imid="<o@x>")
+    reply = message("carl@fabrikam.com", ["ann@contoso.com", "bob@contoso.com"], "2026-11-10T11:00:00Z", imid="<r@x>")
+    internal = message("ann@contoso.com", ["bob@contoso.com"], "2026-11-10T12:00:00Z", imid="<i@x>")
+    lines = [out, reply, {**reply, "id": "bob-copy"}, json.dumps([internal]), "{broken", dict(out, sender=None, **{"from": None})]
+    d = dims(spark, lib, Tenant("/unused"))
+    lookup = lib.directory(d["sellers"], d["contacts"], d["accounts"])
+    _, quarantined, counts = lib.ingest_dataset(lines_df(spark, lines), MESSAGES, lookup, ruleset, False, "t")
+    assert counts == {
+        "rows_in": 6,
+        "quarantined": 2,
+        "quarantine_reasons": {"malformed_json": 1, "missing_sender": 1},
+        "copies": 4,
+        "distinct": 3,
+        "used": 2,
+        "excluded": {"internal_only": 1},
+        "duplicate_copies": 1,
+    }
+    assert sorted(q["reason"] for q in quarantined.collect()) == ["malformed_json", "missing_sender"]
