@@ -11,7 +11,8 @@ from pyspark.sql import types as T
 MESSAGE_DATASET = "BasicDataSet_v0.Message_v1"
 EVENT_DATASET = "BasicDataSet_v0.CalendarView_v0"
 
-# The fields the parsers read, each written once in MGDC's camelCase: a name maps to None (a value,
+# The fields the parsers read, each written once in MGDC's camelCase, the top level being the columns
+# config/mgdc-datasets.ts extracts (a test keeps them equal): a name maps to None (a value,
 # read as text), to a dict (an object with those fields) or to a one-element list (an array of such
 # objects). Nothing else of a row is parsed: bodies, headers and attachments are skipped unread.
 _PARTY = {"emailAddress": {"address": None}}
@@ -43,10 +44,10 @@ RECORD_FIELDS = {
         "end": _ZONED,
         "isAllDay": None,
         "isCancelled": None,
-        "isOrganizer": None,
         "isOnlineMeeting": None,
         "onlineMeetingProvider": None,
         "location": {"displayName": None},
+        "isOrganizer": None,
         "lastModifiedDateTime": None,
     },
 }
@@ -253,7 +254,8 @@ def parse_messages(records: DataFrame) -> DataFrame:
     """Split records → typed message copies; copies that cannot be used get a quarantine reason."""
     r = F.col("rec")
     sender = F.coalesce(address_of(r, "sender"), address_of(r, "from"))
-    recipients = F.array_distinct(F.concat(*[addresses_of(value_at(r, k)) for k in ("toRecipients", "ccRecipients", "bccRecipients")]))
+    to, cc, bcc = value_at(r, "toRecipients"), value_at(r, "ccRecipients"), value_at(r, "bccRecipients")
+    recipients = F.array_distinct(F.concat(addresses_of(to), addresses_of(cc), addresses_of(bcc)))
     sent_raw = F.coalesce(value_at(r, "sentDateTime"), value_at(r, "receivedDateTime"), value_at(r, "createdDateTime"))
     typed = records.select(
         "dataset",
