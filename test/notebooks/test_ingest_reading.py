@@ -2,12 +2,15 @@
 PascalCase at every level), quarantining what is not a JSON object, counting in one pass, and picking
 the window's files from the date folders."""
 
+import datetime as dt
 import json
 
 import pytest
 
 from conftest import Tenant, attendee, dims, event, lines_df, message
 from test_bad_input import EVENTS, MESSAGES, parse_events, parse_messages
+
+D = dt.date.fromisoformat
 
 
 def _values(rows, *names):
@@ -138,3 +141,80 @@ def test_counts_come_from_one_pass_and_reconcile(spark, lib, ruleset):
         "duplicate_copies": 1,
     }
     assert sorted(q["reason"] for q in quarantined.collect()) == ["malformed_json", "missing_sender"]
+
+
+# ---- which files a window reads ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "start, end, months",
+    [
+        ("2026-12-30", "2027-01-02", ["2026/12", "2027/01"]),
+        ("2026-11-01", "2026-12-01", ["2026/11"]),
+        ("2026-11-30", "2026-12-01", ["2026/11"]),
+        ("2026-11-30", "2026-12-02", ["2026/11", "2026/12"]),
+        ("2025-11-15", "2026-02-01", ["2025/11", "2025/12", "2026/01"]),
+        ("2026-03-01", "2026-03-01", []),
+    ],
+)
+def test_a_window_lists_only_the_months_it_touches(lib, start, end, months):
+    assert lib.window_months(D(start), D(end)) == months
+
+
+@pytest.mark.parametrize(
+    "month, name, day",
+    [
+        ("2028/02", "29", "2028-02-29"),
+        ("2027/02", "29", None),
+        ("2026/12", "31", "2026-12-31"),
+        ("2026/12", "metadata", None),
+        ("2026/12", "1", None),
+    ],
+)
+def test_only_real_dates_are_day_folders(lib, month, name, day):
+    assert lib.day_of_folder(month, name) == (D(day) if day else None)
+
+
+def _write(root, *paths):
+    for p in paths:
+        (root / p).parent.mkdir(parents=True, exist_ok=True)
+        (root / p).write_text("{}\n")
+
+
+def test_window_files_keep_the_windows_days_across_a_year_boundary_and_skip_metadata(spark, lib, tmp_path):
+    _write(
+        tmp_path,
+        "2026/11/30/before.json",
+        "2026/12/30/a.json",
+        "2026/12/31/b1.json",
+        "2026/12/31/b2.json",
+        "2026/12/31/metadata/m.json",
+        "2026/12/31/notes.txt",
+        "2026/12/31/_hidden.json",
+        "2026/12/31/.b1.json.crc",
+        "2026/12/xx/stray.json",
+        "2027/01/01/c.json",
+        "2027/01/02/after.json",
+        "metadata/top.json",
+    )
+    listed = []
+
+    def list_children(folder):
+        listed.append(folder)
+        return lib.list_folder(spark, folder)
+
+    files = lib.window_files(list_children, str(tmp_path), D("2026-12-30"), D("2027-01-02"))
+    assert [f.split(str(tmp_path))[1] for f in files] == [
+        "/2026/12/30/a.json",
+        "/2026/12/31/b1.json",
+        "/2026/12/31/b2.json",
+        "/2027/01/01/c.json",
+    ]
+    # two months, then the three days of the window that have folders: nothing else is listed
+    assert sorted(f.split(str(tmp_path))[1] for f in listed) == ["/2026/12", "/2026/12/30", "/2026/12/31", "/2027/01", "/2027/01/01"]
+    assert spark.read.text(files).count() == 4
+
+
+def test_a_window_without_folders_finds_no_files(spark, lib, tmp_path):
+    assert lib.list_folder(spark, str(tmp_path / "missing")) == []
+    assert lib.window_files(lambda f: lib.list_folder(spark, f), str(tmp_path), D("2026-01-01"), D("2026-03-01")) == []
