@@ -34,15 +34,15 @@ configure_session(spark)
 ruleset = json.loads(ruleset_json)
 silver = table_path(curated_root, "silver")
 start, end = dt.date.fromisoformat(window_start), dt.date.fromisoformat(window_end)
-days = [start + dt.timedelta(days=i) for i in range((end - start).days)]
 result = {"notebook": "02_ingest_m365", "window_start": window_start, "window_end": window_end, "datasets": {}}
 dims = {name: spark.read.format("delta").load(table_path(silver, name)) for name in ("dim_seller", "dim_contact", "dim_account")}
 lookup = directory(dims["dim_seller"], dims["dim_contact"], dims["dim_account"])
 
 interactions, quarantined = [], []
 for dataset in DATASET_STEPS:
-    # The window's GUID-named .json files; MGDC's metadata/ folder is not data.
-    found = existing_paths(spark, [table_path(raw_root, f"m365/{dataset}/{d:%Y/%m/%d}/*.json") for d in days])
+    # The window's GUID-named .json files, from listing only the months it touches. Spark gets exact
+    # files, so it globs nothing itself and never reads MGDC's metadata/ folder.
+    found = window_files(lambda folder: list_folder(spark, folder), table_path(raw_root, f"m365/{dataset}"), start, end)
     if not found:
         result["datasets"][dataset] = {"rows_in": 0, "files": 0}
         log_step(dataset, rows_in=0, note="no files in the window")

@@ -4,10 +4,12 @@
 # Everything Synapse-specific (`mssparkutils`) sits here and nowhere else.
 
 # %%
+import datetime as dt
 import json
 import time
 
 from delta.tables import DeltaTable
+from py4j.protocol import Py4JJavaError
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
@@ -74,6 +76,53 @@ def existing_paths(spark: SparkSession, patterns: list) -> list:
         if statuses is not None and len(statuses) > 0:
             found.append(pattern)
     return found
+
+
+def list_folder(spark: SparkSession, folder: str) -> list:
+    """A folder's direct children as (name, is_dir, path), through Hadoop's FileSystem (abfss:// and
+    local alike): one listing call, [] when the folder does not exist."""
+    jvm = spark.sparkContext._jvm
+    path = jvm.org.apache.hadoop.fs.Path(folder)
+    try:
+        statuses = path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()).listStatus(path)
+    except Py4JJavaError as error:
+        if error.java_exception.getClass().getName() == "java.io.FileNotFoundException":
+            return []
+        raise
+    return [(s.getPath().getName(), bool(s.isDirectory()), s.getPath().toString()) for s in statuses]
+
+
+def window_months(start, end) -> list:
+    """The `YYYY/MM` folders holding the days start ≤ day < end."""
+    if start >= end:
+        return []
+    last = end - dt.timedelta(days=1)
+    first_index, last_index = start.year * 12 + start.month - 1, last.year * 12 + last.month - 1
+    return [f"{i // 12:04d}/{i % 12 + 1:02d}" for i in range(first_index, last_index + 1)]
+
+
+def day_of_folder(month: str, name: str):
+    """The date of day folder `name` in month folder `YYYY/MM`; None for anything else (metadata/, a typo)."""
+    if len(name) != 2 or not name.isdigit():
+        return None
+    try:
+        return dt.date.fromisoformat(f"{month.replace('/', '-')}-{name}")
+    except ValueError:
+        return None
+
+
+def window_files(list_children, dataset_root: str, start, end) -> list:
+    """The data files of one dataset for start ≤ day < end, from MGDC's `YYYY/MM/DD/<guid>.json`
+    layout: lists only the months the window touches, then only its days. `metadata/`, other files
+    and hidden ones (Spark's `_`/`.` convention) are skipped. `list_children(folder)` is `list_folder`
+    bound to a session (or a stand-in in tests)."""
+    files = []
+    for month in window_months(start, end):
+        for name, is_dir, path in list_children(f"{dataset_root.rstrip('/')}/{month}"):
+            day = day_of_folder(month, name) if is_dir else None
+            if day is not None and start <= day < end:
+                files += [p for n, d, p in list_children(path) if not d and n.endswith(".json") and n[:1] not in "._"]
+    return sorted(files)
 
 
 def stable_id(*columns) -> "F.Column":

@@ -11,17 +11,53 @@ from pyspark.sql import types as T
 MESSAGE_DATASET = "BasicDataSet_v0.Message_v1"
 EVENT_DATASET = "BasicDataSet_v0.CalendarView_v0"
 
-# MGDC key casing differs between exports (camelCase in the samples, PascalCase in older output,
-# even mixed within one file), and Spark's JSON reader matches field names exactly. So each line is
-# parsed into a string map whose keys are lower-cased, level by level; values that are objects or
-# arrays stay raw JSON text until a transform needs them. A line that is not JSON yields null and is
-# quarantined, never dropped (REL-11/REL-12).
-_MAP = T.MapType(T.StringType(), T.StringType())
+# The fields the parsers read, each written once in MGDC's camelCase, the top level being the columns
+# config/mgdc-datasets.ts extracts (a test keeps them equal): a name maps to None (a value,
+# read as text), to a dict (an object with those fields) or to a one-element list (an array of such
+# objects). Nothing else of a row is parsed: bodies, headers and attachments are skipped unread.
+_PARTY = {"emailAddress": {"address": None}}
+_ZONED = {"dateTime": None, "timeZone": None}
+RECORD_FIELDS = {
+    MESSAGE_DATASET: {
+        "puser": None,
+        "id": None,
+        "internetMessageId": None,
+        "subject": None,
+        "sender": _PARTY,
+        "from": _PARTY,
+        "toRecipients": [_PARTY],
+        "ccRecipients": [_PARTY],
+        "bccRecipients": [_PARTY],
+        "sentDateTime": None,
+        "receivedDateTime": None,
+        "createdDateTime": None,
+        "isDraft": None,
+    },
+    EVENT_DATASET: {
+        "puser": None,
+        "id": None,
+        "iCalUId": None,
+        "subject": None,
+        "organizer": _PARTY,
+        "attendees": [{**_PARTY, "status": {"response": None}}],
+        "start": _ZONED,
+        "end": _ZONED,
+        "isAllDay": None,
+        "isCancelled": None,
+        "isOnlineMeeting": None,
+        "onlineMeetingProvider": None,
+        "location": {"displayName": None},
+        "isOrganizer": None,
+        "lastModifiedDateTime": None,
+    },
+}
+
+# Where Spark puts the text of a line it could not read into the schema.
+_JSON_CORRUPT = "_corrupt_record"
+_JSON_READ_OPTIONS = {"mode": "PERMISSIVE", "columnNameOfCorruptRecord": _JSON_CORRUPT}
 _LIST = T.ArrayType(T.StringType())
 
-# Body-like keys are never kept, even in quarantine: the extraction does not select them, but a
-# hand-dropped file might carry them.
-_BODY_KEYS = ("body", "uniquebody", "bodypreview", "attachments", "internetmessageheaders")
+# Body-like values are never kept in quarantine either: a hand-dropped file might carry them.
 _BODY_PATTERN = r'(?i)("(?:body|uniqueBody|bodyPreview)"\s*:\s*)("(?:\\.|[^"\\])*"|\{[^{}]*\})'
 
 # Windows time-zone ids as Exchange writes them → IANA ids Spark understands.
@@ -77,21 +113,68 @@ RESPONSES = {
 }
 
 
-def lower_keys(json_text) -> F.Column:
-    """Parses a JSON object into a map with lower-cased keys (null when it is not an object)."""
-    return F.transform_keys(F.from_json(json_text, _MAP), lambda k, v: F.lower(k))
+def spellings(name: str) -> tuple:
+    """A field's names in the casings MGDC is known to emit: camelCase (the samples) and PascalCase
+    (older exports), mixed even within one row. Spark's JSON reader matches names exactly."""
+    pascal = name[:1].upper() + name[1:]
+    return (name, pascal) if pascal != name else (name,)
 
 
-def email_of(party_json) -> F.Column:
-    """The address inside {"emailAddress": {"address": ...}} in any key casing, lower-cased and trimmed."""
-    address = lower_keys(lower_keys(party_json).getItem("emailaddress")).getItem("address")
-    return F.nullif(F.lower(F.trim(address)), F.lit(""))
+def _variant(name: str, k: int) -> str:
+    # Spark resolves struct fields case-insensitively, so `id` and `Id` side by side would be ambiguous
+    # to read: once parsed, each spelling is renamed to the canonical name and its position.
+    return f"{name}#{k}"
 
 
-def emails_of(list_json) -> F.Column:
-    """Addresses of a recipients array, missing ones removed."""
-    parsed = F.coalesce(F.from_json(list_json, _LIST), F.array().cast(_LIST))
-    return F.filter(F.transform(parsed, email_of), lambda e: e.isNotNull())
+def _type_of(spec, as_parsed: bool) -> T.DataType:
+    if spec is None:
+        # Text, whatever the JSON type: `true` and "true", numbers and strings all arrive as text, so a
+        # value never makes Spark reject its row.
+        return T.StringType()
+    if isinstance(spec, list):
+        return T.ArrayType(_struct_of(spec[0], as_parsed))
+    return _struct_of(spec, as_parsed)
+
+
+def _struct_of(fields: dict, as_parsed: bool) -> T.StructType:
+    return T.StructType(
+        [
+            T.StructField(_variant(name, k) if as_parsed else spelling, _type_of(spec, as_parsed))
+            for name, spec in fields.items()
+            for k, spelling in enumerate(spellings(name))
+        ]
+    )
+
+
+def record_schema(dataset: str, as_parsed: bool = False) -> T.StructType:
+    """RECORD_FIELDS of `dataset` in every spelling, at every level, plus Spark's corrupt-record text:
+    as `from_json` reads them (JSON names), or `as_parsed` (the names `value_at` reads)."""
+    fields = _struct_of(RECORD_FIELDS[dataset], as_parsed).fields
+    return T.StructType(fields + [T.StructField(_JSON_CORRUPT, T.StringType())])
+
+
+def value_at(obj, *names) -> F.Column:
+    """The value at a path of field names (`value_at(rec, "sender", "emailAddress", "address")`) in
+    any mix of spellings; camelCase first where one object holds both."""
+    columns = [obj]
+    for name in names:
+        columns = [c.getField(_variant(name, k)) for c in columns for k in range(len(spellings(name)))]
+    return F.coalesce(*columns)
+
+
+def address_of(party, *path) -> F.Column:
+    """The address of a {"emailAddress": {"address": ...}} object (at `path` under `party`), lower-cased and trimmed."""
+    return F.nullif(F.lower(F.trim(value_at(party, *path, "emailAddress", "address"))), F.lit(""))
+
+
+def addresses_of(parties) -> F.Column:
+    """Addresses of a recipients array, missing ones removed; [] when there is no array."""
+    found = F.filter(F.transform(parties, lambda p: address_of(p)), lambda e: e.isNotNull())
+    return F.coalesce(found, F.array().cast(_LIST))
+
+
+def _is_true(text) -> F.Column:
+    return F.lower(text) == "true"
 
 
 def parse_instant(text) -> F.Column:
@@ -113,29 +196,43 @@ def window_date_of(source_file) -> F.Column:
 
 
 def split_records(lines: DataFrame, dataset: str) -> DataFrame:
-    """Raw lines (value, source_file) → one row per JSON object with `rec` (lower-cased map) or a
-    quarantine `reason`. A line holding a JSON array instead of an object yields one row per element."""
+    """Raw lines (value, source_file) → one row per JSON object with `rec` (the struct of
+    `record_schema`) or a quarantine `reason`. A line holding a JSON array instead of an object yields
+    one row per element."""
     trimmed = lines.withColumn("value", F.trim("value")).filter(F.col("value") != "")
     is_array = F.col("value").startswith("[")
+    # Only array lines are split first (a rare layout); every other line is parsed once, below.
     elements = F.when(is_array, F.from_json("value", _LIST)).otherwise(F.array("value"))
     exploded = trimmed.select(
         "source_file",
         "value",
-        F.posexplode_outer(F.when(elements.isNull(), F.array(F.lit(None).cast("string"))).otherwise(elements)).alias(
-            "element_index", "element"
-        ),
+        # An array line that is not valid JSON, or an empty one, stays one (malformed) element.
+        F.posexplode_outer(F.coalesce(elements, F.array(F.lit(None).cast("string")))).alias("element_index", "element"),
     )
-    rec = lower_keys(F.col("element"))
-    rec = F.map_filter(rec, lambda k, v: ~k.isin(*_BODY_KEYS))
-    return exploded.select(
+    # A struct cast renames fields by position, the cheap way to the `as_parsed` names.
+    rec = F.from_json("element", record_schema(dataset), _JSON_READ_OPTIONS).cast(record_schema(dataset, as_parsed=True))
+    parsed = exploded.withColumn("rec", rec)
+    # Spark fills the corrupt-record column both for text that is not a JSON object (bad syntax, an
+    # array, a number) and for an object with a field of the wrong shape (text where an object
+    # belongs), keeping that object's other fields. Only the first is malformed; telling them apart
+    # re-reads the rare rejected line, never a good one.
+    rejected = F.col(f"rec.{_JSON_CORRUPT}").isNotNull()
+    malformed = F.col("element").isNull() | (rejected & F.json_object_keys("element").isNull())
+    return parsed.select(
         F.lit(dataset).alias("dataset"),
         "source_file",
         window_date_of(F.col("source_file")).alias("window_date"),
         F.col("element_index"),
-        rec.alias("rec"),
-        F.when(rec.isNull(), F.lit("malformed_json")).alias("reason"),
+        "rec",
+        F.when(malformed, F.lit("malformed_json")).alias("reason"),
         F.col("value").alias("raw"),
     )
+
+
+def _with_reason(typed: DataFrame, reason) -> DataFrame:
+    """Sets the quarantine reason and keeps the raw text only for rows that will be quarantined, so
+    the parsed rows carried on (and cached) are small."""
+    return typed.withColumn("reason", reason).withColumn("raw", F.when(F.col("reason").isNotNull(), F.col("raw")))
 
 
 def quarantine_rows(rows: DataFrame, load_id: str) -> DataFrame:
@@ -156,11 +253,10 @@ def quarantine_rows(rows: DataFrame, load_id: str) -> DataFrame:
 def parse_messages(records: DataFrame) -> DataFrame:
     """Split records → typed message copies; copies that cannot be used get a quarantine reason."""
     r = F.col("rec")
-    sender = F.coalesce(email_of(r.getItem("sender")), email_of(r.getItem("from")))
-    recipients = F.array_distinct(
-        F.concat(emails_of(r.getItem("torecipients")), emails_of(r.getItem("ccrecipients")), emails_of(r.getItem("bccrecipients")))
-    )
-    sent_raw = F.coalesce(r.getItem("sentdatetime"), r.getItem("receiveddatetime"), r.getItem("createddatetime"))
+    sender = F.coalesce(address_of(r, "sender"), address_of(r, "from"))
+    to, cc, bcc = value_at(r, "toRecipients"), value_at(r, "ccRecipients"), value_at(r, "bccRecipients")
+    recipients = F.array_distinct(F.concat(addresses_of(to), addresses_of(cc), addresses_of(bcc)))
+    sent_raw = F.coalesce(value_at(r, "sentDateTime"), value_at(r, "receivedDateTime"), value_at(r, "createdDateTime"))
     typed = records.select(
         "dataset",
         "source_file",
@@ -168,15 +264,15 @@ def parse_messages(records: DataFrame) -> DataFrame:
         "element_index",
         "raw",
         "reason",
-        r.getItem("puser").alias("puser"),
-        r.getItem("id").alias("copy_id"),
-        F.nullif(F.trim(r.getItem("internetmessageid")), F.lit("")).alias("internet_message_id"),
-        r.getItem("subject").alias("subject"),
+        value_at(r, "puser").alias("puser"),
+        value_at(r, "id").alias("copy_id"),
+        F.nullif(F.trim(value_at(r, "internetMessageId")), F.lit("")).alias("internet_message_id"),
+        value_at(r, "subject").alias("subject"),
         sender.alias("sender"),
         recipients.alias("recipients"),
         parse_instant(sent_raw).alias("occurred_at"),
         sent_raw.alias("occurred_raw"),
-        (F.lower(r.getItem("isdraft")) == "true").alias("is_draft"),
+        _is_true(value_at(r, "isDraft")).alias("is_draft"),
     )
     reason = (
         F.when(F.col("reason").isNotNull(), F.col("reason"))
@@ -186,7 +282,7 @@ def parse_messages(records: DataFrame) -> DataFrame:
         .when(F.col("occurred_raw").isNull(), "missing_timestamp")
         .when(F.col("occurred_at").isNull(), "unparseable_timestamp")
     )
-    return typed.withColumn("reason", reason).drop("occurred_raw")
+    return _with_reason(typed, reason).drop("occurred_raw")
 
 
 def union_recipients(messages: DataFrame) -> DataFrame:
@@ -232,26 +328,21 @@ def _iana_zone(zone_text) -> F.Column:
     return F.coalesce(F.element_at(zones, F.lower(zone)), F.when(zone.rlike(r"^[A-Za-z]+(/[A-Za-z_+-]+)+$"), zone))
 
 
-def _local_to_utc(part_json) -> F.Column:
+def _local_to_utc(rec, part: str) -> F.Column:
     """{"dateTime": "…", "timeZone": "…"} → UTC timestamp (the session time zone is UTC)."""
-    m = lower_keys(part_json)
-    return F.to_utc_timestamp(parse_instant(m.getItem("datetime")), _iana_zone(m.getItem("timezone")))
+    return F.to_utc_timestamp(parse_instant(value_at(rec, part, "dateTime")), _iana_zone(value_at(rec, part, "timeZone")))
 
 
 def parse_events(records: DataFrame) -> DataFrame:
     """Split records → typed event copies with attendees [(email, response)], quarantining what cannot be used."""
     r = F.col("rec")
-    known_zone = (
-        _iana_zone(lower_keys(r.getItem("start")).getItem("timezone")).isNotNull()
-        & _iana_zone(lower_keys(r.getItem("end")).getItem("timezone")).isNotNull()
-    )
+    known_zone = _iana_zone(value_at(r, "start", "timeZone")).isNotNull() & _iana_zone(value_at(r, "end", "timeZone")).isNotNull()
+    attendee = T.StructType([T.StructField("email", T.StringType()), T.StructField("response", T.StringType())])
     attendees = F.transform(
-        F.coalesce(F.from_json(r.getItem("attendees"), _LIST), F.array().cast(_LIST)),
-        lambda a: F.struct(
-            email_of(a).alias("email"),
-            _response_of(lower_keys(lower_keys(a).getItem("status")).getItem("response")).alias("response"),
-        ),
+        value_at(r, "attendees"),
+        lambda a: F.struct(address_of(a).alias("email"), _response_of(value_at(a, "status", "response")).alias("response")),
     )
+    attendees = F.coalesce(attendees, F.array().cast(T.ArrayType(attendee)))
     typed = records.select(
         "dataset",
         "source_file",
@@ -259,26 +350,26 @@ def parse_events(records: DataFrame) -> DataFrame:
         "element_index",
         "raw",
         "reason",
-        r.getItem("puser").alias("puser"),
-        r.getItem("id").alias("copy_id"),
-        F.nullif(F.trim(r.getItem("icaluid")), F.lit("")).alias("ical_uid"),
-        r.getItem("subject").alias("subject"),
-        email_of(r.getItem("organizer")).alias("organizer"),
+        value_at(r, "puser").alias("puser"),
+        value_at(r, "id").alias("copy_id"),
+        F.nullif(F.trim(value_at(r, "iCalUId")), F.lit("")).alias("ical_uid"),
+        value_at(r, "subject").alias("subject"),
+        address_of(r, "organizer").alias("organizer"),
         F.filter(attendees, lambda a: a["email"].isNotNull()).alias("attendees"),
-        _local_to_utc(r.getItem("start")).alias("start_at"),
-        _local_to_utc(r.getItem("end")).alias("end_at"),
+        _local_to_utc(r, "start").alias("start_at"),
+        _local_to_utc(r, "end").alias("end_at"),
         known_zone.alias("known_zone"),
-        (F.lower(r.getItem("isallday")) == "true").alias("is_all_day"),
-        (F.lower(r.getItem("iscancelled")) == "true").alias("is_cancelled"),
-        (F.lower(r.getItem("isorganizer")) == "true").alias("is_organizer"),
+        _is_true(value_at(r, "isAllDay")).alias("is_all_day"),
+        _is_true(value_at(r, "isCancelled")).alias("is_cancelled"),
+        _is_true(value_at(r, "isOrganizer")).alias("is_organizer"),
         (
-            (F.lower(r.getItem("isonlinemeeting")) == "true")
-            | F.lower(F.coalesce(r.getItem("onlinemeetingprovider"), F.lit(""))).isin(
+            _is_true(value_at(r, "isOnlineMeeting"))
+            | F.lower(F.coalesce(value_at(r, "onlineMeetingProvider"), F.lit(""))).isin(
                 "teamsforbusiness", "skypeforbusiness", "skypeforconsumer"
             )
         ).alias("is_online"),
-        F.nullif(F.trim(lower_keys(r.getItem("location")).getItem("displayname")), F.lit("")).alias("location"),
-        parse_instant(r.getItem("lastmodifieddatetime")).alias("last_modified_at"),
+        F.nullif(F.trim(value_at(r, "location", "displayName")), F.lit("")).alias("location"),
+        parse_instant(value_at(r, "lastModifiedDateTime")).alias("last_modified_at"),
     )
     reason = (
         F.when(F.col("reason").isNotNull(), F.col("reason"))
@@ -288,4 +379,4 @@ def parse_events(records: DataFrame) -> DataFrame:
         .when(F.col("organizer").isNull() & (F.size("attendees") == 0), "missing_participants")
         .when(F.exists("attendees", lambda a: a["response"] == "?"), "unknown_response_value")
     )
-    return typed.withColumn("reason", reason).drop("known_zone")
+    return _with_reason(typed, reason).drop("known_zone")
