@@ -119,11 +119,14 @@ def test_every_delta_table_stays_readable_by_the_serverless_sql_pool(spark, firs
 
 
 def test_a_changed_crm_export_rewrites_its_snapshot_with_true_counts(spark, ruleset, tmp_path):
-    t = Tenant(tmp_path / "tenant").write_crm()
+    t = Tenant(tmp_path / "tenant")
+    t.contacts = t.contacts + [("c9", "a2", "no-address", "Hal", "Buyer", "false")]
+    t.write_crm()
     t.messages("2026-11-01", day_messages("2026-11-01", 1))
     out = tmp_path / "out"
     first = run_pipeline(spark, t, out, ruleset, ("2026-11-01", "2026-11-02"), AS_OF, load_id="load-1")
-    assert first[0]["tables"]["contacts"]["inserted"] == 3
+    # The first write inserts the good rows only: the quarantined one is not in the dimension.
+    assert (first[0]["tables"]["contacts"]["rows_in"], first[0]["tables"]["contacts"]["inserted"]) == (4, 3)
     t.contacts = [
         ("c1", "a1", "carl@fabrikam.com", "Carl Chief", "Chief Executive Officer", "false"),  # unchanged
         ("c2", "a1", "dora@fabrikam.com", "Dora Buyer", "Head of Procurement", "false"),  # new title
