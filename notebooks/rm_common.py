@@ -65,19 +65,6 @@ def log_step(step: str, **counts) -> None:
     print(json.dumps({"event": "step", "step": step, "at": time.strftime("%H:%M:%S"), **counts}, sort_keys=True, default=str), flush=True)
 
 
-def existing_paths(spark: SparkSession, patterns: list) -> list:
-    """Keeps the glob patterns that match something, through Hadoop's FileSystem (abfss:// and local alike)."""
-    jvm = spark.sparkContext._jvm
-    conf = spark.sparkContext._jsc.hadoopConfiguration()
-    found = []
-    for pattern in patterns:
-        path = jvm.org.apache.hadoop.fs.Path(pattern)
-        statuses = path.getFileSystem(conf).globStatus(path)
-        if statuses is not None and len(statuses) > 0:
-            found.append(pattern)
-    return found
-
-
 def list_folder(spark: SparkSession, folder: str) -> list:
     """A folder's direct children as (name, is_dir, path), through Hadoop's FileSystem (abfss:// and
     local alike): one listing call, [] when the folder does not exist."""
@@ -251,17 +238,16 @@ def last_snapshot(spark: SparkSession, path: str) -> dict:
 
 
 def write_snapshot(
-    spark: SparkSession, path: str, rows: DataFrame, keys: list, schema: T.StructType, digest: str = None, facts: dict = None
+    spark: SparkSession, path: str, rows: DataFrame, keys: list, schema: T.StructType, digest: str, facts: dict = None
 ) -> dict:
     """Replaces a whole-snapshot table (a CRM dimension, a gold table) with `rows`, the cheapest way
     that keeps the guarantees: when the content digest equals the one the last write recorded, nothing
     is written at all (a rerun adds no commit, REL-07); otherwise one overwrite, reader protocol
     unchanged (serverless-readable), `load_id` kept as first written for keys that stay. A MERGE
     would join and rewrite the same files for a table that is replaced anyway. `facts` (counts the
-    caller reports) are stored with the digest, so an unchanged rerun reports what the first run saw."""
+    caller reports) are stored with the `digest` (combine_digests of the caller's rows, which may
+    cover more than the table holds), so an unchanged rerun reports what the first run saw."""
     source = rows.select(*[F.col(f.name) for f in schema.fields])
-    if digest is None:
-        digest = combine_digests(source.agg(*digest_aggregates(F.col("row_hash"))).collect(), schema)
     previous = last_snapshot(spark, path)
     if previous.get("digest") == digest:
         return {"inserted": 0, "updated": 0, "deleted": 0, "unchanged": True, **previous.get("facts", {})}
