@@ -1,7 +1,9 @@
 # %% [markdown]
 # # 03 · Score → gold `pair_scores`, `account_scores`, `checklist`, `touchpoints`, `interactions_weekly`, `who_knows_whom`
-# Applies the ruleset to every silver interaction before `as_of`. Gold tables are snapshots for that
-# as-of date, replaced whole when their content changed: a rerun with the same inputs writes nothing.
+# Applies the ruleset to every silver interaction before `as_of`, through the scoring state (silver as
+# day groups, `state/`): only days whose silver rows changed are rebuilt, so a new day costs a day.
+# Gold tables are snapshots for that as-of date, replaced whole when their content changed: a rerun
+# with the same inputs writes nothing.
 # Then every silver and gold Delta table is registered in the workspace's lake databases, so Synapse
 # Studio lists them.
 
@@ -22,6 +24,9 @@ lake_databases_json = "{}"
 # %run rm_serving
 
 # %%
+# %run rm_score_state
+
+# %%
 import datetime as dt
 
 from pyspark.sql import functions as F
@@ -37,32 +42,20 @@ def load(name):
     return spark.read.format("delta").load(table_path(silver, name))
 
 
-interactions = load("interactions").persist()
-contacts, accounts, opportunities = load("dim_contact"), load("dim_account"), load("dim_opportunity")
-sellers = load("dim_seller")
+interactions = load("interactions")
+dims = {name: load(name) for name in ("dim_contact", "dim_account", "dim_opportunity", "dim_seller")}
 lake_databases = lake_database_names(lake_databases_json)
 
-# Each input of the gold tables is computed once: the contributions at as_of (pairs, last touch,
-# touchpoints, weekly) and the pair scores one trend period earlier (pair and account trends).
-contrib = contributions(interactions, contacts, as_of_date, ruleset).persist()
-pairs_before = previous_pairs(interactions, contacts, as_of_date, ruleset).persist()
-pairs = pair_scores(contrib, pairs_before, as_of_date, ruleset).persist()
-last = last_touch(contrib)
-accounts_scored = account_scores(pairs, pairs_before, last, accounts, contacts, opportunities, sellers, as_of_date, ruleset)
-items = checklist(interactions, pairs, accounts, contacts, as_of_date, ruleset)
-touch = touchpoints(contrib, ruleset).withColumn("as_of", F.lit(as_of_date))
-weekly = interactions_weekly(contrib).withColumn("as_of", F.lit(as_of_date))
-knows = who_knows_whom(pairs, contacts, sellers, ruleset).withColumn("as_of", F.lit(as_of_date))
+# The state holds silver as day groups; only days whose rows changed are rebuilt, and the scores are
+# computed from the days inside the window (rm_score_state explains why that equals a full recompute).
+state_root = table_path(curated_root, "state")
+refreshed = refresh_state(spark, state_root, interactions, dims["dim_contact"], ruleset)
+log_step("state", **refreshed)
+tables = gold_tables(gold_inputs_from_state(spark, state_root, dims["dim_contact"], as_of_date, ruleset), dims, as_of_date, ruleset)
 
-result = {"notebook": "03_score", "as_of": as_of, "tables": {}}
-for name, df, keys in (
-    ("pair_scores", pairs, ["seller_id", "contact_id"]),
-    ("account_scores", accounts_scored, ["account_id"]),
-    ("checklist", items, ["account_id", "item"]),
-    ("touchpoints", touch, ["account_id", "rank"]),
-    ("interactions_weekly", weekly, ["account_id", "seller_id", "week_start", "source"]),
-    ("who_knows_whom", knows, ["contact_id"]),
-):
+result = {"notebook": "03_score", "as_of": as_of, "state": refreshed, "tables": {}}
+for name, df in tables.items():
+    keys = GOLD_KEYS[name]
     rows = with_row_hash(df.withColumn("load_id", F.lit(load_id))).persist()
     digest = rows.agg(*digest_aggregates(F.col("row_hash"))).collect()
     counts = write_snapshot(spark, table_path(gold, name), rows, keys, rows.schema, combine_digests(digest, rows.schema))

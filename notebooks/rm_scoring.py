@@ -47,17 +47,37 @@ def contributions(interactions: DataFrame, contacts: DataFrame, as_of: _dt.date,
     )
 
 
-def pair_aggregates(contrib: DataFrame) -> DataFrame:
-    """seller × contact sums over contributions: what a pair's score is a function of."""
-    return contrib.groupBy("seller_id", "contact_id").agg(
+def as_groups(rows: DataFrame) -> DataFrame:
+    """Interactions (or their contributions) as one-interaction groups: the grain every aggregation
+    below takes. The scoring state's day groups (rm_score_state) are the other grain, so the full
+    recompute from silver and the incremental path share every aggregation after this point."""
+    extra = [c for c in ("contribution",) if c in rows.columns]
+    return rows.select(
+        "seller_id",
+        "contact_id",
+        "account_id",
+        "source",
+        "direction",
+        F.lit(1).cast("long").alias("interactions"),
+        F.col("occurred_at").alias("first_at"),
+        F.col("occurred_at").alias("last_at"),
+        *extra,
+    )
+
+
+def pair_aggregates(groups: DataFrame) -> DataFrame:
+    """seller × contact sums over contribution groups: what a pair's score is a function of."""
+    n = F.col("interactions")
+    email = F.col("source") == "email"
+    return groups.groupBy("seller_id", "contact_id").agg(
         F.min("account_id").alias("account_id"),
         F.sum("contribution").alias("decayed_weight"),
-        F.sum(((F.col("source") == "email") & (F.col("direction") == "outbound")).cast("int")).alias("emails_outbound"),
-        F.sum(((F.col("source") == "email") & (F.col("direction") == "inbound")).cast("int")).alias("emails_inbound"),
-        F.sum((F.col("source") == "meeting").cast("int")).alias("meetings"),
-        F.count(F.lit(1)).alias("interactions"),
-        F.min("occurred_at").alias("first_interaction_at"),
-        F.max("occurred_at").alias("last_interaction_at"),
+        F.sum(F.when(email & (F.col("direction") == "outbound"), n).otherwise(0)).alias("emails_outbound"),
+        F.sum(F.when(email & (F.col("direction") == "inbound"), n).otherwise(0)).alias("emails_inbound"),
+        F.sum(F.when(F.col("source") == "meeting", n).otherwise(0)).alias("meetings"),
+        F.coalesce(F.sum(n), F.lit(0)).alias("interactions"),  # a sum is nullable; the contract's count is not
+        F.min("first_at").alias("first_interaction_at"),
+        F.max("last_at").alias("last_interaction_at"),
     )
 
 
@@ -77,15 +97,24 @@ def score_pairs(aggregates: DataFrame, ruleset: dict) -> DataFrame:
     )
 
 
-def previous_pairs(interactions: DataFrame, contacts: DataFrame, as_of: _dt.date, ruleset: dict) -> DataFrame:
-    """Pair scores one trend period before as_of: the baseline of both the pair and the account trend."""
+def gold_inputs_from_silver(interactions: DataFrame, contacts: DataFrame, as_of: _dt.date, ruleset: dict) -> dict:
+    """The full recompute, from every silver interaction: the reference the incremental path
+    (rm_score_state.gold_inputs_from_state) must equal. `groups` are the contributions at as_of,
+    `groups_before` one trend period earlier, `evidence` every interaction (the checklist counts
+    opted-out contacts' meetings too), `candidates` the rows touchpoints rank."""
     previous_as_of = as_of - _dt.timedelta(days=int(ruleset["trend"]["period_days"]))
-    return score_pairs(pair_aggregates(contributions(interactions, contacts, previous_as_of, ruleset)), ruleset)
+    contrib = contributions(interactions, contacts, as_of, ruleset)
+    return {
+        "groups": as_groups(contrib),
+        "groups_before": as_groups(contributions(interactions, contacts, previous_as_of, ruleset)),
+        "evidence": as_groups(interactions),
+        "candidates": contrib,
+    }
 
 
-def pair_scores(contrib: DataFrame, pairs_before: DataFrame, as_of: _dt.date, ruleset: dict) -> DataFrame:
-    """Pair scores at as_of (from its contributions) with the trend against `previous_pairs`."""
-    now = score_pairs(pair_aggregates(contrib), ruleset)
+def pair_scores(aggregates: DataFrame, pairs_before: DataFrame, as_of: _dt.date, ruleset: dict) -> DataFrame:
+    """Pair scores at as_of (from their aggregates) with the trend against the scores one period earlier."""
+    now = score_pairs(aggregates, ruleset)
     before = pairs_before.select("seller_id", "contact_id", F.col("score").alias("previous_score"))
     out = (
         now.join(before, ["seller_id", "contact_id"], "left")
@@ -95,12 +124,12 @@ def pair_scores(contrib: DataFrame, pairs_before: DataFrame, as_of: _dt.date, ru
     return _rounded(out).withColumn("as_of", F.lit(as_of))
 
 
-def last_touch(contrib: DataFrame) -> DataFrame:
+def last_touch(groups: DataFrame) -> DataFrame:
     """account → the latest interaction, email and meeting inside the history window."""
-    return contrib.groupBy("account_id").agg(
-        F.max("occurred_at").alias("last_interaction_at"),
-        F.max(F.when(F.col("source") == "email", F.col("occurred_at"))).alias("last_email_at"),
-        F.max(F.when(F.col("source") == "meeting", F.col("occurred_at"))).alias("last_meeting_at"),
+    return groups.groupBy("account_id").agg(
+        F.max("last_at").alias("last_interaction_at"),
+        F.max(F.when(F.col("source") == "email", F.col("last_at"))).alias("last_email_at"),
+        F.max(F.when(F.col("source") == "meeting", F.col("last_at"))).alias("last_meeting_at"),
     )
 
 
@@ -229,10 +258,12 @@ def transaction_size(open_pipeline: F.Column, bands: dict) -> list:
 
 
 def checklist(
-    interactions: DataFrame, pairs_now: DataFrame, accounts: DataFrame, contacts: DataFrame, as_of: _dt.date, ruleset: dict
+    evidence: DataFrame, pairs_now: DataFrame, accounts: DataFrame, contacts: DataFrame, as_of: _dt.date, ruleset: dict
 ) -> DataFrame:
-    """account × checklist item: satisfied, and the time of the latest interaction that satisfies it."""
-    titled = interactions.join(contacts.select("contact_id", "job_title"), "contact_id", "left")
+    """account × checklist item: satisfied, and the time of the latest interaction that satisfies it.
+    `evidence` is interaction groups of any grain (as_groups, or the state's days): windows are whole
+    days, so a group is inside one exactly when its last interaction is."""
+    titled = evidence.join(contacts.select("contact_id", "job_title"), "contact_id", "left")
     sellers = pairs_now.groupBy("account_id").agg(
         F.countDistinct("seller_id").alias("_sellers"), F.max("last_interaction_at").alias("_last")
     )
@@ -242,19 +273,19 @@ def checklist(
         recent = None
         if "within_days" in item:
             since = as_of - _dt.timedelta(days=int(item["within_days"]))
-            recent = titled.filter((F.col("occurred_at") >= _as_of_ts(since)) & (F.col("occurred_at") < _as_of_ts(as_of)))
+            recent = titled.filter((F.col("last_at") >= _as_of_ts(since)) & (F.col("last_at") < _as_of_ts(as_of)))
         if kind == "meeting_with_title":
             ev = (
                 recent.filter((F.col("source") == "meeting") & title_matches(F.col("job_title"), item["titles"]))
                 .groupBy("account_id")
-                .agg(F.max("occurred_at").alias("evidence_at"), F.lit(True).alias("satisfied"))
+                .agg(F.max("last_at").alias("evidence_at"), F.lit(True).alias("satisfied"))
             )
         elif kind == "two_way_email":
             ev = (
                 recent.filter(F.col("source") == "email")
                 .groupBy("account_id")
                 .agg(
-                    F.max("occurred_at").alias("evidence_at"),
+                    F.max("last_at").alias("evidence_at"),
                     (
                         (F.max((F.col("direction") == "outbound").cast("int")) == 1)
                         & (F.max((F.col("direction") == "inbound").cast("int")) == 1)
@@ -263,7 +294,7 @@ def checklist(
             )
         elif kind == "engaged_contacts":
             ev = recent.groupBy("account_id").agg(
-                F.max("occurred_at").alias("evidence_at"), (F.countDistinct("contact_id") >= int(item["min_contacts"])).alias("satisfied")
+                F.max("last_at").alias("evidence_at"), (F.countDistinct("contact_id") >= int(item["min_contacts"])).alias("satisfied")
             )
         else:  # multi_threaded
             ev = sellers.select(
@@ -287,16 +318,20 @@ def checklist(
     return out.withColumn("as_of", F.lit(as_of))
 
 
-def touchpoints(contrib: DataFrame, ruleset: dict) -> DataFrame:
-    """Per account, the interactions that contributed most to its score (the event tracker's list)."""
+def touchpoints(candidates: DataFrame, groups: DataFrame, ruleset: dict) -> DataFrame:
+    """Per account, the interactions that contributed most to its score (the event tracker's list).
+    `candidates` are contributions() rows, all of them or any superset of each account's top N (the
+    state keeps each account-day's top N); `groups` give each account's total for the share."""
     n = int(ruleset["touchpoints_per_account"])
-    total = Window.partitionBy("account_id")
+    totals = groups.filter(F.col("account_id").isNotNull()).groupBy("account_id").agg(F.sum("contribution").alias("_total"))
     ranked = (
-        contrib.filter(F.col("account_id").isNotNull())
-        .withColumn("rank", F.row_number().over(total.orderBy(F.desc("contribution"), "interaction_id")))
-        .withColumn("share", F.col("contribution") / F.sum("contribution").over(total))
+        candidates.filter(F.col("account_id").isNotNull())
+        .withColumn("rank", F.row_number().over(Window.partitionBy("account_id").orderBy(F.desc("contribution"), "interaction_id")))
+        .filter(F.col("rank") <= n)
+        .join(totals, "account_id")
+        .withColumn("share", F.col("contribution") / F.col("_total"))
     )
-    out = ranked.filter(F.col("rank") <= n).select(
+    out = ranked.select(
         "account_id",
         F.col("rank").cast("int").alias("rank"),
         "interaction_id",

@@ -9,15 +9,55 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.window import Window
 
+# The gold tables and their keys (sql/gold-schema.json is the contract), in the order 03_score writes them.
+GOLD_KEYS = {
+    "pair_scores": ["seller_id", "contact_id"],
+    "account_scores": ["account_id"],
+    "checklist": ["account_id", "item"],
+    "touchpoints": ["account_id", "rank"],
+    "interactions_weekly": ["account_id", "seller_id", "week_start", "source"],
+    "who_knows_whom": ["contact_id"],
+}
 
-def interactions_weekly(contrib: DataFrame) -> DataFrame:
+
+def gold_tables(inputs: dict, dims: dict, as_of, ruleset: dict) -> dict:
+    """Every gold table at as_of from the scoring inputs (gold_inputs_from_silver, the reference, or
+    gold_inputs_from_state, the incremental path: same shapes) and the CRM dimensions."""
+    groups = inputs["groups"].persist()
+    pairs_before = score_pairs(pair_aggregates(inputs["groups_before"]), ruleset).persist()
+    pairs = pair_scores(pair_aggregates(groups), pairs_before, as_of, ruleset).persist()
+    contacts = dims["dim_contact"]
+    accounts = account_scores(
+        pairs,
+        pairs_before,
+        last_touch(groups),
+        dims["dim_account"],
+        contacts,
+        dims["dim_opportunity"],
+        dims["dim_seller"],
+        as_of,
+        ruleset,
+    )
+    tables = {
+        "pair_scores": pairs,
+        "account_scores": accounts,
+        "checklist": checklist(inputs["evidence"], pairs, dims["dim_account"], contacts, as_of, ruleset),
+        "touchpoints": touchpoints(inputs["candidates"], groups, ruleset),
+        "interactions_weekly": interactions_weekly(groups),
+        "who_knows_whom": who_knows_whom(pairs, contacts, dims["dim_seller"], ruleset),
+    }
+    return {name: df if "as_of" in df.columns else df.withColumn("as_of", F.lit(as_of)) for name, df in tables.items()}
+
+
+def interactions_weekly(groups: DataFrame) -> DataFrame:
     """Scored interactions per account × seller × week (Monday, UTC) × source: the event tracker.
-    `contrib` is contributions() at as_of, so the weeks cover the history window and nothing after."""
+    `groups` are the contribution groups at as_of (a group never spans two days, so never two weeks),
+    so the weeks cover the history window and nothing after."""
     weekly = (
-        contrib.filter(F.col("account_id").isNotNull())
-        .withColumn("week_start", F.to_date(F.date_trunc("week", F.col("occurred_at"))))
+        groups.filter(F.col("account_id").isNotNull())
+        .withColumn("week_start", F.to_date(F.date_trunc("week", F.col("first_at"))))
         .groupBy("account_id", "seller_id", "week_start", "source")
-        .agg(F.count(F.lit(1)).alias("interactions"), F.sum("contribution").alias("contribution"))
+        .agg(F.coalesce(F.sum("interactions"), F.lit(0)).alias("interactions"), F.sum("contribution").alias("contribution"))
     )
     return _rounded(weekly)
 

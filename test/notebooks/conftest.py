@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT / "notebooks" / "local"))
 from run_notebooks import execute_notebook, run_step  # noqa: E402
 from spark_session import local_spark  # noqa: E402
 
-LIBRARIES = ["rm_common", "rm_ingest_m365", "rm_interactions", "rm_ingest_crm", "rm_scoring", "rm_serving"]
+LIBRARIES = ["rm_common", "rm_ingest_m365", "rm_interactions", "rm_ingest_crm", "rm_scoring", "rm_serving", "rm_score_state"]
 # Test-only lake databases: a name of their own, so tests never write into the real ones' metastore entries.
 LAKE_DATABASES = json.dumps({"silver": "relmesh_test_silver", "gold": "relmesh_test_gold"})
 # Our MGDC rows in Microsoft's shape (test/fixtures/README.md). Microsoft's own samples are optional:
@@ -277,8 +277,14 @@ class Tenant:
         return self.write_lines("BasicDataSet_v0.CalendarView_v0", day, rows, name)
 
 
-def run_pipeline(spark, tenant: Tenant, out: Path, ruleset: dict, window: tuple, as_of: str, keep_subjects=False, load_id="test"):
-    """Runs the three notebooks over `tenant` into `out`, returning their results."""
+PIPELINE = ("01_ingest_crm", "02_ingest_m365", "03_score")
+
+
+def run_pipeline(
+    spark, tenant: Tenant, out: Path, ruleset: dict, window: tuple, as_of: str, keep_subjects=False, load_id="test", notebooks=PIPELINE
+):
+    """Runs the notebooks (the three, or the first ones a test checks) over `tenant` into `out`,
+    returning their results in order."""
     common = {"load_id": load_id}
     steps = [
         {
@@ -313,7 +319,7 @@ def run_pipeline(spark, tenant: Tenant, out: Path, ruleset: dict, window: tuple,
             },
         },
     ]
-    return [run_step(spark, notebooks_dir(), s) for s in steps]
+    return [run_step(spark, notebooks_dir(), s) for s in steps if s["notebook"] in notebooks]
 
 
 def read_table(spark, out: Path, zone: str, name: str):
@@ -398,9 +404,11 @@ def ingest_in_memory(spark, lib, ruleset: dict, tenant: Tenant, messages=(), eve
 
 
 def score_pairs_of(lib, interactions, contacts, as_of, ruleset: dict):
-    """Pair scores the way 03_score composes them: contributions at as_of, the scores a period before."""
-    contrib = lib.contributions(interactions, contacts, as_of, ruleset)
-    return lib.pair_scores(contrib, lib.previous_pairs(interactions, contacts, as_of, ruleset), as_of, ruleset)
+    """Pair scores the way gold_tables composes them (from the full recompute's inputs): contributions
+    at as_of, the scores a period before."""
+    inputs = lib.gold_inputs_from_silver(interactions, contacts, as_of, ruleset)
+    before = lib.score_pairs(lib.pair_aggregates(inputs["groups_before"]), ruleset)
+    return lib.pair_scores(lib.pair_aggregates(inputs["groups"]), before, as_of, ruleset)
 
 
 def score_accounts(spark, lib, ruleset: dict, rows: list, as_of, tenant: Tenant = None, **overrides):
@@ -411,10 +419,10 @@ def score_accounts(spark, lib, ruleset: dict, rows: list, as_of, tenant: Tenant 
     tenant.accounts = tenant.accounts + [("a3", "Tailspin", "tailspin.com", "3")]
     d = dims(spark, lib, tenant)
     inter = interactions_df(spark, lib, rows)
-    contrib = lib.contributions(inter, d["contacts"], as_of, r)
-    before = lib.previous_pairs(inter, d["contacts"], as_of, r)
-    p = lib.pair_scores(contrib, before, as_of, r)
+    inputs = lib.gold_inputs_from_silver(inter, d["contacts"], as_of, r)
+    before = lib.score_pairs(lib.pair_aggregates(inputs["groups_before"]), r)
+    p = lib.pair_scores(lib.pair_aggregates(inputs["groups"]), before, as_of, r)
     scored = lib.account_scores(
-        p, before, lib.last_touch(contrib), d["accounts"], d["contacts"], d["opportunities"], d["sellers"], as_of, r
+        p, before, lib.last_touch(inputs["groups"]), d["accounts"], d["contacts"], d["opportunities"], d["sellers"], as_of, r
     )
     return {row["account_id"]: row for row in scored.collect()}, p, inter, d, r

@@ -5,11 +5,13 @@ import json
 
 import pytest
 
-from conftest import Tenant, attendee, event, message, read_table, run_pipeline
+from conftest import PIPELINE, Tenant, attendee, event, message, read_table, run_pipeline
 
 GOLD = ["pair_scores", "account_scores", "checklist", "touchpoints"]
 SILVER = ["interactions", "dim_account", "dim_contact", "dim_opportunity", "dim_seller", "quarantine"]
 AS_OF = "2026-11-04"
+# Tests that check only silver run only the notebooks that write it.
+INGEST, CRM = PIPELINE[:2], PIPELINE[:1]
 
 
 def day_messages(day: str, n: int):
@@ -84,6 +86,8 @@ def test_rerunning_the_same_window_changes_nothing(spark, tenant, ruleset, first
     assert results[1]["interactions"] == {"rows": 13, "inserted": 0, "updated": 0, "deleted": 0}
     for table, counts in results[2]["tables"].items():
         assert (counts["inserted"], counts["updated"], counts["deleted"]) == (0, 0, 0), table
+    # The scoring state too: its day digests equal silver's, so nothing is rebuilt or written.
+    assert results[2]["state"]["refresh"] == "unchanged"
     # Unchanged snapshots are not written at all: no empty commit (REL-07), and the CRM counts the
     # summary prints are those of the export, as the first run saw them.
     assert {table: delta_version(out, *table) for table in snapshots} == versions
@@ -98,7 +102,7 @@ def test_rerunning_the_same_window_changes_nothing(spark, tenant, ruleset, first
 def test_a_new_window_adds_only_its_own_rows(spark, tenant, ruleset, first_window):
     out, _, _ = first_window
     before = read_table(spark, out, "silver", "interactions").count()
-    results = run_pipeline(spark, tenant, out, ruleset, ("2026-11-03", "2026-11-04"), AS_OF, load_id="day-3")
+    results = run_pipeline(spark, tenant, out, ruleset, ("2026-11-03", "2026-11-04"), AS_OF, load_id="day-3", notebooks=INGEST)
     assert results[1]["interactions"]["inserted"] == 6  # 2 outbound + 2 replies × 2 sellers
     assert read_table(spark, out, "silver", "interactions").count() == before + 6
     assert read_table(spark, out, "silver", "interactions").filter("load_id = 'day-3'").count() == 6
@@ -124,7 +128,7 @@ def test_a_changed_crm_export_rewrites_its_snapshot_with_true_counts(spark, rule
     t.write_crm()
     t.messages("2026-11-01", day_messages("2026-11-01", 1))
     out = tmp_path / "out"
-    first = run_pipeline(spark, t, out, ruleset, ("2026-11-01", "2026-11-02"), AS_OF, load_id="load-1")
+    first = run_pipeline(spark, t, out, ruleset, ("2026-11-01", "2026-11-02"), AS_OF, load_id="load-1", notebooks=CRM)
     # The first write inserts the good rows only: the quarantined one is not in the dimension.
     assert (first[0]["tables"]["contacts"]["rows_in"], first[0]["tables"]["contacts"]["inserted"]) == (4, 3)
     t.contacts = [
@@ -134,7 +138,7 @@ def test_a_changed_crm_export_rewrites_its_snapshot_with_true_counts(spark, rule
         ("c5", "a2", "not-an-address", "Gus", "Buyer", "false"),  # quarantined
     ]
     t.write_crm()
-    second = run_pipeline(spark, t, out, ruleset, ("2026-11-01", "2026-11-02"), AS_OF, load_id="load-2")
+    second = run_pipeline(spark, t, out, ruleset, ("2026-11-01", "2026-11-02"), AS_OF, load_id="load-2", notebooks=CRM)
     contacts = second[0]["tables"]["contacts"]
     assert (contacts["rows_in"], contacts["used"], contacts["quarantined"]) == (4, 3, 1)
     assert (contacts["inserted"], contacts["updated"], contacts["deleted"]) == (1, 1, 1)
@@ -161,9 +165,14 @@ def test_the_as_of_date_makes_results_reproducible(spark, tenant, ruleset, first
     run_pipeline(spark, tenant, tmp_path, ruleset, ("2026-11-01", "2026-11-03"), AS_OF, load_id="elsewhere")
     again = {name: sorted(map(tuple, read_table(spark, tmp_path, "gold", name).drop("load_id").collect())) for name in GOLD}
     assert again == snapshot
-    later = run_pipeline(spark, tenant, tmp_path, ruleset, ("2026-11-01", "2026-11-03"), "2026-12-04")
+    # A later as-of over the same silver: only the score notebook has anything to do.
+    later = run_pipeline(spark, tenant, tmp_path, ruleset, ("2026-11-01", "2026-11-03"), "2026-12-04", notebooks=PIPELINE[2:])
     scores = {r["account_id"]: r["connectivity_score"] for r in read_table(spark, tmp_path, "gold", "account_scores").collect()}
-    assert later[2]["as_of"] == "2026-12-04" and scores["a1"] < dict((r[0], r[3]) for r in snapshot["account_scores"])["a1"]
+    assert (
+        later[0]["as_of"] == "2026-12-04"
+        and later[0]["state"]["refresh"] == "unchanged"
+        and scores["a1"] < dict((r[0], r[3]) for r in snapshot["account_scores"])["a1"]
+    )
 
 
 def test_quarantine_keeps_the_reason_and_the_raw_text(spark, first_window):
@@ -198,8 +207,8 @@ def test_overlapping_calendar_windows_count_a_meeting_once(spark, ruleset, tmp_p
     t.events("2026-11-02", [late])
     t.events("2026-11-03", [{**late, "id": late["id"] + "-again"}, midnight])
     out = tmp_path / "out"
-    run_pipeline(spark, t, out, ruleset, ("2026-11-02", "2026-11-03"), "2026-11-03", load_id="day-2")
-    second = run_pipeline(spark, t, out, ruleset, ("2026-11-03", "2026-11-04"), "2026-11-04", load_id="day-3")
+    run_pipeline(spark, t, out, ruleset, ("2026-11-02", "2026-11-03"), "2026-11-03", load_id="day-2", notebooks=INGEST)
+    second = run_pipeline(spark, t, out, ruleset, ("2026-11-03", "2026-11-04"), "2026-11-04", load_id="day-3", notebooks=INGEST)
     meetings = read_table(spark, out, "silver", "interactions").filter("source = 'meeting'")
     assert sorted((r["occurred_at"].isoformat(), r["contact_id"] is not None) for r in meetings.collect()) == [
         ("2026-11-02T20:00:00", True),

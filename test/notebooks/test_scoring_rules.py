@@ -354,7 +354,9 @@ def test_checklist_items_record_whether_and_when_they_were_satisfied(spark, lib,
         {"occurred_at": "2026-11-01T10:00:00", "source": "meeting", "direction": "mutual", "contact_id": "c3", "account_id": "a2"},
     ]
     acc, p, inter, d, r = _accounts(spark, lib, ruleset, rows)
-    items = {(x["account_id"], x["item"]): x for x in lib.checklist(inter, p, d["accounts"], d["contacts"], AS_OF, r).collect()}
+    items = {
+        (x["account_id"], x["item"]): x for x in lib.checklist(lib.as_groups(inter), p, d["accounts"], d["contacts"], AS_OF, r).collect()
+    }
     assert items[("a1", "exec_meeting_180d")]["satisfied"] is True
     assert items[("a1", "exec_meeting_180d")]["evidence_at"] == dt.datetime(2026, 8, 8, 10, 0)
     assert items[("a1", "two_way_email_30d")]["evidence_at"] == dt.datetime(2026, 11, 11, 11, 0)
@@ -381,7 +383,8 @@ def test_touchpoints_rank_the_interactions_that_contributed_most(spark, lib, rul
         {"occurred_at": "2026-11-15T00:00:00", "source": "meeting", "direction": "mutual", "weight": 3.0},
     ]
     d = dims(spark, lib, Tenant("/unused"))
-    tp = lib.touchpoints(lib.contributions(interactions_df(spark, lib, rows), d["contacts"], AS_OF, ruleset), ruleset).collect()
+    contrib = lib.contributions(interactions_df(spark, lib, rows), d["contacts"], AS_OF, ruleset)
+    tp = lib.touchpoints(contrib, lib.as_groups(contrib), ruleset).collect()
     assert [(t["rank"], t["source"], round(t["share"], 6)) for t in sorted(tp, key=lambda t: t["rank"])] == [
         (1, "meeting", 0.6),
         (2, "email", 0.2),

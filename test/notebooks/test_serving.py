@@ -65,7 +65,7 @@ def test_the_event_tracker_counts_interactions_per_monday_week_and_source(spark,
     ]
     d = dims(spark, lib, Tenant("/unused"))
     contrib = lib.contributions(interactions_df(spark, lib, rows), d["contacts"], AS_OF, ruleset)
-    got = {(str(r["week_start"]), r["source"]): r for r in lib.interactions_weekly(contrib).collect()}
+    got = {(str(r["week_start"]), r["source"]): r for r in lib.interactions_weekly(lib.as_groups(contrib)).collect()}
     assert sorted(got) == [("2026-11-02", "email"), ("2026-11-09", "email"), ("2026-11-09", "meeting")]
     assert got[("2026-11-09", "email")]["interactions"] == 2
     # Contributions: 0.5^(6.625/90) + 0.5^(0.041667/90) = 0.950237 + 0.999679
@@ -119,7 +119,8 @@ def test_a_touchpoint_shows_the_factors_its_contribution_is_made_of(spark, lib, 
         }
     ]
     d = dims(spark, lib, Tenant("/unused"))
-    tp = lib.touchpoints(lib.contributions(interactions_df(spark, lib, rows), d["contacts"], AS_OF, ruleset), ruleset).collect()[0]
+    contrib = lib.contributions(interactions_df(spark, lib, rows), d["contacts"], AS_OF, ruleset)
+    tp = lib.touchpoints(contrib, lib.as_groups(contrib), ruleset).collect()[0]
     assert (tp["participants"], tp["duration_min"], tp["decay_factor"]) == (3, 90.0, pytest.approx(0.5))
     assert tp["contribution"] == pytest.approx(tp["weight"] * tp["decay_factor"])
 

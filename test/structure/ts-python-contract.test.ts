@@ -21,10 +21,14 @@ test("the notebooks name the MGDC datasets exactly as config/mgdc-datasets.ts do
   expect([constant(ingest, "MESSAGE_DATASET"), constant(ingest, "EVENT_DATASET")]).toEqual([MESSAGE_DATASET, CALENDAR_DATASET]);
 });
 
-test("the gold tables 03_score writes are the gold tables of the serving contract, and the dimensions 01_ingest_crm writes include the contract's", () => {
-  const written = [...python("03_score.py").matchAll(/^\s+\("(\w+)", \w+, \[/gm)].map((m) => m[1]);
-  const contract = (goldSchema.tables as Array<{ name: string }>).map((t) => t.name);
-  expect(contract.filter((t) => !t.startsWith("dim_"))).toEqual(written);
+test("the gold tables 03_score writes (rm_serving's GOLD_KEYS) are the gold tables of the serving contract, and the dimensions 01_ingest_crm writes include the contract's", () => {
+  expect(python("03_score.py")).toMatch(/for name, df in tables\.items\(\):\n\s+keys = GOLD_KEYS\[name\]/);
+  const goldKeys = /^GOLD_KEYS = \{\n([\s\S]*?)\n\}/m.exec(python("rm_serving.py"))?.[1] ?? "";
+  // Each table with the key its snapshot is written by: the contract's key.
+  const written = [...goldKeys.matchAll(/^\s+"(\w+)": (\[[^\]]*\])/gm)].map((m) => ({ name: m[1], key: JSON.parse(m[2]) as string[] }));
+  const tables = goldSchema.tables as Array<{ name: string; key: string[] }>;
+  const contract = tables.map((t) => t.name);
+  expect(tables.filter((t) => !t.name.startsWith("dim_")).map(({ name, key }) => ({ name, key }))).toEqual(written);
   const dims = [...python("rm_ingest_crm.py").matchAll(/"(dim_\w+)"/g)].map((m) => m[1]);
   expect(contract.filter((t) => t.startsWith("dim_")).filter((t) => !dims.includes(t))).toEqual([]);
 });
