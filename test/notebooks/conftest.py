@@ -426,3 +426,52 @@ def score_accounts(spark, lib, ruleset: dict, rows: list, as_of, tenant: Tenant 
         p, before, lib.last_touch(inputs["groups"]), d["accounts"], d["contacts"], d["opportunities"], d["sellers"], as_of, r
     )
     return {row["account_id"]: row for row in scored.collect()}, p, inter, d, r
+
+
+# ---- one pipeline run shared by test_pipeline.py and test_gold_contract.py --------------------------
+
+AS_OF = "2026-11-04"
+PIPELINE_GOLD = ["pair_scores", "account_scores", "checklist", "touchpoints"]
+
+
+def day_messages(day: str, n: int):
+    rows = []
+    for i in range(n):
+        rows.append(message("ann@contoso.com", ["carl@fabrikam.com"], f"{day}T09:{i:02d}:00Z", imid=f"<{day}-out-{i}@x>"))
+        # the reply sits in two mailboxes: Ann's and Bob's copies of one message
+        reply = message("carl@fabrikam.com", ["ann@contoso.com", "bob@contoso.com"], f"{day}T10:{i:02d}:00Z", imid=f"<{day}-in-{i}@x>")
+        rows += [reply, {**reply, "id": reply["id"] + "-bob", "puser": "bob"}]
+    return rows
+
+
+@pytest.fixture(scope="session")
+def pipeline_tenant(tmp_path_factory):
+    """Three days of mail both ways (one reply in two mailboxes, one malformed line a day), a meeting, an
+    untouched account: every silver and gold table gets rows."""
+    t = Tenant(tmp_path_factory.mktemp("tenant")).write_crm()
+    for day in ("2026-11-01", "2026-11-02", "2026-11-03"):
+        t.messages(day, day_messages(day, 2) + ["{not json"])
+    t.events(
+        "2026-11-02",
+        [
+            event(
+                "ann@contoso.com",
+                [attendee("carl@fabrikam.com"), attendee("dora@fabrikam.com", "declined")],
+                "2026-11-02T14:00:00.0000000",
+                "2026-11-02T15:00:00.0000000",
+                ical="kickoff",
+                location="HQ",
+            )
+        ],
+    )
+    return t
+
+
+@pytest.fixture(scope="session")
+def first_window(spark, pipeline_tenant, ruleset, tmp_path_factory):
+    """One run of the three notebooks over the first two days, shared by the pipeline and contract tests
+    (a run costs tens of seconds): (output folder, notebook results, gold rows as first written)."""
+    out = tmp_path_factory.mktemp("out")
+    results = run_pipeline(spark, pipeline_tenant, out, ruleset, ("2026-11-01", "2026-11-03"), AS_OF)
+    snapshot = {name: sorted(map(tuple, read_table(spark, out, "gold", name).drop("load_id").collect())) for name in PIPELINE_GOLD}
+    return out, results, snapshot

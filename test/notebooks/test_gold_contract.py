@@ -3,8 +3,9 @@
 The relmesh.* views in the serverless SQL pool read these tables with an explicit WITH clause built
 from sql/gold-schema.json. Serverless does not check that clause against the Delta log when a view is
 created, only when it is queried, so a renamed or retyped column would break Power BI in production
-and nowhere else. This test runs the three notebooks once on local Spark over a tiny tenant and
-compares every served table's actual schema (names, order, Spark types, nullability) with the file.
+and nowhere else. These tests take one run of the three notebooks on local Spark over a tiny tenant
+(shared with test_pipeline.py) and compare every served table's actual schema (names, order, Spark
+types, nullability) with the file.
 """
 
 import json
@@ -12,40 +13,17 @@ import json
 import pytest
 from delta.tables import DeltaTable
 
-from conftest import ROOT, Tenant, attendee, event, message, read_table, run_pipeline
+from conftest import ROOT, read_table
 
 CONTRACT = json.loads((ROOT / "sql" / "gold-schema.json").read_text(encoding="utf-8"))
 TABLES = [(t["zone"], t["name"]) for t in CONTRACT["tables"]]
-AS_OF = "2026-11-01"
 
 
 @pytest.fixture(scope="module")
-def lake(spark, ruleset, tmp_path_factory):
-    """One pipeline run: mail both ways, one meeting, an untouched account — every gold table has rows."""
-    root = tmp_path_factory.mktemp("contract")
-    tenant = Tenant(root / "data").write_crm()
-    tenant.messages(
-        "2026-10-01",
-        [
-            message("ann@contoso.com", ["carl@fabrikam.com"], "2026-10-01T10:00:00Z"),
-            message("carl@fabrikam.com", ["ann@contoso.com"], "2026-10-01T15:30:00Z"),
-        ],
-    )
-    tenant.events(
-        "2026-10-02",
-        [
-            event(
-                "bob@contoso.com",
-                [attendee("dora@fabrikam.com"), attendee("ann@contoso.com")],
-                "2026-10-02T09:00:00.0000000",
-                "2026-10-02T10:00:00.0000000",
-                location="Fabrikam HQ",
-            ),
-        ],
-    )
-    out = root / "out"
-    run_pipeline(spark, tenant, out, ruleset, ("2026-10-01", "2026-10-03"), AS_OF)
-    return out
+def lake(first_window):
+    """The pipeline run test_pipeline.py checks too (conftest.first_window): mail both ways, a meeting,
+    an untouched account, so every gold table has rows."""
+    return first_window[0]
 
 
 def contract_of(zone: str, name: str) -> dict:

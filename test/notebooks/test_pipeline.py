@@ -5,52 +5,11 @@ import json
 
 import pytest
 
-from conftest import PIPELINE, Tenant, attendee, event, message, read_table, run_pipeline
+from conftest import AS_OF, PIPELINE, PIPELINE_GOLD, Tenant, attendee, day_messages, event, read_table, run_pipeline
 
-GOLD = ["pair_scores", "account_scores", "checklist", "touchpoints"]
 SILVER = ["interactions", "dim_account", "dim_contact", "dim_opportunity", "dim_seller", "quarantine"]
-AS_OF = "2026-11-04"
 # Tests that check only silver run only the notebooks that write it.
 INGEST, CRM = PIPELINE[:2], PIPELINE[:1]
-
-
-def day_messages(day: str, n: int):
-    rows = []
-    for i in range(n):
-        rows.append(message("ann@contoso.com", ["carl@fabrikam.com"], f"{day}T09:{i:02d}:00Z", imid=f"<{day}-out-{i}@x>"))
-        # the reply sits in two mailboxes: Ann's and Bob's copies of one message
-        reply = message("carl@fabrikam.com", ["ann@contoso.com", "bob@contoso.com"], f"{day}T10:{i:02d}:00Z", imid=f"<{day}-in-{i}@x>")
-        rows += [reply, {**reply, "id": reply["id"] + "-bob", "puser": "bob"}]
-    return rows
-
-
-@pytest.fixture(scope="module")
-def tenant(tmp_path_factory):
-    t = Tenant(tmp_path_factory.mktemp("tenant")).write_crm()
-    for day in ("2026-11-01", "2026-11-02", "2026-11-03"):
-        t.messages(day, day_messages(day, 2) + ["{not json"])
-    t.events(
-        "2026-11-02",
-        [
-            event(
-                "ann@contoso.com",
-                [attendee("carl@fabrikam.com"), attendee("dora@fabrikam.com", "declined")],
-                "2026-11-02T14:00:00.0000000",
-                "2026-11-02T15:00:00.0000000",
-                ical="kickoff",
-                location="HQ",
-            )
-        ],
-    )
-    return t
-
-
-@pytest.fixture(scope="module")
-def first_window(spark, tenant, ruleset, tmp_path_factory):
-    out = tmp_path_factory.mktemp("out")
-    results = run_pipeline(spark, tenant, out, ruleset, ("2026-11-01", "2026-11-03"), AS_OF)
-    snapshot = {name: sorted(map(tuple, read_table(spark, out, "gold", name).drop("load_id").collect())) for name in GOLD}
-    return out, results, snapshot
 
 
 def test_counts_reconcile_rows_in_equal_used_excluded_and_quarantined(first_window):
@@ -77,12 +36,12 @@ def delta_version(out, zone: str, name: str) -> int:
     return max(int(f.stem) for f in (out / zone / name / "_delta_log").glob("*.json"))
 
 
-def test_rerunning_the_same_window_changes_nothing(spark, tenant, ruleset, first_window):
+def test_rerunning_the_same_window_changes_nothing(spark, pipeline_tenant, ruleset, first_window):
     out, first, snapshot = first_window
     before = read_table(spark, out, "silver", "interactions").drop("load_id").collect()
-    snapshots = [("gold", name) for name in GOLD] + [("silver", name) for name in SILVER if name.startswith("dim_")]
+    snapshots = [("gold", name) for name in PIPELINE_GOLD] + [("silver", name) for name in SILVER if name.startswith("dim_")]
     versions = {table: delta_version(out, *table) for table in snapshots}
-    results = run_pipeline(spark, tenant, out, ruleset, ("2026-11-01", "2026-11-03"), AS_OF, load_id="second-run")
+    results = run_pipeline(spark, pipeline_tenant, out, ruleset, ("2026-11-01", "2026-11-03"), AS_OF, load_id="second-run")
     assert results[1]["interactions"] == {"rows": 13, "inserted": 0, "updated": 0, "deleted": 0}
     for table, counts in results[2]["tables"].items():
         assert (counts["inserted"], counts["updated"], counts["deleted"]) == (0, 0, 0), table
@@ -93,16 +52,16 @@ def test_rerunning_the_same_window_changes_nothing(spark, tenant, ruleset, first
     assert {table: delta_version(out, *table) for table in snapshots} == versions
     for table, counts in results[0]["tables"].items():
         assert counts == {**first[0]["tables"][table], "inserted": 0, "updated": 0, "deleted": 0, "unchanged": True}, table
-    after = {name: sorted(map(tuple, read_table(spark, out, "gold", name).drop("load_id").collect())) for name in GOLD}
+    after = {name: sorted(map(tuple, read_table(spark, out, "gold", name).drop("load_id").collect())) for name in PIPELINE_GOLD}
     assert after == snapshot
     assert sorted(map(tuple, read_table(spark, out, "silver", "interactions").drop("load_id").collect())) == sorted(map(tuple, before))
     assert read_table(spark, out, "silver", "quarantine").count() == 2
 
 
-def test_a_new_window_adds_only_its_own_rows(spark, tenant, ruleset, first_window):
+def test_a_new_window_adds_only_its_own_rows(spark, pipeline_tenant, ruleset, first_window):
     out, _, _ = first_window
     before = read_table(spark, out, "silver", "interactions").count()
-    results = run_pipeline(spark, tenant, out, ruleset, ("2026-11-03", "2026-11-04"), AS_OF, load_id="day-3", notebooks=INGEST)
+    results = run_pipeline(spark, pipeline_tenant, out, ruleset, ("2026-11-03", "2026-11-04"), AS_OF, load_id="day-3", notebooks=INGEST)
     assert results[1]["interactions"]["inserted"] == 6  # 2 outbound + 2 replies × 2 sellers
     assert read_table(spark, out, "silver", "interactions").count() == before + 6
     assert read_table(spark, out, "silver", "interactions").filter("load_id = 'day-3'").count() == 6
@@ -111,7 +70,7 @@ def test_a_new_window_adds_only_its_own_rows(spark, tenant, ruleset, first_windo
 def test_every_delta_table_stays_readable_by_the_serverless_sql_pool(spark, first_window):
     # Serverless reads Delta reader version 1 without deletion vectors or column mapping (docs/platform-facts.md §5.2).
     out, _, _ = first_window
-    for zone, names in (("silver", SILVER), ("gold", GOLD)):
+    for zone, names in (("silver", SILVER), ("gold", PIPELINE_GOLD)):
         for name in names:
             log = sorted((out / zone / name / "_delta_log").glob("*.json"))
             protocols = [json.loads(line)["protocol"] for f in log for line in f.read_text().splitlines() if '"protocol"' in line]
@@ -160,13 +119,13 @@ def test_a_changed_crm_export_rewrites_its_snapshot_with_true_counts(spark, rule
     assert ("crm.contacts", "invalid_email") in reasons
 
 
-def test_the_as_of_date_makes_results_reproducible(spark, tenant, ruleset, first_window, tmp_path):
+def test_the_as_of_date_makes_results_reproducible(spark, pipeline_tenant, ruleset, first_window, tmp_path):
     _, _, snapshot = first_window
-    run_pipeline(spark, tenant, tmp_path, ruleset, ("2026-11-01", "2026-11-03"), AS_OF, load_id="elsewhere")
-    again = {name: sorted(map(tuple, read_table(spark, tmp_path, "gold", name).drop("load_id").collect())) for name in GOLD}
+    run_pipeline(spark, pipeline_tenant, tmp_path, ruleset, ("2026-11-01", "2026-11-03"), AS_OF, load_id="elsewhere")
+    again = {name: sorted(map(tuple, read_table(spark, tmp_path, "gold", name).drop("load_id").collect())) for name in PIPELINE_GOLD}
     assert again == snapshot
     # A later as-of over the same silver: only the score notebook has anything to do.
-    later = run_pipeline(spark, tenant, tmp_path, ruleset, ("2026-11-01", "2026-11-03"), "2026-12-04", notebooks=PIPELINE[2:])
+    later = run_pipeline(spark, pipeline_tenant, tmp_path, ruleset, ("2026-11-01", "2026-11-03"), "2026-12-04", notebooks=PIPELINE[2:])
     scores = {r["account_id"]: r["connectivity_score"] for r in read_table(spark, tmp_path, "gold", "account_scores").collect()}
     assert (
         later[0]["as_of"] == "2026-12-04"
