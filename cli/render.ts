@@ -122,6 +122,10 @@ function renderStep(e: Record<string, unknown>): void {
     out(
       `  ${step}: ${n(e.rows_in as number)} rows in = ${n(e.used as number)} used + ${n(e.quarantined as number)} quarantined${reasons(e.quarantine_reasons as Record<string, number>)}; merged +${n(e.inserted as number)} ~${n(e.updated as number)} -${n(e.deleted as number)}`,
     );
+  } else if ("refresh" in e) {
+    // The scoring state (notebooks/rm_score_state.py): rebuilt whole (and why), updated by day, or unchanged.
+    const why = e.reason ? ` (${String(e.reason)})` : "";
+    out(`  ${step}: ${String(e.refresh)}${why}; ${n(e.days_rebuilt as number)} of ${n(e.days as number)} days rebuilt`);
   } else if ("rows" in e) {
     out(`  ${step}: ${n(e.rows as number)} rows; merged +${n(e.inserted as number)} ~${n(e.updated as number)} -${n(e.deleted as number)}`);
   } else {

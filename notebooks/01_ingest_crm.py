@@ -17,10 +17,16 @@ load_id = "local"
 # %run rm_ingest_crm
 
 # %%
+from functools import reduce
+
+from pyspark.sql import DataFrame
+
 configure_session(spark)
 mapping = json.loads(crm_mapping_json)
 silver = table_path(curated_root, "silver")
 result = {"notebook": "01_ingest_crm", "tables": {}}
+# The quarantine rows of every changed export, merged once at the end: one MERGE, not one per table.
+quarantine_rows, cached = [], []
 
 for table, spec in sorted(mapping["tables"].items()):
     source_file = table_path(table_path(raw_root, "crm"), spec["file"])
@@ -37,6 +43,7 @@ for table, spec in sorted(mapping["tables"].items()):
         .csv(source_file)
     ).cache()
     typed = with_row_hash(apply_mapping(raw, table, mapping)).cache()
+    cached += [raw, typed]
     # One pass gives the counts and the digest of everything this export decides (dimension rows and
     # quarantine rows alike), so an unchanged export skips both writes.
     by_reason = typed.groupBy("reason").agg(*digest_aggregates(F.col("row_hash"))).collect()
@@ -54,12 +61,15 @@ for table, spec in sorted(mapping["tables"].items()):
         facts=counts,
     )
     if not written.get("unchanged"):
-        bad = crm_quarantine(typed, table, spec["file"], load_id)
-        merge_rows(spark, table_path(silver, "quarantine"), bad, ["quarantine_id"], QUARANTINE_SCHEMA)
+        quarantine_rows.append(crm_quarantine(typed, table, spec["file"], load_id))
     counts = {**counts, **written}
     result["tables"][table] = counts
     log_step(f"crm.{table}", **counts)
-    raw.unpersist()
-    typed.unpersist()
+
+if quarantine_rows:
+    bad = reduce(DataFrame.unionByName, quarantine_rows)
+    result["quarantine"] = merge_rows(spark, table_path(silver, "quarantine"), bad, ["quarantine_id"], QUARANTINE_SCHEMA)
+for frame in cached:
+    frame.unpersist()
 
 notebook_exit(result)

@@ -87,7 +87,9 @@ function pathsSection(inputs: ArtifactInputs): string[] {
       `**Deleted after ${config.rawRetentionDays} days** (lifecycle policy on \`${config.fileSystems.raw}/${config.rawM365Folder}/\`).`,
     `3. **Curated** — ${curated}: silver \`interactions\` (one row per seller↔external-contact touch: addresses, times, counts; ` +
       `subjects ${config.keepSubjects ? "**kept** (relmesh:keepSubjects is true)" : "dropped at ingestion (relmesh:keepSubjects is false)"}), ` +
-      "`quarantine` (rejected raw records, body fields removed), and gold scores. No lifecycle policy: kept until deleted. " +
+      "`quarantine` (rejected raw records, body fields removed), gold scores, and the scoring state `state/` (silver interactions summed per day, " +
+      "seller, contact and direction, with counts and first and last times, plus each account-day's top interactions by contribution, never subjects; " +
+      "derived from silver and rebuilt from it when deleted). No lifecycle policy: kept until deleted. " +
       `Every silver and gold table is also registered, in place, in the lake databases \`${LAKE_DATABASES.silver}\` and \`${LAKE_DATABASES.gold}\`.`,
     "4. **Shown** — the serving views (`docs/gold-schema.md`) and, on top of them, the Power BI project and the local dashboard show per account: " +
       "scores, status, days since the last email and meeting; per seller↔contact pair: scores and counts; weekly interaction counts; " +
