@@ -126,6 +126,9 @@ function renderStep(e: Record<string, unknown>): void {
     // The scoring state (notebooks/rm_score_state.py): rebuilt whole (and why), updated by day, or unchanged.
     const why = e.reason ? ` (${String(e.reason)})` : "";
     out(`  ${step}: ${String(e.refresh)}${why}; ${n(e.days_rebuilt as number)} of ${n(e.days as number)} days rebuilt`);
+  } else if ("database" in e) {
+    const tables = e.tables as string[];
+    out(`  ${step}: ${tables.length} tables registered in lake database ${String(e.database)} (${tables.join(", ")})`);
   } else if ("rows" in e) {
     out(`  ${step}: ${n(e.rows as number)} rows; merged +${n(e.inserted as number)} ~${n(e.updated as number)} -${n(e.deleted as number)}`);
   } else {
