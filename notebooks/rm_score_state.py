@@ -22,20 +22,9 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 from pyspark.sql.window import Window
 
-_CANDIDATE_COLUMNS = [
-    "interaction_id",
-    "seller_id",
-    "contact_id",
-    "account_id",
-    "source",
-    "direction",
-    "occurred_at",
-    "modality",
-    "response",
-    "weight",
-    "participants",
-    "duration_min",
-]
+# Silver columns a touchpoint candidate does not keep: the subject (never, whatever keepSubjects says)
+# and bookkeeping. Everything else is what touchpoints() shows.
+_NOT_CANDIDATE_COLUMNS = ("subject", "source_key", "window_date", "load_id", "row_hash")
 
 
 def state_schemas(silver: T.StructType) -> dict:
@@ -46,7 +35,7 @@ def state_schemas(silver: T.StructType) -> dict:
     day = T.StructField("day", T.DateType(), False)
     digest = T.StructField("day_digest", T.StringType(), False)
     return {
-        "touch_candidates": T.StructType([day, *[fields[c] for c in _CANDIDATE_COLUMNS], digest]),
+        "touch_candidates": T.StructType([day, *[f for f in silver.fields if f.name not in _NOT_CANDIDATE_COLUMNS], digest]),
         "score_days": T.StructType(
             [
                 day,
@@ -117,7 +106,11 @@ def day_candidates(interactions: DataFrame, contacts: DataFrame, ruleset: dict) 
         .withColumn("_at_day_end", F.col("weight") * _decay_to_day_end(F.col("occurred_at"), half_life))
     )
     order = Window.partitionBy("account_id", "day").orderBy(F.desc("_at_day_end"), "interaction_id")
-    return rows.withColumn("_rank", F.row_number().over(order)).filter(F.col("_rank") <= n).select("day", *_CANDIDATE_COLUMNS)
+    return (
+        rows.withColumn("_rank", F.row_number().over(order))
+        .filter(F.col("_rank") <= n)
+        .drop("_rank", "_at_day_end", *_NOT_CANDIDATE_COLUMNS)
+    )
 
 
 def why_rebuild(stored: list, key: dict) -> str:
