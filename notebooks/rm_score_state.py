@@ -150,6 +150,8 @@ def refresh_state(spark: SparkSession, state_root: str, interactions: DataFrame,
         # Whole days are replaced: rows of a day that silver no longer has go with it.
         source = interactions.filter(_day(F.col("occurred_at")).isin(changed))
         options["replaceWhere"] = " OR ".join(f"day = DATE'{d.isoformat()}'" for d in changed)
+    # Both tables are built from the same rows: read and filter silver once.
+    source = source.persist()
     for name, rows in (("touch_candidates", day_candidates(source, contacts, ruleset)), ("score_days", day_groups(source, ruleset))):
         ensure_table(spark, paths[name], schemas[name])
         columns = [F.col(f.name) for f in schemas[name].fields]
@@ -157,6 +159,7 @@ def refresh_state(spark: SparkSession, state_root: str, interactions: DataFrame,
         for option, value in options.items():
             writer = writer.option(option, value)
         writer.save(paths[name])
+    source.unpersist()
     return {"refresh": "rebuilt" if reason else "updated", "reason": reason, "days": len(silver_days), "days_rebuilt": len(changed)}
 
 
