@@ -38,6 +38,36 @@ export interface PhaseTrace {
   memory: MemoryPeaks;
   /** Silver interactions the score read, counted after the phase. */
   score_rows_in: number | null;
+  /** The Spark jobs the phase ran (absent from results written before the benchmark recorded them). */
+  spark?: SparkTrace;
+}
+
+/** One Spark job, in seconds since its phase started; `task_s` sums its tasks' run time over all cores. */
+export interface SparkJob {
+  job: number;
+  start: number;
+  end: number;
+  task_s: number;
+}
+
+/** One Spark stage, named by the call site that started its job (`count at …/02_ingest_m365.json:12`). */
+export interface SparkStage {
+  stage: number;
+  name: string;
+  start: number;
+  end: number;
+  tasks: number;
+  task_s: number;
+  input_mib: number;
+  shuffle_mib: number;
+}
+
+/** What Spark's status store says a phase ran: its jobs and the stages with the most task time. */
+export interface SparkTrace {
+  /** Task slots (N of local[N]). */
+  cores: number;
+  jobs: SparkJob[];
+  top_stages: SparkStage[];
 }
 
 export const STAGES = ["CRM", "ingest", "interactions", "score"] as const;
@@ -70,35 +100,44 @@ function rowsIn(value: unknown): number {
   return sum(countsOf(value).map((c) => Number(c.rows_in ?? 0)));
 }
 
+/** Where a stage starts and ends, in seconds since its phase started, with the rows it read. */
+export interface StageSpan {
+  stage: StageName;
+  start: number;
+  end: number;
+  rowsIn: number | null;
+}
+
 /**
  * A phase as the four stages of the issue: CRM (01_ingest_crm); ingest (02_ingest_m365 up to its last
  * per-dataset count); interactions (the rest of 02: the MERGE of silver interactions and quarantine);
  * score (03_score). Stage seconds are wall-clock between those boundaries: Spark is lazy, so a stage
  * also pays for recomputing whatever earlier work it reads and was not cached.
  */
-export function stagesOf(phase: PhaseTrace): Stage[] {
+export function spansOf(phase: PhaseTrace): StageSpan[] {
   const byName = new Map(phase.notebooks.map((n) => [n.notebook, n]));
-  const stage = (name: StageName, seconds: number, rows: number | null): Stage => ({
-    stage: name,
-    rowsIn: rows,
-    seconds: round(seconds, 3),
-    share: phase.seconds > 0 ? seconds / phase.seconds : 0,
-  });
-  const stages: Stage[] = [];
+  const spans: StageSpan[] = [];
   const crm = byName.get("01_ingest_crm");
-  if (crm) stages.push(stage("CRM", crm.ended - crm.started, rowsIn(crm.result.tables)));
+  if (crm) spans.push({ stage: "CRM", start: crm.started, end: crm.ended, rowsIn: rowsIn(crm.result.tables) });
   const m365 = byName.get("02_ingest_m365");
   if (m365) {
     const datasets = new Set(Object.keys((m365.result.datasets as object) ?? {}));
     const counted = m365.steps.filter((s) => datasets.has(s.step)).map((s) => s.t);
     const boundary = counted.length > 0 ? Math.max(...counted) : m365.ended;
     const merged = (m365.result.interactions as { rows?: number } | undefined)?.rows ?? 0;
-    stages.push(stage("ingest", boundary - m365.started, rowsIn(m365.result.datasets)));
-    stages.push(stage("interactions", m365.ended - boundary, merged));
+    spans.push({ stage: "ingest", start: m365.started, end: boundary, rowsIn: rowsIn(m365.result.datasets) });
+    spans.push({ stage: "interactions", start: boundary, end: m365.ended, rowsIn: merged });
   }
   const score = byName.get("03_score");
-  if (score) stages.push(stage("score", score.ended - score.started, phase.score_rows_in));
-  return stages;
+  if (score) spans.push({ stage: "score", start: score.started, end: score.ended, rowsIn: phase.score_rows_in });
+  return spans;
+}
+
+export function stagesOf(phase: PhaseTrace): Stage[] {
+  return spansOf(phase).map((span) => {
+    const seconds = span.end - span.start;
+    return { stage: span.stage, rowsIn: span.rowsIn, seconds: round(seconds, 3), share: phase.seconds > 0 ? seconds / phase.seconds : 0 };
+  });
 }
 
 /** Raw M365 lines a phase read: the per-dataset rows in of 02_ingest_m365. */

@@ -13,10 +13,13 @@ import {
   PhaseTrace,
   ratios,
   Ratios,
+  SparkStage,
+  SparkTrace,
   rawLinesOf,
   Stage,
   stagesOf,
 } from "./bench-figures";
+import { scanProfile, StageProfile, stageProfiles } from "./bench-profile";
 
 export interface Machine {
   cores: number;
@@ -40,6 +43,10 @@ export interface RunFigures {
   seconds: number;
   stages: Stage[];
   memory: MemoryPeaks;
+  /** Per stage: Spark job time, task time, cores busy, time outside jobs (null without a Spark trace). */
+  profile: StageProfile[] | null;
+  /** The Spark stages with the most task time. */
+  top_stages: SparkStage[];
 }
 
 export interface BenchResult {
@@ -48,6 +55,8 @@ export interface BenchResult {
   driver_memory: string;
   tenant: TenantSize & { data: string; raw_lines: number };
   bare_scan_s: number;
+  bare_scan_profile: StageProfile | null;
+  parse_floor: { seconds: number; records: number; vs_scan: number; profile: StageProfile | null } | null;
   full: RunFigures;
   history: RunFigures;
   one_day: RunFigures;
@@ -63,14 +72,22 @@ export interface BenchInputs {
   machine: Machine;
   driverMemory: string;
   tenant: TenantSize & { data: string };
-  scan: { seconds: number; raw_lines: number };
+  scan: { seconds: number; raw_lines: number; spark?: SparkTrace };
+  /** The ingest's parse of every raw line and nothing else (absent from older runs). */
+  parse?: { seconds: number; records: number; spark?: SparkTrace };
   phases: PhaseTrace[];
   /** The growth tenants' sizes by phase name; the main tenant's full run is the series' largest point. */
   growth: Array<{ phase: string; size: TenantSize }>;
 }
 
 function figures(phase: PhaseTrace): RunFigures {
-  return { seconds: phase.seconds, stages: stagesOf(phase), memory: phase.memory };
+  return {
+    seconds: phase.seconds,
+    stages: stagesOf(phase),
+    memory: phase.memory,
+    profile: stageProfiles(phase),
+    top_stages: phase.spark?.top_stages ?? [],
+  };
 }
 
 function phaseNamed(phases: PhaseTrace[], name: string): PhaseTrace {
@@ -97,6 +114,15 @@ export function benchResult(input: BenchInputs): BenchResult {
     driver_memory: input.driverMemory,
     tenant: { ...input.tenant, raw_lines: input.scan.raw_lines },
     bare_scan_s: input.scan.seconds,
+    bare_scan_profile: scanProfile(input.scan.seconds, input.scan.spark),
+    parse_floor: input.parse
+      ? {
+          seconds: input.parse.seconds,
+          records: input.parse.records,
+          vs_scan: input.scan.seconds > 0 ? Math.round((input.parse.seconds / input.scan.seconds) * 100) / 100 : 0,
+          profile: scanProfile(input.parse.seconds, input.parse.spark),
+        }
+      : null,
     full: figures(full),
     history: figures(phaseNamed(input.phases, "history")),
     one_day: figures(oneDay),
@@ -164,6 +190,50 @@ export function checkTable(list: Check[]): string[] {
   );
 }
 
+function scanNote(p: StageProfile | null, cores: number): string {
+  return p ? ` (${p.jobs} Spark jobs; task time ${secs(p.taskSeconds)} s, ${Math.round(p.coresBusy * 100)}% of ${cores} cores)` : "";
+}
+
+export function profileTable(rows: StageProfile[]): string[] {
+  return renderTable(
+    ["stage", "seconds", "Spark jobs", "in jobs", "task time", "cores busy", "outside jobs"],
+    rows.map((p) => [
+      p.stage,
+      secs(p.seconds),
+      p.jobs.toLocaleString("en-US"),
+      secs(p.jobSeconds),
+      secs(p.taskSeconds),
+      `${Math.round(p.coresBusy * 100)}%`,
+      secs(p.outsideJobs),
+    ]),
+  );
+}
+
+/** The call site without the local folder it ran from (the notebooks' paths differ per machine). */
+export function callSite(name: string): string {
+  return name.replace(/ at \S*\/([^/\s]+)$/, " at $1");
+}
+
+export function topStagesTable(stages: SparkStage[], limit = 5): string[] {
+  return renderTable(
+    ["Spark stage (call site)", "tasks", "task time", "wall", "input MiB", "shuffle MiB"],
+    stages
+      .slice(0, limit)
+      .map((s) => [callSite(s.name), String(s.tasks), secs(s.task_s), secs(s.end - s.start), secs(s.input_mib), secs(s.shuffle_mib)]),
+  );
+}
+
+/** Where a run's seconds went, if the benchmark recorded its Spark jobs. */
+function profileLines(run: RunFigures, cores: number): string[] {
+  if (!run.profile) return [];
+  const lines = [
+    `  where the time goes (Spark's status store; cores busy = task time ÷ (seconds × ${cores} cores); outside jobs = the driver alone):`,
+    ...profileTable(run.profile).map((l) => `    ${l}`),
+  ];
+  if (run.top_stages.length > 0) lines.push(...topStagesTable(run.top_stages).map((l) => `    ${l}`));
+  return lines;
+}
+
 /** What `relmesh bench` prints at the end: the same figures as bench-result.json. */
 export function formatReport(r: BenchResult): string {
   const t = r.tenant;
@@ -173,15 +243,22 @@ export function formatReport(r: BenchResult): string {
     `Benchmark ${r.date.slice(0, 10)}: ${m.cores} cores, ${m.total_memory_gib} GiB, ${m.cpu}; node ${m.node}, Python ${m.python}, Spark ${m.spark}, Java ${m.java}; driver ${r.driver_memory}`,
     `Tenant: ${count(t.messages)} messages + ${count(t.events)} events over ${t.days} days, seed ${t.seed} (${count(t.raw_lines)} raw lines) in ${t.data}`,
     "",
-    `Bare scan of the raw files: ${secs(r.bare_scan_s)} s`,
+    `Bare scan of the raw files: ${secs(r.bare_scan_s)} s${scanNote(r.bare_scan_profile, m.cores)}`,
+    ...(r.parse_floor
+      ? [
+          `Parse floor, the ingest's JSON parse of every line and nothing else: ${secs(r.parse_floor.seconds)} s, ${r.parse_floor.vs_scan}× the bare scan${scanNote(r.parse_floor.profile, m.cores)}`,
+        ]
+      : []),
     "",
     `Full pipeline over the whole history into an empty output: ${secs(r.full.seconds)} s`,
     ...indent(stageTable(r.full)),
     `  ${memoryLine(r.full.memory)}`,
+    ...profileLines(r.full, m.cores),
     "",
     `One new day on top of the history (${secs(r.history.seconds)} s to write ${t.days - 1} days first): ${secs(r.one_day.seconds)} s`,
     ...indent(stageTable(r.one_day)),
     `  ${memoryLine(r.one_day.memory)}`,
+    ...profileLines(r.one_day, m.cores),
     "",
   ];
   if (r.growth.length > 0) {

@@ -6,7 +6,8 @@ import { DEFAULT_OPTIONS, SampleOptions } from "../sample/model";
 import { addDays } from "../sample/time";
 import { helpText, intOption, OptionSpec, parseArgs, ParsedArgs, UsageError } from "./args";
 import { eventsFor, parseGrowth, PhaseTrace, tenantFolderName } from "./bench-figures";
-import { benchResult, formatReport, Machine } from "./bench-report";
+import { SPARK_PROFILE } from "./bench-profile";
+import { BenchInputs, benchResult, formatReport, Machine } from "./bench-report";
 import { runStreaming } from "./proc";
 import { ensurePythonEnv, REPO_ROOT } from "./pyenv";
 import { notebookPlan, readColumnMapping, RunRequest, writeWireNotebooks } from "./run";
@@ -114,6 +115,7 @@ async function mainTenant(options: BenchOptions, root: string): Promise<Tenant> 
 
 const PHASE_LABELS: Record<string, string> = {
   bare_scan: "bare scan of the raw files",
+  parse_floor: "parse floor: the ingest's JSON parse of every line, nothing else",
   full: "full pipeline over the whole history",
   history: "history without its last day",
   one_day: "the last day alone on top",
@@ -124,7 +126,11 @@ const label = (phase: string): string =>
 
 /** Turns bench.py's JSON lines into progress on stderr; keeps what the result needs. */
 function progress(started: number) {
-  const seen = { scan: undefined as { seconds: number; raw_lines: number } | undefined, phases: [] as PhaseTrace[] };
+  const seen = {
+    scan: undefined as BenchInputs["scan"] | undefined,
+    parse: undefined as BenchInputs["parse"],
+    phases: [] as PhaseTrace[],
+  };
   const env: Record<string, string> = {};
   let failure: string | undefined;
   let phaseStarted = Date.now();
@@ -153,6 +159,7 @@ function progress(started: number) {
     if (event.event === "step") process.stderr.write(`      ${String(event.step)} (${elapsed(phaseStarted)})\n`);
     if (event.event === "bench_end") say(`${label(phase)}: ${Number(event.seconds).toFixed(1)} s`);
     if (event.event === "bench_scan") seen.scan = event as unknown as typeof seen.scan;
+    if (event.event === "bench_parse") seen.parse = event as unknown as typeof seen.parse;
     if (event.event === "bench_phase") seen.phases.push(event as unknown as PhaseTrace);
     if (event.event === "failed") {
       failure = `${label(phase)}: ${String(event.error)}`;
@@ -223,10 +230,13 @@ export async function benchCommand(argv: string[]): Promise<number> {
   for (const out of new Set(phases.map((p) => p.out))) rmSync(out, { recursive: true, force: true });
   const driverMemory = options.driverMemory;
   const planPath = join(root, "bench-plan.json");
-  const scanGlobs = ["BasicDataSet_v0.Message_v1", "BasicDataSet_v0.CalendarView_v0"].map((d) =>
-    join(main.data, "m365", d, "*", "*", "*", "*.json"),
+  const scanGlobs = Object.fromEntries(
+    ["BasicDataSet_v0.Message_v1", "BasicDataSet_v0.CalendarView_v0"].map((d) => [d, join(main.data, "m365", d, "*", "*", "*", "*.json")]),
   );
-  writeFileSync(planPath, JSON.stringify({ spark: { "spark.driver.memory": driverMemory }, scan_globs: scanGlobs, phases }, null, 2));
+  writeFileSync(
+    planPath,
+    JSON.stringify({ spark: { "spark.driver.memory": driverMemory, ...SPARK_PROFILE }, scan_globs: scanGlobs, phases }, null, 2),
+  );
   const python = await ensurePythonEnv();
   say(`starting Spark (driver ${driverMemory}) for ${phases.length} phases after the bare scan`);
   const watch = progress(started);
@@ -249,6 +259,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
       seed: main.options.seed,
     },
     scan: watch.seen.scan,
+    parse: watch.seen.parse,
     phases: watch.seen.phases,
     growth: growth.map((g) => ({ phase: `growth-${g.options.messages}`, size: g.options })),
   });
