@@ -23,6 +23,10 @@ const commands: Record<string, Command> = {
     summary: "run the notebooks on local Spark over data in the MGDC + CRM layout",
     run: async (argv) => (require("./run") as typeof import("./run")).runCommand(argv),
   },
+  "who-knows": {
+    summary: "who can introduce you to a contact or an account, from the last local run",
+    run: async (argv) => (require("./who-knows") as typeof import("./who-knows")).whoKnowsCommand(argv),
+  },
   plan: {
     summary: "run the Pulumi program offline under mocks and list every resource",
     run: async (argv) => (require("./plan") as typeof import("./plan")).planCommand(argv),

@@ -39,6 +39,7 @@ export interface Ruleset {
   high_priority: { tiers: number[]; open_pipeline_at_least: number };
   checklist: ChecklistItem[];
   trend: { period_days: number };
+  discovered_contacts: { count_in_scores: boolean };
   touchpoints_per_account: number;
   transaction_size: { bands: Array<{ label: string; at_least: number }>; no_pipeline_label: string };
 }

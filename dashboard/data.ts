@@ -22,6 +22,8 @@ export interface AccountScoreRow {
   last_meeting_at: string | null;
   cadence_days: number | null;
   connected_contacts: number;
+  /** People on the account's domain whom sellers mailed or met, not in the CRM (a count: never their addresses). */
+  discovered_contacts: number;
   engaged_contacts: number;
   connected_sellers: number;
   exec_coverage: boolean;

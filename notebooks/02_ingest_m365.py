@@ -1,8 +1,9 @@
 # %% [markdown]
-# # 02 · Ingest Microsoft 365 (MGDC) → silver `interactions`
+# # 02 · Ingest Microsoft 365 (MGDC) → silver `interactions`, `discovered_contacts`
 # Reads the MGDC JSON-lines files of one extraction window (`window_start` ≤ day < `window_end`),
 # quarantines what cannot be parsed, counts each email once (`internetMessageId`) and each meeting once
-# (`iCalUId` + start), whichever mailbox the copy came from, and MERGEs seller↔contact interactions.
+# (`iCalUId` + start), whichever mailbox the copy came from, and MERGEs seller↔contact interactions,
+# and the addresses of contacts on an account's domain that the CRM does not know (for CRM hygiene).
 # Rerunning a window replaces that window's rows; a new window adds only its own.
 
 # %% tags=["parameters"]
@@ -72,6 +73,15 @@ if interactions:
     )
     result["interactions"] = {"rows": all_rows.count(), **merged}
     log_step("interactions", **result["interactions"])
+    result["discovered_contacts"] = merge_rows(
+        spark,
+        table_path(silver, "discovered_contacts"),
+        discovered_contacts(all_rows, load_id),
+        ["contact_id", "window_date"],
+        DISCOVERED_SCHEMA,
+        delete_missing=True,
+        delete_where=in_window,
+    )
     q = reduce(DataFrame.unionByName, quarantined).dropDuplicates(["quarantine_id"])
     result["quarantine"] = merge_rows(spark, table_path(silver, "quarantine"), q, ["quarantine_id"], QUARANTINE_SCHEMA)
 

@@ -1,5 +1,7 @@
 # %% [markdown]
-# # 03 · Score → gold `pair_scores`, `account_scores`, `checklist`, `touchpoints`, `interactions_weekly`, `who_knows_whom`
+# # 03 · Score → the gold tables
+# `pair_scores`, `account_scores`, `checklist`, `touchpoints`, `interactions_weekly`, `who_knows_whom`,
+# `discovered_contacts`.
 # Applies the ruleset to every silver interaction before `as_of`, through the scoring state (silver as
 # day groups, `state/`): only days whose silver rows changed are rebuilt, so a new day costs a day.
 # Gold tables are snapshots for that as-of date, replaced whole when their content changed: a rerun
@@ -44,6 +46,11 @@ def load(name):
 
 interactions = load("interactions")
 dims = {name: load(name) for name in ("dim_contact", "dim_account", "dim_opportunity", "dim_seller")}
+# 02 creates it with the first interactions it stores; a lake that has none has found no one yet.
+found = table_path(silver, "discovered_contacts")
+dims["discovered_contacts"] = (
+    load("discovered_contacts") if DeltaTable.isDeltaTable(spark, found) else spark.createDataFrame([], DISCOVERED_SCHEMA)
+)
 lake_databases = lake_database_names(lake_databases_json)
 
 # The state holds silver as day groups; only days whose rows changed are rebuilt, and the scores are

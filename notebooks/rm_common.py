@@ -117,6 +117,27 @@ def stable_id(*columns) -> "F.Column":
     return F.sha2(F.concat_ws("\u001f", *[F.coalesce(c.cast("string"), F.lit("\u0000")) for c in columns]), 256)
 
 
+# Contacts the CRM does not know, on an account's domain, get ids with this prefix (rm_interactions.classify).
+DISCOVERED_PREFIX = "ext-"
+
+# Silver `discovered_contacts` (written by 02, listed in gold by 03): the addresses behind those ids.
+DISCOVERED_SCHEMA = T.StructType(
+    [
+        T.StructField("contact_id", T.StringType(), False),
+        T.StructField("window_date", T.DateType(), True),
+        T.StructField("email", T.StringType(), False),
+        T.StructField("account_id", T.StringType(), True),
+        T.StructField("load_id", T.StringType(), True),
+        T.StructField("row_hash", T.StringType(), True),
+    ]
+)
+
+
+def is_discovered(contact_id) -> F.Column:
+    """A contact found in mail or meetings, not in the CRM (its id is derived, not dim_contact's)."""
+    return F.col(contact_id).startswith(DISCOVERED_PREFIX) if isinstance(contact_id, str) else contact_id.startswith(DISCOVERED_PREFIX)
+
+
 def with_row_hash(df: DataFrame, exclude: tuple = ("load_id", "row_hash")) -> DataFrame:
     """Adds row_hash over the business columns, so a MERGE rewrites a row only when it really changed."""
     columns = [c for c in df.columns if c not in exclude]

@@ -90,8 +90,10 @@ def classify(df: DataFrame, address_col: str, prefix: str, lookup: dict, ruleset
         .when(F.coalesce(F.col("opted_out"), F.lit(False)), "opted_out")
         .when(account_id.isNull(), "unknown_domain")
     )
-    # Contacts outside CRM whose domain belongs to an account still count, under a derived id.
-    contact_id = F.coalesce(F.col("contact_id"), F.concat(F.lit("ext-"), F.substring(F.sha2(a, 256), 1, 20)))
+    # Addresses on an account's domain that the CRM does not know are *discovered contacts*: kept under
+    # a derived id (rm_common.is_discovered), listed for CRM hygiene, counted in scores only if the
+    # ruleset says so (discovered_contacts.count_in_scores).
+    contact_id = F.coalesce(F.col("contact_id"), F.concat(F.lit(DISCOVERED_PREFIX), F.substring(F.sha2(a, 256), 1, 20)))
     return joined.select(
         *[F.col(c) for c in df.columns],
         kind.alias(f"{prefix}_kind"),
@@ -158,6 +160,7 @@ def message_interactions(messages: DataFrame, lookup: dict, ruleset: dict, keep_
             F.when(outbound, "outbound").otherwise("inbound").alias("direction"),
             F.when(outbound, F.col("s_seller_id")).otherwise(F.col("r_seller_id")).alias("seller_id"),
             F.when(outbound, F.col("r_contact_id")).otherwise(F.col("s_contact_id")).alias("contact_id"),
+            F.when(outbound, F.col("recipient")).otherwise(F.col("sender")).alias("contact_address"),
             F.when(outbound, F.col("r_account_id")).otherwise(F.col("s_account_id")).alias("account_id"),
             F.when(outbound, F.col("r_exclusion")).otherwise(F.col("s_exclusion")).alias("party_exclusion"),
         )
@@ -192,6 +195,7 @@ def message_interactions(messages: DataFrame, lookup: dict, ruleset: dict, keep_
         (F.col("subject") if keep_subjects else F.lit(None).cast("string")).alias("subject"),
         (F.lit(float(ruleset["sources"]["email"])) * audience_factor(F.col("participants"), ruleset)).alias("weight"),
         "window_date",
+        "contact_address",
     )
     return _finish(interactions, load_id), outcomes
 
@@ -244,6 +248,7 @@ def meeting_interactions(events: DataFrame, lookup: dict, ruleset: dict, keep_su
         "location",
         "window_date",
         F.col("p_contact_id").alias("contact_id"),
+        F.col("email").alias("contact_address"),
         F.col("p_account_id").alias("account_id"),
         F.col("p_exclusion").alias("party_exclusion"),
         F.col("response"),
@@ -292,17 +297,35 @@ def meeting_interactions(events: DataFrame, lookup: dict, ruleset: dict, keep_su
                 * F.greatest(duration_factor, F.lit(0.0))
             ).alias("weight"),
             "window_date",
+            "contact_address",
         )
     )
     return _finish(interactions, load_id), outcomes
 
 
 def _finish(interactions: DataFrame, load_id: str) -> DataFrame:
+    """Silver interaction rows, plus `contact_address` for a discovered contact only (what
+    discovered_contacts() lists; the interactions table never stores an address)."""
     with_id = interactions.withColumn(
         "interaction_id", stable_id(F.col("source"), F.col("source_key"), F.col("seller_id"), F.col("contact_id"))
     )
     with_load = with_id.withColumn("weight", F.round("weight", 9)).withColumn("load_id", F.lit(load_id))
-    return with_row_hash(with_load, exclude=("load_id", "row_hash", "window_date")).select(*[f.name for f in INTERACTION_SCHEMA.fields])
+    hashed = with_row_hash(with_load, exclude=("load_id", "row_hash", "window_date", "contact_address"))
+    address = F.when(is_discovered(F.col("contact_id")), F.lower(F.col("contact_address")))
+    return hashed.select(*[f.name for f in INTERACTION_SCHEMA.fields], address.alias("contact_address"))
+
+
+def discovered_contacts(interactions: DataFrame, load_id: str) -> DataFrame:
+    """Silver `discovered_contacts`: each discovered contact's address per window it was seen in (keyed
+    by both, so rerunning one window never removes what another window found). Only addresses the
+    window's scored interactions used, on a CRM account's domain, are kept."""
+    rows = (
+        interactions.filter(F.col("contact_address").isNotNull())
+        .groupBy("contact_id", "window_date")
+        .agg(F.min("contact_address").alias("email"), F.min("account_id").alias("account_id"))
+        .withColumn("load_id", F.lit(load_id))
+    )
+    return with_row_hash(rows).select(*[f.name for f in DISCOVERED_SCHEMA.fields])
 
 
 def reconcile(rows_in: int, quarantine_reasons: dict, copies: int, distinct: int, outcomes: dict) -> dict:

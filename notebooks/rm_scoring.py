@@ -267,6 +267,7 @@ def checklist(
     sellers = pairs_now.groupBy("account_id").agg(
         F.countDistinct("seller_id").alias("_sellers"), F.max("last_interaction_at").alias("_last")
     )
+    engaged = _contact_scores(pairs_now, contacts, ruleset).filter("engaged").select("account_id", "contact_id")
     parts = []
     for item in ruleset["checklist"]:
         kind = item["kind"]
@@ -293,8 +294,12 @@ def checklist(
                 )
             )
         elif kind == "engaged_contacts":
-            ev = recent.groupBy("account_id").agg(
-                F.max("last_at").alias("evidence_at"), (F.countDistinct("contact_id") >= int(item["min_contacts"])).alias("satisfied")
+            # Engaged as the account score defines it (best pair score ≥ engaged_min_score), and touched
+            # in the period: counting every contact touched let the item hold with engaged_contacts 0.
+            ev = (
+                recent.join(engaged, ["account_id", "contact_id"])
+                .groupBy("account_id")
+                .agg(F.max("last_at").alias("evidence_at"), (F.countDistinct("contact_id") >= int(item["min_contacts"])).alias("satisfied"))
             )
         else:  # multi_threaded
             ev = sellers.select(
@@ -318,6 +323,11 @@ def checklist(
     return out.withColumn("as_of", F.lit(as_of))
 
 
+# Ties in contribution have a stated order (docs/gold-schema.md): a CRM contact before a discovered one
+# (when the ruleset counts those), then the newer interaction, then the id, so reruns list the same rows.
+TOUCHPOINT_ORDER = (F.desc("contribution"), is_discovered("contact_id").asc(), F.desc("occurred_at"), "interaction_id")
+
+
 def touchpoints(candidates: DataFrame, groups: DataFrame, ruleset: dict) -> DataFrame:
     """Per account, the interactions that contributed most to its score (the event tracker's list).
     `candidates` are contributions() rows, all of them or any superset of each account's top N (the
@@ -326,7 +336,7 @@ def touchpoints(candidates: DataFrame, groups: DataFrame, ruleset: dict) -> Data
     totals = groups.filter(F.col("account_id").isNotNull()).groupBy("account_id").agg(F.sum("contribution").alias("_total"))
     ranked = (
         candidates.filter(F.col("account_id").isNotNull())
-        .withColumn("rank", F.row_number().over(Window.partitionBy("account_id").orderBy(F.desc("contribution"), "interaction_id")))
+        .withColumn("rank", F.row_number().over(Window.partitionBy("account_id").orderBy(*TOUCHPOINT_ORDER)))
         .filter(F.col("rank") <= n)
         .join(totals, "account_id")
         .withColumn("share", F.col("contribution") / F.col("_total"))

@@ -1,8 +1,8 @@
 # %% [markdown]
 # # rm_serving — what the dashboards read beyond the scores
 # Included with `%run rm_serving` after `rm_common` and `rm_scoring`. Pure functions of (DataFrames,
-# ruleset): the event tracker's weekly counts and who knows whom (the best-connected colleague per
-# contact, and the runner-up, for introductions).
+# ruleset): the event tracker's weekly counts, who knows whom (the best-connected colleague per
+# contact, and the runner-up, for introductions) and the contacts found that the CRM lacks.
 
 # %%
 from pyspark.sql import DataFrame
@@ -16,13 +16,22 @@ GOLD_KEYS = {
     "checklist": ["account_id", "item"],
     "touchpoints": ["account_id", "rank"],
     "interactions_weekly": ["account_id", "seller_id", "week_start", "source"],
+    "contact_colleagues": ["contact_id", "rank"],
     "who_knows_whom": ["contact_id"],
+    "discovered_contacts": ["contact_id"],
 }
+
+_INPUT_GROUPS = ("groups", "groups_before", "evidence", "candidates")
 
 
 def gold_tables(inputs: dict, dims: dict, as_of, ruleset: dict) -> dict:
     """Every gold table at as_of from the scoring inputs (gold_inputs_from_silver, the reference, or
-    gold_inputs_from_state, the incremental path: same shapes) and the CRM dimensions."""
+    gold_inputs_from_state, the incremental path: same shapes) and the CRM dimensions. Contacts the CRM
+    does not know are listed in `discovered_contacts` and, unless the ruleset counts them
+    (discovered_contacts.count_in_scores), left out of every score: gold contact ids are then CRM ids."""
+    everyone = inputs
+    if not ruleset["discovered_contacts"]["count_in_scores"]:
+        inputs = {k: inputs[k].filter(~is_discovered("contact_id")) for k in _INPUT_GROUPS}
     groups = inputs["groups"].persist()
     pairs_before = score_pairs(pair_aggregates(inputs["groups_before"]), ruleset).persist()
     pairs = pair_scores(pair_aggregates(groups), pairs_before, as_of, ruleset).persist()
@@ -38,15 +47,59 @@ def gold_tables(inputs: dict, dims: dict, as_of, ruleset: dict) -> dict:
         as_of,
         ruleset,
     )
+    found = discovered_list(everyone, dims["discovered_contacts"], as_of, ruleset).persist()
+    per_account = found.filter(F.col("account_id").isNotNull()).groupBy("account_id").agg(F.count(F.lit(1)).cast("int").alias("_found"))
+    found_column = F.coalesce("_found", F.lit(0)).alias("discovered_contacts")
+    accounts = accounts.join(per_account, "account_id", "left").select(
+        *[found_column if c == "as_of" else c for c in accounts.columns], "as_of"
+    )
+    colleagues = contact_colleagues(pairs, dims["dim_seller"]).persist()
     tables = {
         "pair_scores": pairs,
         "account_scores": accounts,
         "checklist": checklist(inputs["evidence"], pairs, dims["dim_account"], contacts, as_of, ruleset),
         "touchpoints": touchpoints(inputs["candidates"], groups, ruleset),
         "interactions_weekly": interactions_weekly(groups),
-        "who_knows_whom": who_knows_whom(pairs, contacts, dims["dim_seller"], ruleset),
+        "contact_colleagues": colleagues,
+        "who_knows_whom": who_knows_whom(colleagues, contacts, ruleset),
+        "discovered_contacts": found,
     }
     return {name: df if "as_of" in df.columns else df.withColumn("as_of", F.lit(as_of)) for name, df in tables.items()}
+
+
+def discovered_list(inputs: dict, addresses: DataFrame, as_of, ruleset: dict) -> DataFrame:
+    """Per discovered contact with a scored interaction in the window: the address to add to the CRM,
+    the account its domain belongs to, how much it was used, and the colleague who knows it best."""
+    only = {k: inputs[k].filter(is_discovered("contact_id")) for k in ("groups", "groups_before")}
+    before = score_pairs(pair_aggregates(only["groups_before"]), ruleset)
+    pairs = pair_scores(pair_aggregates(only["groups"]), before, as_of, ruleset)
+    best = Window.partitionBy("contact_id").orderBy(F.desc("score"), "seller_id")
+    per_contact = (
+        pairs.withColumn("_rank", F.row_number().over(best))
+        .groupBy("contact_id")
+        .agg(
+            F.first("account_id", ignorenulls=True).alias("account_id"),
+            F.sum("interactions").alias("interactions"),
+            F.count(F.lit(1)).cast("int").alias("sellers_connected"),
+            F.max(F.when(F.col("_rank") == 1, F.col("seller_id"))).alias("best_seller_id"),
+            F.max(F.when(F.col("_rank") == 1, F.col("score"))).alias("best_score"),
+            F.min("first_interaction_at").alias("first_interaction_at"),
+            F.max("last_interaction_at").alias("last_interaction_at"),
+        )
+    )
+    emails = addresses.groupBy("contact_id").agg(F.min("email").alias("email"))
+    out = per_contact.join(emails, "contact_id", "left").select(
+        "contact_id",
+        "email",
+        "account_id",
+        "interactions",
+        "sellers_connected",
+        "best_seller_id",
+        "best_score",
+        "first_interaction_at",
+        "last_interaction_at",
+    )
+    return _rounded(out)
 
 
 def interactions_weekly(groups: DataFrame) -> DataFrame:
@@ -62,46 +115,53 @@ def interactions_weekly(groups: DataFrame) -> DataFrame:
     return _rounded(weekly)
 
 
-def who_knows_whom(pairs: DataFrame, contacts: DataFrame, sellers: DataFrame, ruleset: dict) -> DataFrame:
-    """Per contact with a scored pair: the colleague with the strongest pair score and the runner-up
-    (ties broken by seller_id, so a rerun names the same people)."""
-    names = sellers.select("seller_id", "full_name")
-    ranked = pairs.select("contact_id", "account_id", "seller_id", "score").withColumn(
-        "_rank", F.row_number().over(Window.partitionBy("contact_id").orderBy(F.desc("score"), "seller_id"))
+def contact_colleagues(pairs: DataFrame, sellers: DataFrame) -> DataFrame:
+    """Per contact, every colleague with a scored pair, strongest first (ties: seller_id, so a rerun
+    names the same people), with the pair's evidence: what `relmesh who-knows` prints, and what
+    who_knows_whom keeps the first two of."""
+    ranked = pairs.withColumn("rank", F.row_number().over(Window.partitionBy("contact_id").orderBy(F.desc("score"), "seller_id")))
+    out = ranked.join(sellers.select("seller_id", F.col("full_name").alias("seller_name")), "seller_id", "left").select(
+        "contact_id",
+        F.col("rank").cast("int").alias("rank"),
+        "seller_id",
+        "seller_name",
+        "account_id",
+        "score",
+        "emails_outbound",
+        "emails_inbound",
+        "meetings",
+        "interactions",
+        "last_interaction_at",
     )
-    per_contact = ranked.groupBy("contact_id").agg(
+    return _rounded(out)
+
+
+def who_knows_whom(colleagues: DataFrame, contacts: DataFrame, ruleset: dict) -> DataFrame:
+    """Per contact with a scored pair: the colleague with the strongest pair score and the runner-up,
+    the first two of contact_colleagues."""
+    per_contact = colleagues.groupBy("contact_id").agg(
         F.first("account_id", ignorenulls=True).alias("account_id"),
         F.count(F.lit(1)).cast("int").alias("sellers_connected"),
-        F.max(F.when(F.col("_rank") == 1, F.col("seller_id"))).alias("best_seller_id"),
-        F.max(F.when(F.col("_rank") == 1, F.col("score"))).alias("best_score"),
-        F.max(F.when(F.col("_rank") == 2, F.col("seller_id"))).alias("runner_up_seller_id"),
-        F.max(F.when(F.col("_rank") == 2, F.col("score"))).alias("runner_up_score"),
+        F.max(F.when(F.col("rank") == 1, F.col("seller_id"))).alias("best_seller_id"),
+        F.max(F.when(F.col("rank") == 1, F.col("score"))).alias("best_score"),
+        F.max(F.when(F.col("rank") == 1, F.col("seller_name"))).alias("best_seller_name"),
+        F.max(F.when(F.col("rank") == 2, F.col("seller_id"))).alias("runner_up_seller_id"),
+        F.max(F.when(F.col("rank") == 2, F.col("score"))).alias("runner_up_score"),
+        F.max(F.when(F.col("rank") == 2, F.col("seller_name"))).alias("runner_up_name"),
     )
     titled = per_contact.join(contacts.select("contact_id", "job_title"), "contact_id", "left")
     executive = title_matches(F.col("job_title"), ruleset["account"]["executive_titles"])
-    out = (
-        titled.join(
-            names.withColumnRenamed("seller_id", "best_seller_id").withColumnRenamed("full_name", "best_seller_name"),
-            "best_seller_id",
-            "left",
-        )
-        .join(
-            names.withColumnRenamed("seller_id", "runner_up_seller_id").withColumnRenamed("full_name", "runner_up_name"),
-            "runner_up_seller_id",
-            "left",
-        )
-        .select(
-            "contact_id",
-            "account_id",
-            F.col("best_score").alias("contact_score"),
-            executive.alias("is_executive"),
-            "sellers_connected",
-            "best_seller_id",
-            "best_score",
-            "runner_up_seller_id",
-            "runner_up_score",
-            "best_seller_name",
-            "runner_up_name",
-        )
+    out = titled.select(
+        "contact_id",
+        "account_id",
+        F.col("best_score").alias("contact_score"),
+        executive.alias("is_executive"),
+        "sellers_connected",
+        "best_seller_id",
+        "best_score",
+        "runner_up_seller_id",
+        "runner_up_score",
+        "best_seller_name",
+        "runner_up_name",
     )
     return _rounded(out)

@@ -80,6 +80,14 @@ export const MEASURES: readonly Measure[] = [
     description: "Contacts with at least one scored pair.",
   },
   {
+    name: "Contacts not in CRM",
+    table: "account_scores",
+    dax: "SUM('account_scores'[discovered_contacts])",
+    formatString: COUNT,
+    description:
+      "People on the account's email domain whom sellers mailed or met but the CRM does not know (gold discovered_contacts lists them).",
+  },
+  {
     name: "Connected sellers",
     table: "account_scores",
     dax: "SUM('account_scores'[connected_sellers])",

@@ -123,6 +123,7 @@ export function accountDetailPage(): PageSpec {
             msr("Connectivity score"),
             col(A, "status"),
             msr("Connected contacts"),
+            msr("Contacts not in CRM"),
             msr("Connected sellers"),
             msr("Email gap (days)"),
             msr("Meeting gap (days)"),

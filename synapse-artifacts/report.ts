@@ -87,14 +87,17 @@ function pathsSection(inputs: ArtifactInputs): string[] {
       `**Deleted after ${config.rawRetentionDays} days** (lifecycle policy on \`${config.fileSystems.raw}/${config.rawM365Folder}/\`).`,
     `3. **Curated** — ${curated}: silver \`interactions\` (one row per seller↔external-contact touch: addresses, times, counts; ` +
       `subjects ${config.keepSubjects ? "**kept** (relmesh:keepSubjects is true)" : "dropped at ingestion (relmesh:keepSubjects is false)"}), ` +
-      "`quarantine` (rejected raw records, body fields removed), gold scores, and the scoring state `state/` (silver interactions summed per day, " +
+      "`quarantine` (rejected raw records, body fields removed), `discovered_contacts` (the address, account and extraction window of each person " +
+      "on a customer account's email domain whom a seller mailed or met but the CRM does not know: the CRM-hygiene list, gold `discovered_contacts`), " +
+      "gold scores, and the scoring state `state/` (silver interactions summed per day, " +
       "seller, contact and direction, with counts and first and last times, plus each account-day's top interactions by contribution, never subjects; " +
       "derived from silver and rebuilt from it when deleted). No lifecycle policy: kept until deleted. " +
       `Every silver and gold table is also registered, in place, in the lake databases \`${LAKE_DATABASES.silver}\` and \`${LAKE_DATABASES.gold}\`.`,
     "4. **Shown** — the serving views (`docs/gold-schema.md`) and, on top of them, the Power BI project and the local dashboard show per account: " +
       "scores, status, days since the last email and meeting; per seller↔contact pair: scores and counts; weekly interaction counts; " +
       "and each account's top interactions (time, source, direction, participant count, meeting length, modality, response). " +
-      "People appear by CRM name and job title. No subject, body or e-mail address is loaded into the Power BI model or written to the local dashboard.",
+      "People appear by CRM name and job title; discovered contacts (not in the CRM) only as counts per account. " +
+      "No subject, body or e-mail address is loaded into the Power BI model or written to the local dashboard.",
     "",
     "| dataset | landing path (day = window start) | lake path |",
     "| --- | --- | --- |",

@@ -34,6 +34,7 @@
       stat("Connectivity score", RM.fmt.score(RM.measure("Connectivity score", one))),
       stat("Status", RM.badge(a.status)),
       stat("Connected contacts", RM.fmt.int(RM.measure("Connected contacts", one))),
+      stat("Contacts not in CRM", RM.fmt.int(RM.measure("Contacts not in CRM", one))),
       stat("Connected sellers", RM.fmt.int(RM.measure("Connected sellers", one))),
       stat("Email gap (days)", RM.fmt.int(RM.measure("Email gap (days)", one))),
       stat("Meeting gap (days)", RM.fmt.int(RM.measure("Meeting gap (days)", one))),

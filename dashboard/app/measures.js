@@ -28,6 +28,7 @@
     "Email gap (days)": (accounts) => max(accounts.map((a) => a.email_gap_days)),
     "Meeting gap (days)": (accounts) => max(accounts.map((a) => a.meeting_gap_days)),
     "Connected contacts": (accounts) => sum(accounts.map((a) => a.connected_contacts)),
+    "Contacts not in CRM": (accounts) => sum(accounts.map((a) => a.discovered_contacts)),
     "Connected sellers": (accounts) => sum(accounts.map((a) => a.connected_sellers)),
     "Pair score": (pairs) => max(pairs.map((p) => p.score)),
     Interactions: (pairs) => sum(pairs.map((p) => p.interactions)),

@@ -14,6 +14,7 @@ export function account(over: Partial<AccountScoreRow>): AccountScoreRow {
     last_meeting_at: "2026-11-01T09:00:00",
     cadence_days: 30,
     connected_contacts: 5,
+    discovered_contacts: 0,
     engaged_contacts: 4,
     connected_sellers: 2,
     exec_coverage: true,

@@ -134,6 +134,7 @@ export function expectedDetail(gold: Gold, accountId: string, sellerId = "") {
       "Connectivity score": one(a.connectivity_score),
       Status: STATUS[a.status],
       "Connected contacts": whole(a.connected_contacts),
+      "Contacts not in CRM": whole(a.discovered_contacts),
       "Connected sellers": whole(a.connected_sellers),
       "Email gap (days)": whole(a.email_gap_days),
       "Meeting gap (days)": whole(a.meeting_gap_days),

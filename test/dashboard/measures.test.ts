@@ -30,9 +30,10 @@ describe("the measures over account_scores", () => {
     expect(RM.measure("Meeting gap (days)", rows.slice(2, 3))).toBeNull();
   });
 
-  test("sum connected contacts and sellers", () => {
+  test("sum connected contacts and sellers, and the contacts not in the CRM", () => {
     expect(RM.measure("Connected contacts", rows)).toBe(5 + 5 + 5 + 1);
     expect(RM.measure("Connected sellers", rows)).toBe(8);
+    expect(RM.measure("Contacts not in CRM", [account({ discovered_contacts: 25 }), account({ discovered_contacts: 0 })])).toBe(25);
   });
 });
 

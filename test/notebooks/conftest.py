@@ -446,8 +446,8 @@ def day_messages(day: str, n: int):
 
 @pytest.fixture(scope="session")
 def pipeline_tenant(tmp_path_factory):
-    """Three days of mail both ways (one reply in two mailboxes, one malformed line a day), a meeting, an
-    untouched account: every silver and gold table gets rows."""
+    """Three days of mail both ways (one reply in two mailboxes, one malformed line a day), a meeting with
+    a contact the CRM lacks, an untouched account: every silver and gold table gets rows."""
     t = Tenant(tmp_path_factory.mktemp("tenant")).write_crm()
     for day in ("2026-11-01", "2026-11-02", "2026-11-03"):
         t.messages(day, day_messages(day, 2) + ["{not json"])
@@ -456,7 +456,8 @@ def pipeline_tenant(tmp_path_factory):
         [
             event(
                 "ann@contoso.com",
-                [attendee("carl@fabrikam.com"), attendee("dora@fabrikam.com", "declined")],
+                # newperson is on Fabrikam's domain but not in the CRM: a discovered contact.
+                [attendee("carl@fabrikam.com"), attendee("dora@fabrikam.com", "declined"), attendee("newperson@fabrikam.com")],
                 "2026-11-02T14:00:00.0000000",
                 "2026-11-02T15:00:00.0000000",
                 ical="kickoff",

@@ -18,7 +18,8 @@ from conftest import Tenant, dims, interactions_df, rules
 # value on a rounding boundary may differ in its last digit.
 TOLERANCE = 2e-6
 START = dt.date(2026, 10, 1)
-SELLERS, CONTACTS = ["s1", "s2"], {"c1": "a1", "c2": "a1", "c3": "a2", "c4": "a2", "c9": None}
+# ext-x1 is a discovered contact (on a1's domain, not in the CRM): listed in gold, kept out of the scores.
+SELLERS, CONTACTS = ["s1", "s2"], {"c1": "a1", "c2": "a1", "c3": "a2", "c4": "a2", "c9": None, "ext-x1": "a1"}
 
 
 def small_rules(ruleset: dict) -> dict:
@@ -62,7 +63,14 @@ def tenant() -> Tenant:
 def crm(spark, lib, opted_out: set) -> dict:
     d = dims(spark, lib, tenant())
     contacts = d["contacts"].withColumn("opted_out", F.col("opted_out") | F.col("contact_id").isin(*opted_out or {"-"}))
-    return {"dim_contact": contacts, "dim_account": d["accounts"], "dim_opportunity": d["opportunities"], "dim_seller": d["sellers"]}
+    found = spark.createDataFrame([("ext-x1", START, "x1@fabrikam.com", "a1", "t", None)], lib.DISCOVERED_SCHEMA)
+    return {
+        "dim_contact": contacts,
+        "dim_account": d["accounts"],
+        "dim_opportunity": d["opportunities"],
+        "dim_seller": d["sellers"],
+        "discovered_contacts": found,
+    }
 
 
 def write_silver(spark, lib, path: str, rows: dict) -> DataFrame:

@@ -7,7 +7,7 @@ import pytest
 
 from conftest import AS_OF, PIPELINE, PIPELINE_GOLD, Tenant, attendee, day_messages, event, read_table, run_pipeline
 
-SILVER = ["interactions", "dim_account", "dim_contact", "dim_opportunity", "dim_seller", "quarantine"]
+SILVER = ["interactions", "dim_account", "dim_contact", "dim_opportunity", "dim_seller", "quarantine", "discovered_contacts"]
 # Tests that check only silver run only the notebooks that write it.
 INGEST, CRM = PIPELINE[:2], PIPELINE[:1]
 
@@ -26,9 +26,10 @@ def test_counts_reconcile_rows_in_equal_used_excluded_and_quarantined(first_wind
 def test_each_email_counts_once_whichever_mailbox_it_came_from(spark, first_window):
     out, _, _ = first_window
     inter = read_table(spark, out, "silver", "interactions")
-    # 4 outbound (Ann→Carl) + 4 replies, each inbound to Ann and to Bob = 4 + 8 email rows; 1 meeting row (Dora declined)
+    # 4 outbound (Ann→Carl) + 4 replies, each inbound to Ann and to Bob = 4 + 8 email rows; 2 meeting rows
+    # (Ann with Carl and with newperson, a discovered contact; Dora declined)
     assert inter.filter("source = 'email'").count() == 12
-    assert inter.filter("source = 'meeting'").count() == 1
+    assert inter.filter("source = 'meeting'").count() == 2
     assert inter.select("interaction_id").distinct().count() == inter.count()
 
 
@@ -42,7 +43,8 @@ def test_rerunning_the_same_window_changes_nothing(spark, pipeline_tenant, rules
     snapshots = [("gold", name) for name in PIPELINE_GOLD] + [("silver", name) for name in SILVER if name.startswith("dim_")]
     versions = {table: delta_version(out, *table) for table in snapshots}
     results = run_pipeline(spark, pipeline_tenant, out, ruleset, ("2026-11-01", "2026-11-03"), AS_OF, load_id="second-run")
-    assert results[1]["interactions"] == {"rows": 13, "inserted": 0, "updated": 0, "deleted": 0}
+    assert results[1]["interactions"] == {"rows": 14, "inserted": 0, "updated": 0, "deleted": 0}
+    assert results[1]["discovered_contacts"] == {"inserted": 0, "updated": 0, "deleted": 0}
     for table, counts in results[2]["tables"].items():
         assert (counts["inserted"], counts["updated"], counts["deleted"]) == (0, 0, 0), table
     # The scoring state too: its day digests equal silver's, so nothing is rebuilt or written.

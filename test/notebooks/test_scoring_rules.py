@@ -365,6 +365,33 @@ def test_checklist_items_record_whether_and_when_they_were_satisfied(spark, lib,
     assert items[("a2", "two_way_email_30d")]["satisfied"] is False
 
 
+def test_the_engaged_contacts_item_counts_engaged_contacts_not_contacts_touched(spark, lib, ruleset):
+    # Issue 11: one outbound email each to three a1 contacts, 5 days ago, scores each pair about 4.7,
+    # below engaged_min_score 20: the account has 0 engaged contacts, so the item must not hold.
+    tenant = Tenant("/unused")
+    tenant.contacts.append(("c4", "a1", "finn@fabrikam.com", "Finn", "Analyst", "false"))
+    touched = [{"occurred_at": "2026-11-11T10:00:00", "contact_id": c} for c in ("c1", "c2", "c4")]
+    acc, p, inter, d, r = _accounts(spark, lib, ruleset, touched, tenant)
+    assert acc["a1"]["engaged_contacts"] == 0
+    items = {
+        (x["account_id"], x["item"]): x for x in lib.checklist(lib.as_groups(inter), p, d["accounts"], d["contacts"], AS_OF, r).collect()
+    }
+    assert items[("a1", "three_engaged_contacts_90d")]["satisfied"] is False
+    # Three emails each way with each of them yesterday: all three engaged, and the item holds.
+    both_ways = [
+        {"occurred_at": f"2026-11-15T1{k}:00:00", "contact_id": c, "direction": direction}
+        for c in ("c1", "c2", "c4")
+        for k, direction in enumerate(["outbound", "inbound"] * 3)
+    ]
+    acc, p, inter, d, r = _accounts(spark, lib, ruleset, both_ways, tenant)
+    items = {
+        (x["account_id"], x["item"]): x for x in lib.checklist(lib.as_groups(inter), p, d["accounts"], d["contacts"], AS_OF, r).collect()
+    }
+    assert acc["a1"]["engaged_contacts"] == 3
+    assert items[("a1", "three_engaged_contacts_90d")]["satisfied"] is True
+    assert items[("a1", "three_engaged_contacts_90d")]["evidence_at"] == dt.datetime(2026, 11, 15, 15, 0)
+
+
 def test_trend_compares_with_the_score_one_period_earlier(spark, lib, ruleset):
     # One outbound email 40 days before as-of. Now: 0.5^(40/90) = 0.734867, one-way × 0.5 → raw 0.367434
     #   → 100 * (1 - e^-0.0367434) = 3.607652.

@@ -82,7 +82,7 @@ def test_who_knows_whom_names_the_best_connected_colleague_and_the_runner_up(spa
         {"occurred_at": "2026-11-10T09:00:00", "seller_id": "s1", "contact_id": "c2"},
     ]
     _, pairs, _, d, r = _scored(spark, lib, ruleset, rows)
-    got = {row["contact_id"]: row for row in lib.who_knows_whom(pairs, d["contacts"], d["sellers"], r).collect()}
+    got = {row["contact_id"]: row for row in lib.who_knows_whom(lib.contact_colleagues(pairs, d["sellers"]), d["contacts"], r).collect()}
     scores = {(p["seller_id"], p["contact_id"]): p["score"] for p in pairs.collect()}
     c1 = got["c1"]
     assert (c1["best_seller_id"], c1["best_seller_name"], c1["runner_up_seller_id"], c1["runner_up_name"]) == (
@@ -102,7 +102,7 @@ def test_who_knows_whom_names_the_best_connected_colleague_and_the_runner_up(spa
 def test_who_knows_whom_breaks_a_tie_by_seller_id(spark, lib, ruleset):
     rows = [{"occurred_at": "2026-11-10T09:00:00", "seller_id": s} for s in ("s2", "s1")]
     _, pairs, _, d, r = _scored(spark, lib, ruleset, rows)
-    c1 = lib.who_knows_whom(pairs, d["contacts"], d["sellers"], r).collect()[0]
+    c1 = lib.who_knows_whom(lib.contact_colleagues(pairs, d["sellers"]), d["contacts"], r).collect()[0]
     assert (c1["best_seller_id"], c1["runner_up_seller_id"]) == ("s1", "s2")
 
 

@@ -81,7 +81,7 @@ test("every notebook source becomes a Synapse notebook with the PySpark kernel, 
 test("the parameters cell is tagged, a '# %run x' cell becomes the %run magic, markdown stays markdown", () => {
   const cells = notebookResource("02_ingest_m365", sources["02_ingest_m365"], config).properties.cells;
   expect(cells[0].cellType).toBe("markdown");
-  expect(cells[0].source[0]).toBe("# 02 · Ingest Microsoft 365 (MGDC) → silver `interactions`\n");
+  expect(cells[0].source[0]).toBe("# 02 · Ingest Microsoft 365 (MGDC) → silver `interactions`, `discovered_contacts`\n");
   const parameters = cells.filter((c) => c.metadata.tags?.includes("parameters"));
   expect(parameters).toHaveLength(1);
   expect(parameters[0].source).toContain('window_start = "2026-07-01"\n');
