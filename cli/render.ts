@@ -129,6 +129,11 @@ function renderStep(e: Record<string, unknown>): void {
   } else if ("database" in e) {
     const tables = e.tables as string[];
     out(`  ${step}: ${tables.length} tables registered in lake database ${String(e.database)} (${tables.join(", ")})`);
+  } else if (step === "schema" && Array.isArray(e.added)) {
+    // Additive schema evolution (rm_common.add_missing_columns): a new release's columns on an existing table.
+    out(
+      `  ${String(e.table)}: column${e.added.length === 1 ? "" : "s"} ${(e.added as string[]).join(", ")} added to the table an earlier release wrote`,
+    );
   } else if ("rows" in e) {
     out(`  ${step}: ${n(e.rows as number)} rows; merged +${n(e.inserted as number)} ~${n(e.updated as number)} -${n(e.deleted as number)}`);
   } else {
