@@ -1,6 +1,6 @@
 /** Streams a synthetic tenant day by day into a sink: nothing is kept beyond the day being written. */
 import { Rng } from "./rng";
-import { DEFAULT_OPTIONS, EVENT_DATASET, MESSAGE_DATASET, SampleOptions, TenantManifest, TenantSink, World } from "./model";
+import { Address, DEFAULT_OPTIONS, EVENT_DATASET, MESSAGE_DATASET, SampleOptions, TenantManifest, TenantSink, World } from "./model";
 import { buildWorld } from "./world";
 import { addDays, DAY_MS, isWeekend, parseDate } from "./time";
 import { MailPlanner } from "./mailplan";
@@ -60,6 +60,16 @@ export function generateTenant(partial: Partial<SampleOptions>, sink: TenantSink
   let messageRows = 0;
   let eventRows = 0;
   const execAccounts = new Set<string>();
+  // The scenario labels in tenant.json name only accounts the data actually touches: at small sizes a
+  // cold or single-seller account may get no row at all, and a label it does not live up to misleads.
+  const accountByDomain = new Map(world.accounts.flatMap((a) => a.domains.map((d) => [d.toLowerCase(), a.accountId] as const)));
+  const touched = new Set<string>();
+  const touch = (addresses: Address[]) => {
+    for (const a of addresses) {
+      const account = accountByDomain.get(a.address.split("@")[1]?.toLowerCase() ?? "");
+      if (account) touched.add(account);
+    }
+  };
 
   const writeDay = (dataset: string, key: "messages" | "events", day: number, dayStart: number, copies: RowCopy[]) => {
     const rng = new Rng(options.seed, `layout:${key}:${day}`);
@@ -87,6 +97,7 @@ export function generateTenant(partial: Partial<SampleOptions>, sink: TenantSink
     while (messageRows < messageQuota) {
       const item = mails.next(rng, day, dayStart);
       const copies = mailCopies(world, item, rng);
+      touch([item.sender, ...item.to, ...item.cc, ...item.bcc]);
       tally(counts, `messages.${item.kind}`);
       tally(counts, "distinctInternetMessageIds");
       messageRows += copies.length;
@@ -97,6 +108,7 @@ export function generateTenant(partial: Partial<SampleOptions>, sink: TenantSink
     const eventCopiesToday: RowCopy[] = [];
     const addEvent = (e: EventItem) => {
       const copies = eventCopies(world, e, rng);
+      touch([e.organizer, ...e.attendees.map((a) => a.who)]);
       eventStats(counts, e);
       tally(counts, "distinctICalUIds");
       eventRows += copies.length;
@@ -115,7 +127,7 @@ export function generateTenant(partial: Partial<SampleOptions>, sink: TenantSink
     hooks.onProgress?.({ day, days: options.days, messageRows, eventRows });
   }
 
-  return manifestOf(world, options, startDate, { ...counts, messageRows, eventRows }, files, execAccounts, {
+  return manifestOf(world, options, startDate, { ...counts, messageRows, eventRows }, files, execAccounts, touched, {
     ...dirty.entries,
     ...crmDirty,
   });
@@ -128,6 +140,7 @@ function manifestOf(
   counts: Record<string, number>,
   files: { messages: number; events: number },
   execAccounts: Set<string>,
+  touched: Set<string>,
   dirty: TenantManifest["dirty"],
 ): TenantManifest {
   const ids = (pred: (a: World["accounts"][number]) => boolean) => world.accounts.filter(pred).map((a) => a.accountId);
@@ -151,10 +164,10 @@ function manifestOf(
     },
     scenarios: {
       untouchedAccounts: ids((a) => a.state === "untouched"),
-      coldAccounts: ids((a) => a.state === "cold"),
-      singleSellerAccounts: ids((a) => a.state !== "untouched" && a.team.length === 1),
+      coldAccounts: ids((a) => a.state === "cold" && touched.has(a.accountId)),
+      singleSellerAccounts: ids((a) => a.state !== "untouched" && a.team.length === 1 && touched.has(a.accountId)),
       execMeetingAccounts: ids((a) => execAccounts.has(a.accountId)),
-      noExecMeetingAccounts: ids((a) => a.state !== "untouched" && !execAccounts.has(a.accountId)),
+      noExecMeetingAccounts: ids((a) => a.state !== "untouched" && touched.has(a.accountId) && !execAccounts.has(a.accountId)),
       optedOutContacts: contacts.filter((c) => c.optedOut).map((c) => c.contactId),
     },
     files: { messages: files.messages, events: files.events, crm: CRM_FILES },

@@ -16,6 +16,40 @@ const externals = (r: Row) =>
     .map((a: Row) => a.emailAddress.address.toLowerCase())
     .filter((a: string) => !a.endsWith("@contoso.com"));
 
+test("at small sizes every account a scenario label names has rows: the labels say what the data shows (issue 11)", () => {
+  for (const size of [
+    { messages: 120, events: 20, days: 30 },
+    { messages: 400, events: 60, days: 60 },
+  ]) {
+    const small = tenant(size);
+    const byDomain = new Map<string, string>();
+    for (const a of csvObjects(small.files.get("crm/accounts.csv")!))
+      for (const d of a.rm_emaildomains.split(";")) byDomain.set(d, a.accountid);
+    const seen = new Set<string>();
+    for (const dataset of [MESSAGE_DATASET, EVENT_DATASET]) {
+      for (const r of readRows(small, dataset).rows.map(camel)) {
+        // Events have no recipient lists, and dirty rows may lack any field: read whatever parties a row has.
+        const parties = [
+          r.sender,
+          r.organizer,
+          ...[r.toRecipients, r.ccRecipients, r.bccRecipients, r.attendees].flatMap((l) => (Array.isArray(l) ? l : [])),
+        ];
+        for (const a of parties
+          .map((p: Row) => p?.emailAddress?.address)
+          .filter((x): x is string => typeof x === "string" && x.includes("@"))) {
+          const account = byDomain.get(domainOf(a));
+          if (account) seen.add(account);
+        }
+      }
+    }
+    const { scenarios } = small.manifest;
+    for (const label of ["coldAccounts", "singleSellerAccounts", "noExecMeetingAccounts", "execMeetingAccounts"]) {
+      const unseen = (scenarios[label] as string[]).filter((id) => !seen.has(id));
+      expect({ size, label, unseen }).toEqual({ size, label, unseen: [] });
+    }
+  }
+});
+
 describe("the default tenant exercises every scoring rule", () => {
   it("has cold, untouched and single-threaded accounts, as the data shows them", () => {
     const byDomain = accountsByDomain();
