@@ -50,6 +50,10 @@ export interface RunSummary {
 
 interface DatasetCounts {
   rows_in: number;
+  /** Raw lines read; a line holding a JSON array is read as its elements (notebooks/rm_ingest_m365.py split_records). */
+  lines_in?: number;
+  array_lines?: number;
+  rows_from_arrays?: number;
   quarantined: number;
   copies: number;
   distinct: number;
@@ -67,17 +71,25 @@ function reasons(map: Record<string, number> | undefined): string {
   return entries.length ? ` (${entries.map(([k, v]) => `${k} ${n(v)}`).join(", ")})` : "";
 }
 
+/** "1,000 rows in", or where JSON-array lines were read as their rows, "1,002 rows from 1,000 lines (…)". */
+function rowsIn(c: DatasetCounts): string {
+  if (!c.array_lines && (c.lines_in === undefined || c.lines_in === c.rows_in)) return `${n(c.rows_in)} rows in`;
+  const arrays = `${n(c.array_lines)} JSON-array line${c.array_lines === 1 ? "" : "s"} held ${n(c.rows_from_arrays)} rows`;
+  return `${n(c.rows_in)} rows from ${n(c.lines_in)} lines (${arrays})`;
+}
+
 /** The reconciliation a reviewer checks: every row in is either used, excluded with a reason, or quarantined. */
 export function reconcile(name: string, c: DatasetCounts): { ok: boolean; lines: string[] } {
   const excluded = Object.values(c.excluded ?? {}).reduce((a, b) => a + b, 0);
-  const parsedOk = c.rows_in === c.copies + c.quarantined;
+  const linesOk = c.lines_in === undefined || c.rows_in === c.lines_in - (c.array_lines ?? 0) + (c.rows_from_arrays ?? 0);
+  const parsedOk = linesOk && c.rows_in === c.copies + c.quarantined;
   const copiesOk = c.copies === c.distinct + c.duplicate_copies;
   const outcomesOk = c.distinct === c.used + excluded;
   const mark = (ok: boolean) => (ok ? "✓" : "✗ MISMATCH");
   return {
     ok: parsedOk && copiesOk && outcomesOk,
     lines: [
-      `${name}: ${n(c.rows_in)} rows in = ${n(c.copies)} parsed + ${n(c.quarantined)} quarantined${reasons(c.quarantine_reasons)} ${mark(parsedOk)}`,
+      `${name}: ${rowsIn(c)} = ${n(c.copies)} parsed + ${n(c.quarantined)} quarantined${reasons(c.quarantine_reasons)} ${mark(parsedOk)}`,
       `    ${n(c.copies)} mailbox copies = ${n(c.distinct)} distinct + ${n(c.duplicate_copies)} duplicate copies ${mark(copiesOk)}`,
       `    ${n(c.distinct)} distinct = ${n(c.used)} used + ${n(excluded)} excluded${reasons(c.excluded)} ${mark(outcomesOk)}`,
     ],

@@ -197,18 +197,21 @@ def window_date_of(source_file) -> F.Column:
 
 def split_records(lines: DataFrame, dataset: str) -> DataFrame:
     """Raw lines (value, source_file) → one row per JSON object with `rec` (the struct of
-    `record_schema`) or a quarantine `reason`. A line holding a JSON array instead of an object yields
-    one row per element."""
+    `record_schema`) or a quarantine `reason`. A line holding a JSON array (older exports and API dumps
+    write a page of records per line) is read as its elements, one row each (`from_array`; the counts
+    say "N rows from M lines"), each row carrying only its own element's text: memory is bounded by the
+    line, not line × elements (a multi-megabyte page once exhausted the heap). An array line that does
+    not parse, or an empty one, stays one (malformed) row holding the line."""
     trimmed = lines.withColumn("value", F.trim("value")).filter(F.col("value") != "")
-    is_array = F.col("value").startswith("[")
     # Only array lines are split first (a rare layout); every other line is parsed once, below.
-    elements = F.when(is_array, F.from_json("value", _LIST)).otherwise(F.array("value"))
-    exploded = trimmed.select(
-        "source_file",
-        "value",
-        # An array line that is not valid JSON, or an empty one, stays one (malformed) element.
-        F.posexplode_outer(F.coalesce(elements, F.array(F.lit(None).cast("string")))).alias("element_index", "element"),
+    split = trimmed.select("source_file", "value", F.when(F.col("value").startswith("["), F.from_json("value", _LIST)).alias("elements"))
+    from_array = F.coalesce(F.size("elements"), F.lit(0)) > 0
+    # Everything per line is decided before the explode, so no line-sized column (the text, the
+    # parsed elements) is carried along into the element rows.
+    per_line = split.select(
+        "source_file", from_array.alias("from_array"), F.when(from_array, F.col("elements")).otherwise(F.array("value")).alias("elements")
     )
+    exploded = per_line.select("source_file", "from_array", F.posexplode("elements").alias("element_index", "element"))
     # A struct cast renames fields by position, the cheap way to the `as_parsed` names.
     rec = F.from_json("element", record_schema(dataset), _JSON_READ_OPTIONS).cast(record_schema(dataset, as_parsed=True))
     parsed = exploded.withColumn("rec", rec)
@@ -222,10 +225,12 @@ def split_records(lines: DataFrame, dataset: str) -> DataFrame:
         F.lit(dataset).alias("dataset"),
         "source_file",
         window_date_of(F.col("source_file")).alias("window_date"),
+        "from_array",
         F.col("element_index"),
         "rec",
         F.when(malformed, F.lit("malformed_json")).alias("reason"),
-        F.col("value").alias("raw"),
+        # An element is null only where the array held a JSON null.
+        F.coalesce(F.col("element"), F.lit("null")).alias("raw"),
     )
 
 
@@ -261,6 +266,7 @@ def parse_messages(records: DataFrame) -> DataFrame:
         "dataset",
         "source_file",
         "window_date",
+        "from_array",
         "element_index",
         "raw",
         "reason",
@@ -347,6 +353,7 @@ def parse_events(records: DataFrame) -> DataFrame:
         "dataset",
         "source_file",
         "window_date",
+        "from_array",
         "element_index",
         "raw",
         "reason",

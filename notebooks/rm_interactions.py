@@ -328,13 +328,21 @@ def discovered_contacts(interactions: DataFrame, load_id: str) -> DataFrame:
     return with_row_hash(rows).select(*[f.name for f in DISCOVERED_SCHEMA.fields])
 
 
-def reconcile(rows_in: int, quarantine_reasons: dict, copies: int, distinct: int, outcomes: dict) -> dict:
+def reconcile(rows_in: int, quarantine_reasons: dict, copies: int, distinct: int, outcomes: dict, lines: dict) -> dict:
     """The counts a window reports, checked to add up (REL-12): rows in = parsed + quarantined;
-    mailbox copies = distinct + duplicate copies; distinct = used + excluded by reason. Pure: raises
-    naming the count that does not reconcile rather than printing a ✓ over a hole."""
+    mailbox copies = distinct + duplicate copies; distinct = used + excluded by reason. A JSON-array
+    line is read as its elements (split_records), so rows and lines differ by exactly what the arrays
+    held: rows in = lines in − array lines + rows from arrays, and the run output says "N rows from M
+    lines". Pure: raises naming the count that does not reconcile rather than printing a ✓ over a hole."""
     quarantined = sum(quarantine_reasons.values())
     excluded = {k: v for k, v in outcomes.items() if k != "used"}
     used = outcomes.get("used", 0)
+    from_lines = lines["lines_in"] - lines["array_lines"] + lines["rows_from_arrays"]
+    if rows_in != from_lines:
+        raise ValueError(
+            f"rows in ({rows_in}) != lines in ({lines['lines_in']}) - JSON-array lines ({lines['array_lines']}) + rows from "
+            f"those arrays ({lines['rows_from_arrays']}): a line was lost or doubled when arrays were split"
+        )
     if rows_in != copies + quarantined:
         raise ValueError(
             f"rows in ({rows_in}) != parsed ({copies}) + quarantined ({quarantined}): a row was lost between reading and parsing"
@@ -343,6 +351,7 @@ def reconcile(rows_in: int, quarantine_reasons: dict, copies: int, distinct: int
         raise ValueError(f"distinct ({distinct}) != used ({used}) + excluded ({sum(excluded.values())}): an item has no outcome")
     return {
         "rows_in": rows_in,
+        **{k: lines[k] for k in ("lines_in", "array_lines", "rows_from_arrays")},
         "quarantined": quarantined,
         "quarantine_reasons": dict(quarantine_reasons),
         "copies": copies,
@@ -367,12 +376,28 @@ DATASET_STEPS = {
 }
 
 
+def row_tally(groups: list) -> tuple:
+    """Counts of parsed rows grouped by (reason, from_array, first row of its line) → (rows by reason,
+    the line counts `reconcile` checks rows against)."""
+    by_reason = {}
+    for g in groups:
+        by_reason[g["reason"]] = by_reason.get(g["reason"], 0) + g["count"]
+    lines = {
+        "lines_in": sum(g["count"] for g in groups if g["first"]),
+        "array_lines": sum(g["count"] for g in groups if g["first"] and g["from_array"]),
+        "rows_from_arrays": sum(g["count"] for g in groups if g["from_array"]),
+    }
+    return by_reason, lines
+
+
 def ingest_dataset(lines: DataFrame, dataset: str, lookup: dict, ruleset: dict, keep_subjects: bool, load_id: str):
     """One dataset of one window: raw lines → (interaction rows, quarantine rows, reconciled counts)."""
     parse, key, prefer, prepare, build = DATASET_STEPS[dataset]
     parsed = parse(split_records(lines, dataset)).drop("rec").persist()
-    # One pass over the parsed rows counts them all: the null reason is the mailbox copies kept.
-    by_reason = {r["reason"]: r["count"] for r in parsed.groupBy("reason").count().collect()}
+    # One pass over the parsed rows counts them all: by reason (null: the mailbox copies kept), and by
+    # line (a line's first row) and JSON array (rows split from one).
+    first = (F.col("element_index") == 0).alias("first")
+    by_reason, line_counts = row_tally([r.asDict() for r in parsed.groupBy("reason", "from_array", first).count().collect()])
     copies = by_reason.pop(None, 0)
     good = prepare(parsed.filter(F.col("reason").isNull()))
     distinct = dedupe_copies(good, key, prefer()).persist()
@@ -380,5 +405,5 @@ def ingest_dataset(lines: DataFrame, dataset: str, lookup: dict, ruleset: dict, 
     by_outcome = {r["outcome"]: r["count"] for r in outcomes.groupBy("outcome").count().collect()}
     # Counted apart from the outcomes, so a join that lost or doubled an item shows; the outcomes'
     # pass has just cached `distinct`, so this reads only the cache.
-    counts = reconcile(copies + sum(by_reason.values()), by_reason, copies, distinct.count(), by_outcome)
+    counts = reconcile(copies + sum(by_reason.values()), by_reason, copies, distinct.count(), by_outcome, line_counts)
     return rows, quarantine_rows(parsed.filter(F.col("reason").isNotNull()), load_id), counts

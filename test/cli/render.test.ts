@@ -1,5 +1,61 @@
-/** cli/render.ts: the run output's step lines read as sentences, not raw step JSON. */
-import { renderEvent } from "../../cli/render";
+/** cli/render.ts: what a run prints: the per-dataset reconciliation, and step lines as sentences, not raw step JSON. */
+import { reconcile, renderEvent } from "../../cli/render";
+
+/** One dataset's counts as 02_ingest_m365 reports them (notebooks/rm_interactions.py reconcile). */
+const counts = {
+  rows_in: 14,
+  lines_in: 14,
+  array_lines: 0,
+  rows_from_arrays: 0,
+  quarantined: 2,
+  quarantine_reasons: { malformed_json: 2 },
+  copies: 12,
+  distinct: 8,
+  duplicate_copies: 4,
+  used: 6,
+  excluded: { internal_only: 2 },
+};
+
+describe("the per-dataset reconciliation the run prints", () => {
+  test("one row per line reads as rows in", () => {
+    expect(reconcile("BasicDataSet_v0.Message_v1", counts)).toEqual({
+      ok: true,
+      lines: [
+        "BasicDataSet_v0.Message_v1: 14 rows in = 12 parsed + 2 quarantined (malformed_json 2) ✓",
+        "    12 mailbox copies = 8 distinct + 4 duplicate copies ✓",
+        "    8 distinct = 6 used + 2 excluded (internal_only 2) ✓",
+      ],
+    });
+  });
+
+  test("rows read from JSON-array lines say how many rows came from how many lines", () => {
+    const arrays = {
+      ...counts,
+      rows_in: 5005,
+      lines_in: 4,
+      array_lines: 2,
+      rows_from_arrays: 5003,
+      copies: 2502,
+      quarantined: 2503,
+      quarantine_reasons: { missing_sender: 2500, malformed_json: 3 },
+      distinct: 2502,
+      duplicate_copies: 0,
+      used: 2502,
+      excluded: {},
+    };
+    expect(reconcile("BasicDataSet_v0.Message_v1", arrays).lines[0]).toBe(
+      "BasicDataSet_v0.Message_v1: 5,005 rows from 4 lines (2 JSON-array lines held 5,003 rows) = 2,502 parsed + 2,503 quarantined (missing_sender 2,500, malformed_json 3) ✓",
+    );
+  });
+
+  test("rows that do not add up to the lines read are a mismatch, not a ✓", () => {
+    const { ok, lines } = reconcile("BasicDataSet_v0.Message_v1", { ...counts, lines_in: 13 });
+    expect(ok).toBe(false);
+    expect(lines[0]).toBe(
+      "BasicDataSet_v0.Message_v1: 14 rows from 13 lines (0 JSON-array lines held 0 rows) = 12 parsed + 2 quarantined (malformed_json 2) ✗ MISMATCH",
+    );
+  });
+});
 
 function printed(event: Record<string, unknown>): string {
   const lines: string[] = [];

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import FIXTURES, Tenant, attendee, event, lines_df, message
+from conftest import FIXTURES, PIPELINE, Tenant, attendee, event, lines_df, message, read_table, run_pipeline
 
 MESSAGES = "BasicDataSet_v0.Message_v1"
 EVENTS = "BasicDataSet_v0.CalendarView_v0"
@@ -108,6 +108,49 @@ def test_a_json_array_file_yields_one_row_per_element(spark, lib):
     b = message("carl@fabrikam.com", ["ann@contoso.com"], "2026-11-10T11:00:00Z", imid="<2@x>")
     rows = parse_messages(spark, lib, [json.dumps([a, b])])
     assert sorted((r["internet_message_id"], r["reason"]) for r in rows) == [("<1@x>", None), ("<2@x>", None)]
+
+
+def a_page_on_one_line(n: int) -> str:
+    """n messages as one JSON array on one line, as older exports and API dumps write a page; every
+    other one has no sender (quarantined), so half the rows keep their text."""
+    rows = []
+    for i in range(n):
+        m = message("ann@contoso.com", ["carl@fabrikam.com"], f"2026-11-01T{i // 60 % 24:02d}:{i % 60:02d}:00Z", imid=f"<page-{i}@x>")
+        if i % 2:
+            m.update(sender=None, **{"from": None})
+        rows.append(m)
+    return json.dumps(rows)
+
+
+def test_a_multi_megabyte_array_line_is_read_as_its_rows_in_memory_bounded_by_the_line(spark, ruleset, tmp_path):
+    """A 3.5 MB page on one line made 02_ingest_m365 die with OutOfMemoryError, each of its rows
+    carrying the whole line. Through the real notebook, in the tests' 2 GB driver: every row of the
+    page is read, each quarantined one keeps only its own text, and the counts say N rows from M lines."""
+    page = a_page_on_one_line(5000)
+    assert len(page) > 4_000_000  # generated here, never committed
+    short = json.dumps([message("ann@contoso.com", ["dora@fabrikam.com"], "2026-11-01T09:00:00Z", imid="<short@x>"), 7, "x"])
+    single = message("carl@fabrikam.com", ["ann@contoso.com"], "2026-11-01T10:00:00Z", imid="<single@x>")
+    tenant = Tenant(tmp_path / "tenant").write_crm()
+    tenant.messages("2026-11-01", [page, short, single, "{broken"])
+    out = tmp_path / "out"
+    _, ingest = run_pipeline(spark, tenant, out, ruleset, ("2026-11-01", "2026-11-02"), "2026-11-02", notebooks=PIPELINE[:2])
+    counts = ingest["datasets"][MESSAGES]
+    # 4 lines: the page's 5,000 rows and the short line's 3 values are rows of their own.
+    assert {k: counts[k] for k in ("rows_in", "lines_in", "array_lines", "rows_from_arrays", "copies", "quarantined")} == {
+        "rows_in": 5005,
+        "lines_in": 4,
+        "array_lines": 2,
+        "rows_from_arrays": 5003,
+        "copies": 2502,
+        "quarantined": 2503,
+    }
+    assert counts["quarantine_reasons"] == {"missing_sender": 2500, "malformed_json": 3}
+    assert (counts["distinct"], counts["used"]) == (2502, 2502)
+    quarantine = [r.asDict() for r in read_table(spark, out, "silver", "quarantine").collect()]
+    assert len(quarantine) == 2503
+    assert max(len(q["raw"]) for q in quarantine) < 2000  # a row's own text, not the page's
+    assert all(q["raw"].startswith("{") and '"[redacted]"' in q["raw"] for q in quarantine if q["reason"] == "missing_sender")
+    assert sorted(q["raw"] for q in quarantine if q["reason"] == "malformed_json") == ["7", "x", "{broken"]
 
 
 def test_date_only_timestamps_parse_as_midnight_utc(spark, lib):

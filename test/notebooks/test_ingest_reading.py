@@ -119,7 +119,31 @@ def test_array_lines_yield_their_objects_and_quarantine_the_rest_element_by_elem
         (1, None, "malformed_json"),
         (2, "<2@x>", None),
     ]
-    assert rows[1]["raw"].startswith("[") and rows[0]["raw"] is None  # only quarantined rows keep their text
+    # Only quarantined rows keep their text, and only their own element's: never the whole line,
+    # which would make memory line × elements.
+    assert (rows[1]["raw"], rows[0]["raw"]) == ("5", None)
+    assert [r["from_array"] for r in rows] == [True, True, True]
+
+
+def test_a_short_array_line_of_three_values_is_three_rows_from_one_line(spark, lib, ruleset):
+    """Three values on one line were counted as three rows in, as if three lines had been read."""
+    a = message("ann@contoso.com", ["carl@fabrikam.com"], "2026-11-10T10:00:00Z", imid="<a3@x>")
+    b = message("carl@fabrikam.com", ["ann@contoso.com"], "2026-11-10T11:00:00Z", imid="<b3@x>")
+    single = message("ann@contoso.com", ["dora@fabrikam.com"], "2026-11-10T12:00:00Z", imid="<s@x>")
+    d = dims(spark, lib, Tenant("/unused"))
+    lookup = lib.directory(d["sellers"], d["contacts"], d["accounts"])
+    lines = [json.dumps([a, 7, b]), single, "[]", "[1, 2", "[null]"]
+    _, quarantined, counts = lib.ingest_dataset(lines_df(spark, lines), MESSAGES, lookup, ruleset, False, "t")
+    # 5 lines: the arrays' 3 values and 1 null are 4 rows, the object 1, the empty and the broken array 1 each.
+    assert {k: counts[k] for k in ("rows_in", "lines_in", "array_lines", "rows_from_arrays", "copies", "quarantined")} == {
+        "rows_in": 7,
+        "lines_in": 5,
+        "array_lines": 2,
+        "rows_from_arrays": 4,
+        "copies": 3,
+        "quarantined": 4,
+    }
+    assert sorted(q["raw"] for q in quarantined.collect()) == ["7", "[1, 2", "[]", "null"]
 
 
 def test_counts_come_from_one_pass_and_reconcile(spark, lib, ruleset):
@@ -132,6 +156,9 @@ def test_counts_come_from_one_pass_and_reconcile(spark, lib, ruleset):
     _, quarantined, counts = lib.ingest_dataset(lines_df(spark, lines), MESSAGES, lookup, ruleset, False, "t")
     assert counts == {
         "rows_in": 6,
+        "lines_in": 6,
+        "array_lines": 1,
+        "rows_from_arrays": 1,
         "quarantined": 2,
         "quarantine_reasons": {"malformed_json": 1, "missing_sender": 1},
         "copies": 4,

@@ -179,10 +179,14 @@ def test_overlapping_calendar_windows_count_a_meeting_once(spark, ruleset, tmp_p
     assert second[1]["interactions"]["inserted"] == 1
 
 
+ONE_ROW_PER_LINE = {"lines_in": 10, "array_lines": 0, "rows_from_arrays": 0}
+
+
 def test_reconcile_returns_the_counts_when_they_add_up(lib):
     # 10 rows in = 8 parsed + 2 quarantined; 8 copies = 5 distinct + 3 duplicates; 5 distinct = 3 used + 2 excluded.
-    assert lib.reconcile(10, {"malformed_json": 2}, 8, 5, {"used": 3, "internal_only": 2}) == {
+    assert lib.reconcile(10, {"malformed_json": 2}, 8, 5, {"used": 3, "internal_only": 2}, ONE_ROW_PER_LINE) == {
         "rows_in": 10,
+        **ONE_ROW_PER_LINE,
         "quarantined": 2,
         "quarantine_reasons": {"malformed_json": 2},
         "copies": 8,
@@ -195,6 +199,9 @@ def test_reconcile_returns_the_counts_when_they_add_up(lib):
 
 def test_reconcile_names_the_count_that_does_not_add_up(lib):
     with pytest.raises(ValueError, match=r"rows in \(10\) != parsed \(7\) \+ quarantined \(2\)"):
-        lib.reconcile(10, {"malformed_json": 2}, 7, 5, {"used": 5})
+        lib.reconcile(10, {"malformed_json": 2}, 7, 5, {"used": 5}, ONE_ROW_PER_LINE)
     with pytest.raises(ValueError, match=r"distinct \(5\) != used \(3\) \+ excluded \(1\): an item has no outcome"):
-        lib.reconcile(10, {"malformed_json": 2}, 8, 5, {"used": 3, "internal_only": 1})
+        lib.reconcile(10, {"malformed_json": 2}, 8, 5, {"used": 3, "internal_only": 1}, ONE_ROW_PER_LINE)
+    # 10 rows cannot come from 8 lines of which one array held 2 rows (that is 9).
+    with pytest.raises(ValueError, match=r"rows in \(10\) != lines in \(8\) - JSON-array lines \(1\) \+ rows from those arrays \(2\)"):
+        lib.reconcile(10, {"malformed_json": 2}, 8, 5, {"used": 5}, {"lines_in": 8, "array_lines": 1, "rows_from_arrays": 2})
