@@ -11,7 +11,7 @@ import type { Ruleset } from "./ruleset";
 import { validateConfig, type ValidateOptions } from "./stack";
 import type { RelmeshConfig } from "./stack-types";
 
-/** The loaded project: the validated config and the two files it names (the same objects `config.ruleset` and `config.crmMapping` hold). */
+/** The loaded project: the validated config and the two files it names (the same objects `config.ruleset` and `config.crmColumnMapping` hold). */
 export interface Relmesh {
   config: RelmeshConfig;
   ruleset: Ruleset;
@@ -44,5 +44,5 @@ export function readStackConfigFile(stack = "dev", rootDir = REPO_ROOT): Record<
 export function loadRelmesh(stack = "dev", opts: LoadOptions = {}): Relmesh {
   const { raw, ...validate } = opts;
   const config = validateConfig(raw ?? readStackConfigFile(stack, opts.rootDir), { ...validate, stack });
-  return { config, ruleset: config.ruleset, crmMapping: config.crmMapping };
+  return { config, ruleset: config.ruleset, crmMapping: config.crmColumnMapping };
 }

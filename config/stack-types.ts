@@ -12,7 +12,7 @@ export type ConfigKey = keyof typeof schema.properties;
 
 /** Values derived or loaded by the validation, not set as keys. */
 export type DerivedConfigKey =
-  "stack" | "names" | "fileSystems" | "rawM365Folder" | "landingContainer" | "mgdcSecretName" | "ruleset" | "crmMapping";
+  "stack" | "names" | "fileSystems" | "rawM365Folder" | "landingContainer" | "mgdcSecretName" | "ruleset" | "crmColumnMapping";
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -244,10 +244,13 @@ export interface RelmeshConfig {
   calendarOverlapHours: number;
   /** Whether e-mail and meeting subjects are stored in silver. @default - false: subjects are dropped at ingestion */
   keepSubjects: boolean;
-  /** CRM column mapping YAML, absolute or relative to the repository root. @default - `config/crm-mapping.yaml` */
-  crmMappingPath: string;
-  /** The validated CRM column mapping the CRM notebook receives. */
-  crmMapping: CrmMapping;
+  /**
+   * The CRM column mapping: `dynamics365` or `salesforce` (config/crm-mappings/), or the path of a
+   * mapping YAML, absolute or relative to the repository root. @default - `dynamics365`
+   */
+  crmMapping: string;
+  /** The validated CRM column mapping {@link crmMapping} names, which the CRM notebook receives. */
+  crmColumnMapping: CrmMapping;
   /**
    * Display name of the report readers group, for `CREATE USER … FROM EXTERNAL PROVIDER` in the
    * serving database (used only with sqlReadersGroupObjectId). @default - `relmesh-readers`

@@ -27,7 +27,7 @@ import {
   ISO_DATE,
   isPrivateIpv4,
 } from "./azure-reference";
-import { loadCrmMapping } from "./crm-mapping";
+import { crmMappingFile, loadCrmMapping, SHIPPED_CRM_MAPPINGS } from "./crm-mapping";
 import { existsSync } from "node:fs";
 import { REPO_ROOT, repoPath } from "./files";
 import { configAjv, nearestKey, raise, schemaProblems, type Problem, type Wording } from "./problems";
@@ -80,6 +80,11 @@ const CONFIG_KEYS = Object.keys(schema.properties);
 // Engine values arrive as text ("30", "true"): coerceTypes reads them like YAML values.
 const validateSchema = configAjv({ coerceTypes: true, useDefaults: true }).compile(schema);
 
+/** Keys an earlier release read, with the fix that replaces each. */
+const REPLACED_KEYS: Record<string, string> = {
+  crmMappingPath: `rename it to relmesh:crmMapping: ${Object.keys(SHIPPED_CRM_MAPPINGS).join(", ")} (the former config/crm-mapping.yaml is ${SHIPPED_CRM_MAPPINGS.dynamics365}), or the path of your own mapping`,
+};
+
 function wording(stack: string): Wording {
   const file = `Pulumi.${stack}.yaml`;
   return {
@@ -89,6 +94,7 @@ function wording(stack: string): Wording {
     expand: (text) => text.replace(/\{file\}/g, file),
     unknown: (key, known) => {
       if (key.includes(".")) return { rule: "not a known setting", fix: `use one of ${known.join(", ")}` };
+      if (key in REPLACED_KEYS) return { rule: "not a key Relationship Mesh reads any more", fix: REPLACED_KEYS[key] };
       const near = nearestKey(key, CONFIG_KEYS);
       return {
         rule: "not a key Relationship Mesh reads",
@@ -265,7 +271,7 @@ function sparkSession(r: Rules, o: Record<string, any>, pool: SparkPoolConfig): 
 }
 
 /** A file the config names: it must exist (resolved with {@link repoPath}), then its own loader validates it. */
-function configFile(r: Rules, key: "rulesetPath" | "crmMappingPath", path: string, what: string, rootDir: string): string {
+function configFile(r: Rules, key: "rulesetPath", path: string, what: string, rootDir: string): string {
   const file = repoPath(path, rootDir);
   if (!existsSync(file))
     r.fail(
@@ -273,6 +279,19 @@ function configFile(r: Rules, key: "rulesetPath" | "crmMappingPath", path: strin
       `a ${what} YAML file that exists`,
       path,
       `set relmesh:${key} in ${r.file} to a path relative to the repository root (the default is ${schema.properties[key].default})`,
+    );
+  return file;
+}
+
+/** The CRM mapping file relmesh:crmMapping names: a shipped mapping, or a path that must exist. */
+function crmMappingChoice(r: Rules, choice: string, rootDir: string): string {
+  const file = crmMappingFile(choice, rootDir);
+  if (!existsSync(file))
+    r.fail(
+      "crmMapping",
+      `${Object.keys(SHIPPED_CRM_MAPPINGS).join(" or ")}, or the path of a CRM column mapping YAML file that exists`,
+      choice,
+      `set relmesh:crmMapping in ${r.file} to a shipped mapping, or to a path relative to the repository root (the default is ${schema.properties.crmMapping.default})`,
     );
   return file;
 }
@@ -382,7 +401,7 @@ export function validateConfig(raw: Record<string, unknown>, opts: ValidateOptio
   }
 
   const ruleset = loadRuleset(configFile(r, "rulesetPath", c.rulesetPath, "ruleset", rootDir));
-  const crmMapping = loadCrmMapping(configFile(r, "crmMappingPath", c.crmMappingPath, "CRM column mapping", rootDir));
+  const crmColumnMapping = loadCrmMapping(crmMappingChoice(r, c.crmMapping, rootDir));
 
   return {
     stack,
@@ -429,8 +448,8 @@ export function validateConfig(raw: Record<string, unknown>, opts: ValidateOptio
     initialLoadDays: c.initialLoadDays,
     calendarOverlapHours: c.calendarOverlapHours,
     keepSubjects: c.keepSubjects,
-    crmMappingPath: c.crmMappingPath,
-    crmMapping,
+    crmMapping: c.crmMapping,
+    crmColumnMapping,
     sqlReadersGroupName: c.sqlReadersGroupName,
   };
 }

@@ -6,8 +6,8 @@ import { DirtyEntry, TenantSink, World } from "./model";
 import { addDays } from "./time";
 import { SECTOR_OF_INDUSTRY } from "./names";
 
-/** The default CRM column mapping (config/crm-mapping.yaml): the CSVs below use exactly its column names. */
-export const COLUMN_MAPPING_YAML = readFileSync(join(__dirname, "..", "config", "crm-mapping.yaml"), "utf8");
+/** The shipped Dynamics 365 CRM column mapping (config/crm-mappings/dynamics365.yaml): the CSVs below use exactly its column names. */
+export const COLUMN_MAPPING_YAML = readFileSync(join(__dirname, "..", "config", "crm-mappings", "dynamics365.yaml"), "utf8");
 
 type Cell = string | number | boolean;
 

@@ -62,7 +62,7 @@ export function readArtifactInputs(config: RelmeshConfig, rootDir = REPO_ROOT, d
   return {
     config,
     ruleset: config.ruleset,
-    crmMapping: config.crmMapping,
+    crmMapping: config.crmColumnMapping,
     notebooks: readNotebookSources(join(rootDir, "notebooks")),
     deployment: deployment ?? placeholderDeployment(config),
   };

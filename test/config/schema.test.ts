@@ -40,7 +40,7 @@ describe("loadRelmesh", () => {
   test("validates once and hands out the ruleset and CRM mapping the config holds", () => {
     const loaded = loadRelmesh("dev", { rootDir: ROOT });
     expect(loaded.ruleset).toBe(loaded.config.ruleset);
-    expect(loaded.crmMapping).toBe(loaded.config.crmMapping);
+    expect(loaded.crmMapping).toBe(loaded.config.crmColumnMapping);
     expect(loaded.ruleset.recency.half_life_days).toBeGreaterThan(0);
     expect(loaded.crmMapping.tables.contacts.columns.email).toBe("emailaddress1");
   });

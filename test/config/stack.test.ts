@@ -8,7 +8,7 @@ import { loadRelmesh } from "../../config/load";
 import { checkNames, firstOfMonth, deriveNames, deriveNameSuffix, MGDC_AZURE_REGIONS, parseCidr, validateConfig } from "../../config/stack";
 import { relmeshMocks } from "../../stacks/plan-mocks";
 import { createRelmesh } from "../../stacks/relmesh";
-import { devRaw, ROOT } from "../stacks/harness";
+import { devConfig, devRaw, ROOT } from "../stacks/harness";
 
 const registered: string[] = [];
 
@@ -37,9 +37,14 @@ const groups11 = Array.from({ length: 11 }, (_, i) => `00000000-0000-4000-8000-0
 
 const INVALID: Array<[string, Record<string, unknown>, string]> = [
   [
-    "a CRM mapping path that does not exist",
-    { "relmesh:crmMappingPath": "config/nope.yaml" },
-    "relmesh:crmMappingPath must be a CRM column mapping YAML file that exists, got 'config/nope.yaml': set relmesh:crmMappingPath in Pulumi.dev.yaml to a path relative to the repository root (the default is config/crm-mapping.yaml)",
+    "a CRM mapping that is neither shipped nor a file that exists",
+    { "relmesh:crmMapping": "config/nope.yaml" },
+    "relmesh:crmMapping must be dynamics365 or salesforce, or the path of a CRM column mapping YAML file that exists, got 'config/nope.yaml': set relmesh:crmMapping in Pulumi.dev.yaml to a shipped mapping, or to a path relative to the repository root (the default is dynamics365)",
+  ],
+  [
+    "the key crmMapping replaced (a config written for an earlier release)",
+    { "relmesh:crmMappingPath": "config/crm-mapping.yaml" },
+    "relmesh:crmMappingPath is not a key Relationship Mesh reads: rename it to relmesh:crmMapping: dynamics365, salesforce (the former config/crm-mapping.yaml is config/crm-mappings/dynamics365.yaml), or the path of your own mapping",
   ],
   [
     "retention of 0 days",
@@ -264,6 +269,14 @@ describe("valid config", () => {
     const yamlTyped = validateConfig(devRaw(), { rootDir: ROOT });
     const asEngine = Object.fromEntries(Object.entries(devRaw()).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
     expect(validateConfig(asEngine, { rootDir: ROOT })).toEqual(yamlTyped);
+  });
+
+  test("one key chooses the CRM mapping: a shipped one by name, or a path", () => {
+    expect(devConfig().crmColumnMapping.tables.contacts.columns.email).toBe("emailaddress1");
+    const salesforce = devConfig({ "relmesh:crmMapping": "salesforce" });
+    expect([salesforce.crmMapping, salesforce.crmColumnMapping.tables.contacts.columns.email]).toEqual(["salesforce", "Email"]);
+    const byPath = devConfig({ "relmesh:crmMapping": "config/crm-mappings/salesforce.yaml" });
+    expect(byPath.crmColumnMapping).toEqual(salesforce.crmColumnMapping);
   });
 
   test("display-form region names are accepted (West Europe)", () => {
