@@ -46,6 +46,8 @@ export interface RunSummary {
   quarantine: Record<string, number>;
   outputs: Record<string, string>;
   dashboard: DashboardData;
+  /** What 01_ingest_crm recorded about each CRM export (notebooks/local/summary.py crm_facts). */
+  crm?: Record<string, CrmCounts>;
 }
 
 interface DatasetCounts {
@@ -126,14 +128,83 @@ export function renderEvent(event: Record<string, unknown>): void {
   }
 }
 
+/** One CRM export's counts as 01_ingest_crm logs them (notebooks/rm_ingest_crm.py crm_counts). */
+export interface CrmCounts {
+  rows_in: number;
+  used: number;
+  quarantined: number;
+  skipped?: number;
+  quarantine_reasons?: Record<string, number>;
+  file?: string;
+  absent?: boolean;
+  defaulted?: Record<string, { column: string; value: unknown }>;
+  filter?: { keep?: Record<string, string[]>; skip?: Record<string, string[]> };
+  inserted?: number;
+  updated?: number;
+  deleted?: number;
+}
+
+const PIPELINE_OFF =
+  "no opportunities export: pipeline-based features off (open pipeline empty, transaction size 'No opportunities export', high priority by tier alone)";
+
+function filterText(f: NonNullable<CrmCounts["filter"]>): string {
+  const part = (verb: string, m: Record<string, string[]> | undefined) =>
+    Object.entries(m ?? {}).map(([column, values]) => `${verb} ${column} ${values.map((v) => (v === "" ? "(empty)" : v)).join("/")}`);
+  return [...part("keep", f.keep), ...part("skip", f.skip)].join(", ");
+}
+
+/** What a mapping's default means for one column the export lacks, in a seller's platform team's words. */
+function defaultLines(c: CrmCounts): string[] {
+  return Object.entries(c.defaulted ?? {}).map(([canonical, d]) => {
+    const value = d.value === null || d.value === undefined ? "empty" : String(d.value);
+    // Defaulting opt-outs decides whose mail is scored: say what it means, not only what was done.
+    const privacy = canonical === "opted_out" && d.value === false ? "; opt-outs are not honoured until the export carries it" : "";
+    return `no ${d.column} column in ${c.file ?? "the export"}: ${canonical} is ${value} for every row (the mapping's default)${privacy}`;
+  });
+}
+
+function absentLine(table: string, c: CrmCounts): string {
+  return `${table === "opportunities" ? PIPELINE_OFF : `no ${table} export`}; ${c.file ?? "its file"} is not in the export`;
+}
+
+/**
+ * The lines of one CRM export: rows in = used + quarantined (+ skipped by the mapping's filter),
+ * then each default the mapping applied for a column the export lacks; or that an optional export
+ * is absent. Pure.
+ */
+export function crmStepLines(step: string, c: CrmCounts): string[] {
+  if (c.absent) return [`${step}: ${absentLine(step.slice("crm.".length), c)}`];
+  const skipped = c.skipped ? ` + ${n(c.skipped)} skipped by the mapping's filter${c.filter ? ` (${filterText(c.filter)})` : ""}` : "";
+  const ok = c.rows_in === c.used + c.quarantined + (c.skipped ?? 0);
+  return [
+    `${step}: ${n(c.rows_in)} rows in = ${n(c.used)} used + ${n(c.quarantined)} quarantined${reasons(c.quarantine_reasons)}${skipped} ${ok ? "✓" : "✗ MISMATCH"}; merged +${n(c.inserted)} ~${n(c.updated)} -${n(c.deleted)}`,
+    ...defaultLines(c).map((line) => `    ${line}`),
+  ];
+}
+
+/** The CRM facts the summary repeats at the end: absent exports, rows the filter skipped, defaults applied. Pure. */
+export function crmSummaryLines(crm: Record<string, CrmCounts> | undefined): string[] {
+  return Object.entries(crm ?? {})
+    .sort(([a], [b]) => a.localeCompare(b))
+    .flatMap(([table, c]) => {
+      if (c.absent) return [`${table}: ${absentLine(table, c)}`];
+      const skipped = c.skipped
+        ? [
+            `${table}: ${n(c.skipped)} row${c.skipped === 1 ? "" : "s"} skipped by the mapping's filter${c.filter ? ` (${filterText(c.filter)})` : ""}`,
+          ]
+        : [];
+      return [...skipped, ...defaultLines(c).map((line) => `${table}: ${line}`)];
+    });
+}
+
 function renderStep(e: Record<string, unknown>): void {
   const step = String(e.step);
   if ("copies" in e) {
     for (const line of reconcile(step, e as unknown as DatasetCounts).lines) out(`  ${line}`);
   } else if (step.startsWith("crm.")) {
-    out(
-      `  ${step}: ${n(e.rows_in as number)} rows in = ${n(e.used as number)} used + ${n(e.quarantined as number)} quarantined${reasons(e.quarantine_reasons as Record<string, number>)}; merged +${n(e.inserted as number)} ~${n(e.updated as number)} -${n(e.deleted as number)}`,
-    );
+    for (const line of crmStepLines(step, e as unknown as CrmCounts)) out(`  ${line}`);
+  } else if (step === "pipeline_features") {
+    out(`  scoring: pipeline-based features off (${String(e.off)})`);
   } else if ("refresh" in e) {
     // The scoring state (notebooks/rm_score_state.py): rebuilt whole (and why), updated by day, or unchanged.
     const why = e.reason ? ` (${String(e.reason)})` : "";
@@ -185,6 +256,7 @@ export function renderSummary(s: RunSummary): void {
         .join(", ") || "none"
     }`,
   );
+  crmSummaryLines(s.crm).forEach((line) => out(`  CRM ${line}`));
   out("  Best covered:");
   table(s.top).forEach((l) => out(l));
   out("  Needs attention first (high priority, lowest score):");

@@ -52,6 +52,12 @@ dims["discovered_contacts"] = (
     load("discovered_contacts") if DeltaTable.isDeltaTable(spark, found) else spark.createDataFrame([], DISCOVERED_SCHEMA)
 )
 lake_databases = lake_database_names(lake_databases_json)
+# Without an opportunities export (01_ingest_crm records the absence with the dimension's snapshot)
+# the pipeline-based features are off and take stated neutral values (rm_scoring account_scores).
+pipeline_features = "off" if last_snapshot(spark, table_path(silver, "dim_opportunity")).get("facts", {}).get("absent") else "on"
+if pipeline_features == "off":
+    dims["dim_opportunity"] = None
+    log_step("pipeline_features", off="no opportunities export")
 
 # The state holds silver as day groups; only days whose rows changed are rebuilt, and the scores are
 # computed from the days inside the window (rm_score_state explains why that equals a full recompute).
@@ -60,7 +66,7 @@ refreshed = refresh_state(spark, state_root, interactions, dims["dim_contact"], 
 log_step("state", **refreshed)
 tables = gold_tables(gold_inputs_from_state(spark, state_root, dims["dim_contact"], as_of_date, ruleset), dims, as_of_date, ruleset)
 
-result = {"notebook": "03_score", "as_of": as_of, "state": refreshed, "tables": {}}
+result = {"notebook": "03_score", "as_of": as_of, "state": refreshed, "pipeline_features": pipeline_features, "tables": {}}
 for name, df in tables.items():
     keys = GOLD_KEYS[name]
     rows = with_row_hash(df.withColumn("load_id", F.lit(load_id))).persist()

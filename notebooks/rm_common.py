@@ -5,6 +5,7 @@
 
 # %%
 import datetime as dt
+import hashlib
 import json
 import time
 
@@ -283,7 +284,23 @@ def write_snapshot(
     )
     metadata = json.dumps({"relmesh_snapshot": {"digest": digest, "facts": facts or {}}}, sort_keys=True)
     kept.write.format("delta").mode("overwrite").option("userMetadata", metadata).save(path)
+    if not any(changes.values()) and last_snapshot(spark, path).get("digest") != digest:
+        _record_snapshot(spark, path, metadata)
     return changes
+
+
+def _record_snapshot(spark: SparkSession, path: str, metadata: str) -> None:
+    """Delta writes no commit for an empty overwrite of an empty table (an absent optional CRM
+    export, an export whose rows were all quarantined), which would leave its digest and facts
+    unrecorded: a rerun would not know it is unchanged, 03_score not that the export is absent.
+    A table-property commit carries them instead (the session's commit metadata, set for it alone)."""
+    key = "spark.databricks.delta.commitInfo.userMetadata"
+    spark.conf.set(key, metadata)
+    try:
+        marker = hashlib.sha256(metadata.encode("utf-8")).hexdigest()[:16]
+        spark.sql(f"ALTER TABLE delta.`{_sql_text(path)}` SET TBLPROPERTIES ('relmesh.snapshot' = '{marker}')")
+    finally:
+        spark.conf.unset(key)
 
 
 def table_path(root: str, name: str) -> str:

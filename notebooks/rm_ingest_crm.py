@@ -1,7 +1,9 @@
 # %% [markdown]
 # # rm_ingest_crm — CRM exports + the column mapping → silver dimensions
-# Included with `%run rm_ingest_crm` after `rm_common`. The mapping (crm/column-mapping.yaml, passed
-# as JSON) names the CRM's columns for each canonical column, so a fork edits the mapping, not this code.
+# Included with `%run rm_ingest_crm` after `rm_common`. The mapping (config/crm-mappings/*.yaml or a
+# data folder's crm/column-mapping.yaml, passed as JSON) names the CRM's columns for each canonical
+# column, the rows a table reads (`filter`), the values of columns an export lacks (`defaults`) and
+# coded values (`values`), so a new CRM needs a mapping, not code here.
 
 # %%
 from pyspark.sql import DataFrame
@@ -73,15 +75,27 @@ ROW_KEYS = {
 }
 
 
+# The statuses scoring understands; anything else after the mapping's value map is quarantined, so
+# a CRM's own stage never silently drops out of the open pipeline.
+STATUSES = ("open", "won", "lost")
+
+
 class MappingError(ValueError):
     """The column mapping does not fit the CRM file: the message names the key and the fix."""
 
 
-def mapped_columns(table: str, mapping: dict, header: list) -> dict:
-    """canonical column → CRM column, checked against the file's header before any data is read."""
+def _table_spec(table: str, mapping: dict) -> dict:
     spec = mapping.get("tables", {}).get(table)
     if spec is None:
         raise MappingError(f"column mapping has no tables.{table}: add it to crm/column-mapping.yaml")
+    return spec
+
+
+def mapped_columns(table: str, mapping: dict, header: list) -> dict:
+    """canonical column → CRM column, for the mapped columns the file has, checked against the
+    file's header before any data is read. A mapped column the file lacks is an error unless the
+    mapping states its default (defaulted_columns)."""
+    spec = _table_spec(table, mapping)
     columns = spec.get("columns", {})
     if table not in mapping.get("required_columns", {}):
         raise MappingError(
@@ -90,22 +104,72 @@ def mapped_columns(table: str, mapping: dict, header: list) -> dict:
     missing = [k for k in mapping["required_columns"][table] if k not in columns]
     if missing:
         raise MappingError(f"column mapping tables.{table}.columns lacks {', '.join(missing)}: map them to the CRM's column names")
-    absent = {k: v for k, v in columns.items() if v not in header}
+    defaults = spec.get("defaults", {})
+    absent = {k: v for k, v in columns.items() if v not in header and k not in defaults}
     if absent:
         wrong = ", ".join(f"{k}: {v}" for k, v in sorted(absent.items()))
         raise MappingError(
             f"column mapping tables.{table}.columns names columns not in {spec.get('file')} ({wrong}); "
-            f"the file has {', '.join(header)}: fix crm/column-mapping.yaml"
+            f"the file has {', '.join(header)}: fix crm/column-mapping.yaml, "
+            f"or state tables.{table}.defaults for a column the export may lack"
         )
-    return columns
+    return {k: v for k, v in columns.items() if v in header}
+
+
+def defaulted_columns(table: str, mapping: dict, header: list) -> dict:
+    """canonical column → {column, value}: the mapped columns the file lacks, which take the
+    mapping's stated default for every row (the run output names each)."""
+    spec = _table_spec(table, mapping)
+    defaults = spec.get("defaults", {})
+    return {k: {"column": v, "value": defaults[k]} for k, v in sorted(spec.get("columns", {}).items()) if v not in header and k in defaults}
+
+
+def filter_skips(table: str, mapping: dict, header: list) -> "F.Column":
+    """True for the rows the mapping's filter leaves out: those not matching every `keep` column,
+    and those matching any `skip` column (cells compared as trimmed text, '' for an empty cell)."""
+    spec = _table_spec(table, mapping)
+    rules = spec.get("filter", {})
+    named = {c for part in ("keep", "skip") for c in rules.get(part, {})}
+    absent = sorted(c for c in named if c not in header)
+    if absent:
+        raise MappingError(
+            f"column mapping tables.{table}.filter names columns not in {spec.get('file')} ({', '.join(absent)}); "
+            f"the file has {', '.join(header)}: fix the filter in crm/column-mapping.yaml"
+        )
+
+    def matches(column, values):
+        return F.coalesce(F.trim(F.col(f"`{column}`")), F.lit("")).isin(*[str(v).strip() for v in values])
+
+    kept = F.lit(True)
+    for column, values in sorted(rules.get("keep", {}).items()):
+        kept = kept & matches(column, values)
+    for column, values in sorted(rules.get("skip", {}).items()):
+        kept = kept & ~matches(column, values)
+    return ~kept
+
+
+def email_domain(value: "F.Column") -> "F.Column":
+    """A domain as an export writes it, a website URL or an address → the bare mail domain: lower
+    case, without scheme, path, port, user part or a leading www. (websites stand in for domains in
+    exports without a domains column, config/crm-mappings/salesforce.yaml)."""
+    d = F.lower(F.trim(value))
+    for pattern in (r"^[a-z][a-z0-9+.-]*://", r"[/?#].*$", r"^.*@", r":[0-9]+$", r"^www[.]", r"[.]$"):
+        d = F.regexp_replace(d, pattern, "")
+    return d
 
 
 def apply_mapping(raw: DataFrame, table: str, mapping: dict) -> DataFrame:
-    """CRM rows (all strings, plus _corrupt_record) → canonical typed rows with a quarantine `reason`."""
-    columns = mapped_columns(table, mapping, [c for c in raw.columns if c != "_corrupt_record"])
+    """CRM rows (all strings, plus _corrupt_record) → canonical typed rows with a quarantine `reason`
+    and `skipped` (left out by the mapping's filter: never quarantined, never a dimension row)."""
+    header = [c for c in raw.columns if c != "_corrupt_record"]
+    columns = mapped_columns(table, mapping, header)
+    defaulted = defaulted_columns(table, mapping, header)
     values = mapping["tables"][table].get("values", {})
 
     def col(name):
+        if name in defaulted:
+            value = defaulted[name]["value"]
+            return F.lit(None if value is None else str(value).lower() if isinstance(value, bool) else str(value)).cast("string")
         if name not in columns:
             return F.lit(None).cast("string")
         c = F.nullif(F.trim(F.col(f"`{columns[name]}`")), F.lit(""))
@@ -115,12 +179,15 @@ def apply_mapping(raw: DataFrame, table: str, mapping: dict) -> DataFrame:
         return c
 
     key = DIM_KEYS[table]
+    # A malformed line is quarantined whatever its cells say: the filter reads only well-formed rows.
+    skipped = F.col("_corrupt_record").isNull() & filter_skips(table, mapping, header)
     out = raw.select(
         *[col(f.name).alias(f.name) for f in DIM_SCHEMAS[table].fields if f.name not in ("load_id", "row_hash")],
-        F.to_json(F.struct(*[F.col(f"`{c}`") for c in raw.columns if c != "_corrupt_record"])).alias("raw"),
+        F.to_json(F.struct(*[F.col(f"`{c}`") for c in header])).alias("raw"),
         F.col("_corrupt_record"),
+        skipped.alias("skipped"),
     )
-    reasons = F.when(F.col("_corrupt_record").isNotNull(), "malformed_csv_row")
+    reasons = F.when(F.col("skipped"), F.lit(None).cast("string")).when(F.col("_corrupt_record").isNotNull(), "malformed_csv_row")
     for required in ROW_KEYS[table]:
         reasons = reasons.when(F.col(required).isNull(), f"missing_{required}")
     if "email" in out.columns:
@@ -128,9 +195,7 @@ def apply_mapping(raw: DataFrame, table: str, mapping: dict) -> DataFrame:
     typed = out
     if table == "accounts":
         typed = (
-            typed.withColumn(
-                "domains", F.filter(F.transform(F.split(F.col("domains"), "[;,]"), lambda d: F.lower(F.trim(d))), lambda d: d != "")
-            )
+            typed.withColumn("domains", F.filter(F.transform(F.split(F.col("domains"), "[;,]"), email_domain), lambda d: d != ""))
             .withColumn("tier_raw", F.col("tier"))
             .withColumn("tier", F.col("tier").cast("int"))
         )
@@ -148,18 +213,42 @@ def apply_mapping(raw: DataFrame, table: str, mapping: dict) -> DataFrame:
             .withColumn("close_date", F.to_date("close_date"))
         )
         reasons = reasons.when(F.col("amount").isNull() & F.col("amount_raw").isNotNull(), "invalid_amount")
+        reasons = reasons.when(~F.col("status").isin(*STATUSES) | F.col("status").isNull(), "invalid_status")
     typed = typed.withColumn("reason", reasons)
     # A key seen twice keeps its first good row; the others are quarantined, not silently dropped.
-    w = Window.partitionBy(key).orderBy(F.col("reason").isNotNull(), F.col("raw"))
+    # Rows the filter skipped take no part: they are neither kept nor duplicates.
+    w = Window.partitionBy(key, "skipped").orderBy(F.col("reason").isNotNull(), F.col("raw"))
     typed = typed.withColumn("_n", F.row_number().over(w))
     typed = typed.withColumn(
-        "reason", F.when(F.col("reason").isNull() & (F.col("_n") > 1) & F.col(key).isNotNull(), "duplicate_id").otherwise(F.col("reason"))
+        "reason",
+        F.when(F.col("reason").isNull() & ~F.col("skipped") & (F.col("_n") > 1) & F.col(key).isNotNull(), "duplicate_id").otherwise(
+            F.col("reason")
+        ),
     ).drop("_n")
     return typed.drop("amount_raw", "tier_raw")
 
 
+def crm_counts(by_reason: list) -> dict:
+    """Rows in = used + quarantined + skipped by the filter, from the (reason, skipped) groups of
+    one export (REL-15: every row is accounted for)."""
+    rows_in = sum(r["_n"] for r in by_reason)
+    skipped = sum(r["_n"] for r in by_reason if r["skipped"])
+    reasons = {}
+    for r in by_reason:
+        if r["reason"] is not None:
+            reasons[r["reason"]] = reasons.get(r["reason"], 0) + r["_n"]
+    quarantined = sum(reasons.values())
+    return {
+        "rows_in": rows_in,
+        "used": rows_in - quarantined - skipped,
+        "quarantined": quarantined,
+        "skipped": skipped,
+        "quarantine_reasons": reasons,
+    }
+
+
 def dimension_rows(typed: DataFrame, table: str, load_id: str) -> DataFrame:
-    good = typed.filter(F.col("reason").isNull()).withColumn("load_id", F.lit(load_id))
+    good = typed.filter(F.col("reason").isNull() & ~F.col("skipped")).withColumn("load_id", F.lit(load_id))
     names = [f.name for f in DIM_SCHEMAS[table].fields if f.name != "row_hash"]
     return with_row_hash(good.select(*names)).select(*[f.name for f in DIM_SCHEMAS[table].fields])
 

@@ -179,18 +179,26 @@ def account_scores(
     last: DataFrame,
     accounts: DataFrame,
     contacts: DataFrame,
-    opportunities: DataFrame,
+    opportunities: "DataFrame | None",
     sellers: DataFrame,
     as_of: _dt.date,
     ruleset: dict,
 ) -> DataFrame:
     """Every CRM account, touched or not: score, status, priority, trend, and the attributes the
-    dashboards filter by (industry, sector, owner, transaction size) and show (email and meeting gaps)."""
+    dashboards filter by (industry, sector, owner, transaction size) and show (email and meeting gaps).
+    `opportunities` is None when the CRM has no opportunities export: open_pipeline is then null (not
+    a zero that reads as "no open deals"), transaction_size is NO_OPPORTUNITIES_EXPORT, and high
+    priority comes from the tier alone."""
     st = ruleset["status"]
     hp = ruleset["high_priority"]
     now = connectivity(pairs_now, contacts, ruleset)
     before = connectivity(pairs_before, contacts, ruleset).select("account_id", F.col("connectivity_score").alias("previous_score"))
-    pipeline = opportunities.filter(F.col("status") == "open").groupBy("account_id").agg(F.sum("amount").alias("open_pipeline"))
+    exported = opportunities is not None
+    pipeline = (
+        opportunities.filter(F.col("status") == "open").groupBy("account_id").agg(F.sum("amount").alias("open_pipeline"))
+        if exported
+        else accounts.select("account_id", F.lit(None).cast("double").alias("open_pipeline")).limit(0)
+    )
     cadences = F.create_map(*[F.lit(x) for k, v in st["cadence_days"].items() for x in (int(k), int(v))])
     owners = sellers.select(F.col("seller_id").alias("owner_seller_id"), F.col("full_name").alias("owner_name"))
     a = (
@@ -209,9 +217,9 @@ def account_scores(
         .when((days_since > cadence) | (score < float(st["needs_attention_below"])), "needs_attention")
         .otherwise("good_standing")
     )
-    priority = (F.col("tier").isin(*hp["tiers"]) if hp["tiers"] else F.lit(False)) | (
-        F.coalesce(F.col("open_pipeline"), F.lit(0.0)) >= float(hp["open_pipeline_at_least"])
-    )
+    by_pipeline = F.coalesce(F.col("open_pipeline"), F.lit(0.0)) >= float(hp["open_pipeline_at_least"]) if exported else F.lit(False)
+    priority = (F.col("tier").isin(*hp["tiers"]) if hp["tiers"] else F.lit(False)) | by_pipeline
+    open_pipeline = F.coalesce("open_pipeline", F.lit(0.0)) if exported else F.lit(None).cast("double")
     out = a.select(
         "account_id",
         "name",
@@ -230,18 +238,27 @@ def account_scores(
         F.coalesce("single_threaded", F.lit(False)).alias("single_threaded"),
         F.coalesce("depth", F.lit(0.0)).alias("depth"),
         F.coalesce("breadth", F.lit(0.0)).alias("breadth"),
-        F.coalesce("open_pipeline", F.lit(0.0)).alias("open_pipeline"),
+        open_pipeline.alias("open_pipeline"),
         F.coalesce(priority, F.lit(False)).alias("is_high_priority"),
         (score - F.coalesce("previous_score", F.lit(0.0))).alias("trend"),
         "industry",
         "sector",
         "owner_seller_id",
         "owner_name",
-        *transaction_size(F.coalesce("open_pipeline", F.lit(0.0)), ruleset["transaction_size"]),
+        *(transaction_size(open_pipeline, ruleset["transaction_size"]) if exported else no_export_size(ruleset["transaction_size"])),
         F.datediff(F.lit(as_of), F.to_date("last_email_at")).alias("email_gap_days"),
         F.datediff(F.lit(as_of), F.to_date("last_meeting_at")).alias("meeting_gap_days"),
     )
     return _rounded(out).withColumn("as_of", F.lit(as_of))
+
+
+# The transaction size of every account when the CRM has no opportunities export: a fact about the
+# input, not a band, so it is not a ruleset label; it sorts after the ruleset's no-pipeline label.
+NO_OPPORTUNITIES_EXPORT = "No opportunities export"
+
+
+def no_export_size(bands: dict) -> list:
+    return [F.lit(NO_OPPORTUNITIES_EXPORT).alias("transaction_size"), F.lit(len(bands["bands"]) + 2).alias("transaction_size_order")]
 
 
 def transaction_size(open_pipeline: F.Column, bands: dict) -> list:

@@ -1,8 +1,12 @@
 """The short summary `relmesh run` prints (which accounts are well covered and which need attention),
 and the gold rows the local dashboard shows."""
 
+import json
+
 from pyspark.sql import functions as F
 from pyspark.sql.utils import AnalysisException
+
+CRM_DIMENSIONS = {"accounts": "dim_account", "contacts": "dim_contact", "opportunities": "dim_opportunity", "sellers": "dim_seller"}
 
 
 def _value(v):
@@ -36,7 +40,25 @@ def summarise(spark, plan: dict) -> dict:
         "quarantine": {r["dataset"]: r["count"] for r in read("silver", "quarantine").groupBy("dataset").count().collect()},
         "outputs": {zone: f"{root}/{zone}" for zone in ("silver", "gold")},
         "dashboard": dashboard_data(read, plan.get("dashboard_tables", [])),
+        "crm": crm_facts(spark, root),
     }
+
+
+def crm_facts(spark, root: str) -> dict:
+    """What 01_ingest_crm recorded about each CRM export with its dimension's snapshot (rm_common
+    write_snapshot `facts`): counts, rows the mapping's filter skipped, defaults applied, an absent export."""
+    out = {}
+    for table, name in CRM_DIMENSIONS.items():
+        try:
+            history = spark.sql(f"DESCRIBE HISTORY delta.`{root}/silver/{name}` LIMIT 1").collect()
+        except AnalysisException:  # not written by this run's notebooks
+            continue
+        text = history[0]["userMetadata"] if history else None
+        try:
+            out[table] = json.loads(text or "{}").get("relmesh_snapshot", {}).get("facts", {})
+        except ValueError:  # a commit someone else annotated
+            continue
+    return out
 
 
 def _select(df, columns):

@@ -1,5 +1,5 @@
-/** cli/render.ts: what a run prints: the per-dataset reconciliation, and step lines as sentences, not raw step JSON. */
-import { reconcile, renderEvent } from "../../cli/render";
+/** cli/render.ts: what a run prints: the per-dataset reconciliation, each CRM export's lines, and step lines as sentences, not raw step JSON. */
+import { crmStepLines, crmSummaryLines, reconcile, renderEvent, type CrmCounts } from "../../cli/render";
 
 /** One dataset's counts as 02_ingest_m365 reports them (notebooks/rm_interactions.py reconcile). */
 const counts = {
@@ -90,4 +90,59 @@ test("the scoring state, the lake databases and a gold table each read as a sent
   expect(printed({ event: "step", step: "gold.contact_colleagues", rows: 528, inserted: 528, updated: 0, deleted: 0 })).toBe(
     "  gold.contact_colleagues: 528 rows; merged +528 ~0 -0\n",
   );
+});
+
+const merged = { inserted: 2, updated: 0, deleted: 0 };
+
+describe("a CRM export's lines", () => {
+  test("rows the mapping's filter skipped are counted beside used and quarantined, and reconcile (REL-15)", () => {
+    const sellers: CrmCounts = {
+      rows_in: 4,
+      used: 2,
+      quarantined: 1,
+      skipped: 1,
+      quarantine_reasons: { invalid_email: 1 },
+      file: "User.csv",
+      filter: { keep: { UserType: ["Standard"] } },
+      ...merged,
+    };
+    expect(crmStepLines("crm.sellers", sellers)).toEqual([
+      "crm.sellers: 4 rows in = 2 used + 1 quarantined (invalid_email 1) + 1 skipped by the mapping's filter (keep UserType Standard) ✓; merged +2 ~0 -0",
+    ]);
+    expect(crmStepLines("crm.sellers", { ...sellers, used: 3 })[0]).toContain("✗ MISMATCH");
+  });
+
+  test("a default the mapping applied is said, and what an opt-out default means for privacy", () => {
+    const contacts: CrmCounts = {
+      rows_in: 3,
+      used: 3,
+      quarantined: 0,
+      file: "Contact.csv",
+      defaulted: { full_name: { column: "Name", value: null }, opted_out: { column: "HasOptedOutOfEmail", value: false } },
+      ...merged,
+    };
+    expect(crmStepLines("crm.contacts", contacts)).toEqual([
+      "crm.contacts: 3 rows in = 3 used + 0 quarantined ✓; merged +2 ~0 -0",
+      "    no Name column in Contact.csv: full_name is empty for every row (the mapping's default)",
+      "    no HasOptedOutOfEmail column in Contact.csv: opted_out is false for every row (the mapping's default); opt-outs are not honoured until the export carries it",
+    ]);
+  });
+
+  test("an absent optional export turns the pipeline-based features off, said once per run and in the summary", () => {
+    const opportunities: CrmCounts = { rows_in: 0, used: 0, quarantined: 0, absent: true, file: "Opportunity.csv" };
+    const line =
+      "no opportunities export: pipeline-based features off (open pipeline empty, transaction size 'No opportunities export', high priority by tier alone); Opportunity.csv is not in the export";
+    expect(crmStepLines("crm.opportunities", opportunities)).toEqual([`crm.opportunities: ${line}`]);
+    expect(
+      crmSummaryLines({
+        opportunities,
+        sellers: { rows_in: 5, used: 4, quarantined: 0, skipped: 1, filter: { skip: { Type: ["", "Employee"] } } },
+      }),
+    ).toEqual([`opportunities: ${line}`, "sellers: 1 row skipped by the mapping's filter (skip Type (empty)/Employee)"]);
+  });
+
+  test("an export with nothing to say adds nothing to the summary", () => {
+    expect(crmSummaryLines({ accounts: { rows_in: 3, used: 3, quarantined: 0, defaulted: {} } })).toEqual([]);
+    expect(crmSummaryLines(undefined)).toEqual([]);
+  });
 });

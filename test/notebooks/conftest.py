@@ -165,18 +165,30 @@ def event(
     }
 
 
+# The columns each CRM table must map, from the schema, as config/crm-mapping.ts CRM_REQUIRED_COLUMNS reads them.
+REQUIRED_COLUMNS = {
+    t: spec["properties"]["columns"]["required"]
+    for t, spec in json.loads((ROOT / "config" / "crm-mapping.schema.json").read_text())["properties"]["tables"]["properties"].items()
+}
+
+
+def notebook_mapping(mapping: dict) -> dict:
+    """A CRM mapping as config/crm-mapping.ts crmMappingForNotebook passes it to 01_ingest_crm."""
+    return {**mapping, "required_columns": REQUIRED_COLUMNS}
+
+
+def shipped_mapping(name: str) -> dict:
+    """A shipped mapping (relmesh:crmMapping: dynamics365 | salesforce) as the notebook receives it."""
+    return notebook_mapping(yaml.safe_load((ROOT / "config" / "crm-mappings" / f"{name}.yaml").read_text()))
+
+
 class Tenant:
     """A data folder in the MGDC + CRM layout, written from hand-made rows."""
 
     MAPPING = {
         "version": 1,
         # As config/crm-mapping.ts crmMappingForNotebook passes it: the schema's lists, read from the schema.
-        "required_columns": {
-            t: spec["properties"]["columns"]["required"]
-            for t, spec in json.loads((ROOT / "config" / "crm-mapping.schema.json").read_text())["properties"]["tables"][
-                "properties"
-            ].items()
-        },
+        "required_columns": REQUIRED_COLUMNS,
         "tables": {
             "accounts": {
                 "file": "accounts.csv",
@@ -281,10 +293,20 @@ PIPELINE = ("01_ingest_crm", "02_ingest_m365", "03_score")
 
 
 def run_pipeline(
-    spark, tenant: Tenant, out: Path, ruleset: dict, window: tuple, as_of: str, keep_subjects=False, load_id="test", notebooks=PIPELINE
+    spark,
+    tenant: Tenant,
+    out: Path,
+    ruleset: dict,
+    window: tuple,
+    as_of: str,
+    keep_subjects=False,
+    load_id="test",
+    notebooks=PIPELINE,
+    mapping: dict = None,
 ):
     """Runs the notebooks (the three, or the first ones a test checks) over `tenant` into `out`,
-    returning their results in order."""
+    returning their results in order. `mapping` is the CRM mapping as the notebook receives it
+    (notebook_mapping); the default is the test tenant's Dynamics-style one."""
     common = {"load_id": load_id}
     steps = [
         {
@@ -293,7 +315,7 @@ def run_pipeline(
                 **common,
                 "raw_root": str(tenant.root),
                 "curated_root": str(out),
-                "crm_mapping_json": json.dumps(Tenant.MAPPING),
+                "crm_mapping_json": json.dumps(mapping or Tenant.MAPPING),
             },
         },
         {
@@ -411,9 +433,10 @@ def score_pairs_of(lib, interactions, contacts, as_of, ruleset: dict):
     return lib.pair_scores(lib.pair_aggregates(inputs["groups"]), before, as_of, ruleset)
 
 
-def score_accounts(spark, lib, ruleset: dict, rows: list, as_of, tenant: Tenant = None, **overrides):
+def score_accounts(spark, lib, ruleset: dict, rows: list, as_of, tenant: Tenant = None, opportunities_export=True, **overrides):
     """Pair and account scores of hand-made interactions over the test tenant plus an untouched
-    account a3: (accounts by id, pairs, interactions, dims, ruleset used)."""
+    account a3: (accounts by id, pairs, interactions, dims, ruleset used). `opportunities_export`
+    False scores as 03_score does when the CRM has no opportunities export."""
     r = rules(ruleset, **overrides)
     tenant = tenant or Tenant("/unused")
     tenant.accounts = tenant.accounts + [("a3", "Tailspin", "tailspin.com", "3")]
@@ -423,7 +446,15 @@ def score_accounts(spark, lib, ruleset: dict, rows: list, as_of, tenant: Tenant 
     before = lib.score_pairs(lib.pair_aggregates(inputs["groups_before"]), r)
     p = lib.pair_scores(lib.pair_aggregates(inputs["groups"]), before, as_of, r)
     scored = lib.account_scores(
-        p, before, lib.last_touch(inputs["groups"]), d["accounts"], d["contacts"], d["opportunities"], d["sellers"], as_of, r
+        p,
+        before,
+        lib.last_touch(inputs["groups"]),
+        d["accounts"],
+        d["contacts"],
+        d["opportunities"] if opportunities_export else None,
+        d["sellers"],
+        as_of,
+        r,
     )
     return {row["account_id"]: row for row in scored.collect()}, p, inter, d, r
 
