@@ -30,24 +30,24 @@ def _rows(df) -> list:
     return [{k: _plain(v) for k, v in row.asDict().items()} for row in df.collect()]
 
 
-def colleagues_of(ranking: list, contact_id: str, top: int) -> list:
-    """A contact's colleagues, best first (the gold table's rank), at most `top`."""
+def colleagues_of(ranking: list, contact_id: str) -> list:
+    """A contact's colleagues, best first (the gold table's rank)."""
     mine = sorted((r for r in ranking if r["contact_id"] == contact_id), key=lambda r: r["rank"])
     return [
         {
             k: r[k]
             for k in ("rank", "seller_id", "seller_name", "score", "emails_outbound", "emails_inbound", "meetings", "last_interaction_at")
         }
-        for r in mine[:top]
+        for r in mine
     ]
 
 
-def path_for(asker, colleagues: list, all_colleagues: list) -> dict:
+def path_for(asker, colleagues: list) -> dict:
     """How `asker` (a seller row, or None) reaches the contact: directly, through the best colleague
     other than themselves, or not at all."""
     if asker is None:
         return {"kind": "none_asked"}
-    own = next((c for c in all_colleagues if c["seller_id"] == asker["seller_id"]), None)
+    own = next((c for c in colleagues if c["seller_id"] == asker["seller_id"]), None)
     via = next((c for c in colleagues if c["seller_id"] != asker["seller_id"]), None)
     if own:
         return {"kind": "direct", "rank": own["rank"], "score": own["score"], "better": via if via and via["rank"] < own["rank"] else None}
@@ -87,7 +87,7 @@ def answer(spark, request: dict) -> dict:
         contact = found[0]
         account = _rows(accounts.filter(f"account_id = '{_quoted(contact['account_id'] or '')}'").select("name"))
         ranking = _rows(ranking_df.filter(f"contact_id = '{_quoted(contact['contact_id'])}'"))
-        everyone = colleagues_of(ranking, contact["contact_id"], len(ranking))
+        everyone = colleagues_of(ranking, contact["contact_id"])
         shown = everyone[:top]
         return {
             **base,
@@ -95,7 +95,7 @@ def answer(spark, request: dict) -> dict:
             "contact": {**contact, "account_name": account[0]["name"] if account else None},
             "colleagues": shown,
             "colleagues_total": len(everyone),
-            "path": path_for(asker, everyone, everyone),
+            "path": path_for(asker, everyone),
         }
 
     name = request["account"].strip().lower()
@@ -115,7 +115,7 @@ def answer(spark, request: dict) -> dict:
     people = {c["contact_id"]: c for c in _rows(contacts.filter(f"account_id = '{_quoted(account['account_id'])}'"))}
     listed = []
     for contact_id, rows in by_contact.items():
-        everyone = colleagues_of(rows, contact_id, len(rows))
+        everyone = colleagues_of(rows, contact_id)
         person = people.get(contact_id, {})
         listed.append(
             {
@@ -125,7 +125,7 @@ def answer(spark, request: dict) -> dict:
                 "contact_score": everyone[0]["score"],
                 "colleagues": everyone[:2],
                 "colleagues_total": len(everyone),
-                "path": path_for(asker, everyone, everyone),
+                "path": path_for(asker, everyone),
             }
         )
     listed.sort(key=lambda c: (-(c["contact_score"] or 0), c["full_name"] or ""))
