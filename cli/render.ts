@@ -44,6 +44,8 @@ export interface RunSummary {
   pairs: number;
   interactions: number;
   quarantine: Record<string, number>;
+  /** The datasets whose fallback share warned (notebooks/local/summary.py, from 02_ingest_m365's counts). */
+  data_quality?: DataQualityWarning[];
   outputs: Record<string, string>;
   dashboard: DashboardData;
   /** What 01_ingest_crm recorded about each CRM export (notebooks/local/summary.py crm_facts). */
@@ -63,7 +65,29 @@ interface DatasetCounts {
   used: number;
   excluded: Record<string, number>;
   quarantine_reasons?: Record<string, number>;
+  /** Used rows by the fallback they relied on, those relying on any, and whether that share warns (notebooks/rm_reconcile.py data_quality). */
+  fallbacks?: Record<string, number>;
+  with_fallback?: number;
+  fallback_warning?: boolean;
+  fallback_warning_share?: number;
 }
+
+/** A dataset whose used rows relied on fallbacks at or above data_quality.fallback_warning_share, as the run summary receives it. */
+export type DataQualityWarning = { dataset: string } & Pick<
+  DatasetCounts,
+  "used" | "with_fallback" | "fallback_warning_share" | "fallbacks"
+>;
+
+/** Each fallback the notebooks count (notebooks/rm_reconcile.py FALLBACKS, held equal by a contract test): what it is, and what was assumed. */
+export const FALLBACKS: Record<string, [string, string]> = {
+  meeting_length_defaulted: [
+    "meeting length defaulted",
+    "start or end without a time of day, or end not after start: duration.default_minutes used",
+  ],
+  time_zone_missing: ["no time zone", "UTC assumed"],
+  sent_time_missing: ["no sent time", "received or created time used"],
+  date_only_time: ["date without a time of day", "midnight UTC assumed"],
+};
 
 const n = (value: number | undefined) => (value ?? 0).toLocaleString("en-US");
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -80,6 +104,24 @@ function rowsIn(c: DatasetCounts): string {
   return `${n(c.rows_in)} rows from ${n(c.lines_in)} lines (${arrays})`;
 }
 
+const percent = (part: number, whole: number) => `${Math.round((100 * part) / Math.max(whole, 1))}%`;
+
+/** "3 of 5 used relied on a fallback: meeting length defaulted 3 (…)"; nothing when none did. */
+function fallbackLine(c: DatasetCounts): string[] {
+  if (!c.with_fallback) return [];
+  const each = Object.entries(c.fallbacks ?? {})
+    .sort((a, b) => b[1] - a[1])
+    .map(([key, count]) => (FALLBACKS[key] ? `${FALLBACKS[key][0]} ${n(count)} (${FALLBACKS[key][1]})` : `${key} ${n(count)}`));
+  return [`    ${n(c.with_fallback)} of ${n(c.used)} used relied on a fallback: ${each.join(", ")}`];
+}
+
+/** The data-quality warning for a dataset where a large share of the used rows relied on a fallback. */
+export function fallbackWarning(w: DataQualityWarning): string {
+  const share = percent(w.with_fallback ?? 0, w.used);
+  const from = percent(w.fallback_warning_share ?? 0, 1);
+  return `⚠ data quality: ${share} of the used ${w.dataset} rows relied on a fallback (warned from ${from}, data_quality.fallback_warning_share): their scores rest on assumed values; check the export`;
+}
+
 /** The reconciliation a reviewer checks: every row in is either used, excluded with a reason, or quarantined. */
 export function reconcile(name: string, c: DatasetCounts): { ok: boolean; lines: string[] } {
   const excluded = Object.values(c.excluded ?? {}).reduce((a, b) => a + b, 0);
@@ -94,6 +136,8 @@ export function reconcile(name: string, c: DatasetCounts): { ok: boolean; lines:
       `${name}: ${rowsIn(c)} = ${n(c.copies)} parsed + ${n(c.quarantined)} quarantined${reasons(c.quarantine_reasons)} ${mark(parsedOk)}`,
       `    ${n(c.copies)} mailbox copies = ${n(c.distinct)} distinct + ${n(c.duplicate_copies)} duplicate copies ${mark(copiesOk)}`,
       `    ${n(c.distinct)} distinct = ${n(c.used)} used + ${n(excluded)} excluded${reasons(c.excluded)} ${mark(outcomesOk)}`,
+      ...fallbackLine(c),
+      ...(c.fallback_warning ? [fallbackWarning({ dataset: name, ...c })] : []),
     ],
   };
 }
@@ -257,6 +301,7 @@ export function renderSummary(s: RunSummary): void {
     }`,
   );
   crmSummaryLines(s.crm).forEach((line) => out(`  CRM ${line}`));
+  for (const warning of s.data_quality ?? []) out(`  ${fallbackWarning(warning)}`);
   out("  Best covered:");
   table(s.top).forEach((l) => out(l));
   out("  Needs attention first (high priority, lowest score):");

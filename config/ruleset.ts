@@ -9,7 +9,7 @@ export interface Ruleset {
   history_days: number;
   sources: Record<string, number> & { email: number; meeting: number };
   audience: { full_weight_up_to: number; exponent: number; min_factor: number };
-  duration: { reference_minutes: number; max_factor: number };
+  duration: { reference_minutes: number; max_factor: number; default_minutes: number };
   modality: { in_person: number; online: number; unknown: number };
   response: { accepted: number; organizer: number; tentative: number; none: number };
   recency: { half_life_days: number };
@@ -26,6 +26,7 @@ export interface Ruleset {
     ignore_local_parts: string[];
     opted_out_contacts: boolean;
   };
+  data_quality: { fallback_warning_share: number };
   score_scale: number;
   account: {
     engaged_min_score: number;

@@ -19,6 +19,9 @@ load_id = "local"
 # %run rm_common
 
 # %%
+# %run rm_reconcile
+
+# %%
 # %run rm_ingest_m365
 
 # %%

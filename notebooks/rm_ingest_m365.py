@@ -185,6 +185,11 @@ def parse_instant(text) -> F.Column:
     return shortened.cast(T.TimestampType())
 
 
+def is_bare_date(text) -> F.Column:
+    """A date without a time of day (`2026-03-04`): parse_instant reads it as midnight, an assumption."""
+    return F.coalesce(F.trim(text).rlike(r"^\d{4}-\d{2}-\d{2}$"), F.lit(False))
+
+
 def redact(raw) -> F.Column:
     return F.regexp_replace(raw, _BODY_PATTERN, '$1"[redacted]"')
 
@@ -261,7 +266,9 @@ def parse_messages(records: DataFrame) -> DataFrame:
     sender = F.coalesce(address_of(r, "sender"), address_of(r, "from"))
     to, cc, bcc = value_at(r, "toRecipients"), value_at(r, "ccRecipients"), value_at(r, "bccRecipients")
     recipients = F.array_distinct(F.concat(addresses_of(to), addresses_of(cc), addresses_of(bcc)))
-    sent_raw = F.coalesce(value_at(r, "sentDateTime"), value_at(r, "receivedDateTime"), value_at(r, "createdDateTime"))
+    sent = value_at(r, "sentDateTime")
+    sent_raw = F.coalesce(sent, value_at(r, "receivedDateTime"), value_at(r, "createdDateTime"))
+    fallbacks = fallbacks_of(("sent_time_missing", sent.isNull() & sent_raw.isNotNull()), ("date_only_time", is_bare_date(sent_raw)))
     typed = records.select(
         "dataset",
         "source_file",
@@ -279,6 +286,7 @@ def parse_messages(records: DataFrame) -> DataFrame:
         parse_instant(sent_raw).alias("occurred_at"),
         sent_raw.alias("occurred_raw"),
         _is_true(value_at(r, "isDraft")).alias("is_draft"),
+        fallbacks.alias("fallbacks"),
     )
     reason = (
         F.when(F.col("reason").isNotNull(), F.col("reason"))
@@ -365,6 +373,11 @@ def parse_events(records: DataFrame) -> DataFrame:
         F.filter(attendees, lambda a: a["email"].isNotNull()).alias("attendees"),
         _local_to_utc(r, "start").alias("start_at"),
         _local_to_utc(r, "end").alias("end_at"),
+        # A date without a time of day says nothing of the meeting's length (rm_interactions.with_meeting_length).
+        (is_bare_date(value_at(r, "start", "dateTime")) | is_bare_date(value_at(r, "end", "dateTime"))).alias("date_only"),
+        fallbacks_of(("time_zone_missing", value_at(r, "start", "timeZone").isNull() | value_at(r, "end", "timeZone").isNull())).alias(
+            "fallbacks"
+        ),
         known_zone.alias("known_zone"),
         _is_true(value_at(r, "isAllDay")).alias("is_all_day"),
         _is_true(value_at(r, "isCancelled")).alias("is_cancelled"),

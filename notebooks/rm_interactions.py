@@ -123,11 +123,11 @@ def _first_reason(reasons) -> F.Column:
 
 
 def _outcomes(pairs: DataFrame, items: DataFrame, key: str, no_pair_reason) -> DataFrame:
-    """One row per message/event: `used` or the exclusion reason that applies."""
+    """One row per message/event: `used` or the exclusion reason that applies, and the fallbacks it relied on."""
     per_item = pairs.groupBy(key).agg(F.max(F.col("reason").isNull().cast("int")).alias("_used"), F.collect_set("reason").alias("_reasons"))
     joined = items.join(per_item, key, "left")
     outcome = F.when(F.col("_used") == 1, "used").when(F.col("_used").isNull(), no_pair_reason).otherwise(_first_reason(F.col("_reasons")))
-    return joined.select(key, outcome.alias("outcome"))
+    return joined.select(key, outcome.alias("outcome"), "fallbacks")
 
 
 def message_interactions(messages: DataFrame, lookup: dict, ruleset: dict, keep_subjects: bool, load_id: str):
@@ -176,9 +176,8 @@ def message_interactions(messages: DataFrame, lookup: dict, ruleset: dict, keep_
         F.max(((F.col("s_kind") == "external") | (F.col("r_kind") == "external")).cast("int")).alias("_ext")
     )
     no_pair = F.when(F.col("_ext") == 1, "no_seller_party").otherwise("internal_only")
-    outcomes = _outcomes(
-        pairs, messages.select("internet_message_id").join(externals, "internet_message_id", "left"), "internet_message_id", no_pair
-    )
+    items = messages.select("internet_message_id", "fallbacks").join(externals, "internet_message_id", "left")
+    outcomes = _outcomes(pairs, items, "internet_message_id", no_pair)
     used = pairs.filter(F.col("reason").isNull())
     interactions = used.select(
         F.lit("email").alias("source"),
@@ -200,18 +199,32 @@ def message_interactions(messages: DataFrame, lookup: dict, ruleset: dict, keep_
     return _finish(interactions, load_id), outcomes
 
 
+def with_meeting_length(events: DataFrame, ruleset: dict) -> DataFrame:
+    """Adds duration_min, the meeting length the weight uses. A meeting whose start or end has a date
+    but no time of day (older exports and API dumps write "2026-03-04"), or whose end is not after its
+    start, has no length we can measure: its 0 minutes would weigh it 0, a meeting "used" that adds
+    nothing. It counts as the ruleset's duration.default_minutes instead, and its fallbacks say
+    `meeting_length_defaulted` so the run output counts it and warns when many are."""
+    measured = (F.col("end_at").cast("long") - F.col("start_at").cast("long")) / 60.0
+    unknown = F.col("date_only") | measured.isNull() | (measured <= 0)
+    default = F.lit(float(ruleset["duration"]["default_minutes"]))
+    return events.withColumn("duration_min", F.when(unknown, default).otherwise(measured)).withColumn(
+        "fallbacks", F.concat("fallbacks", fallbacks_of(("meeting_length_defaulted", unknown)))
+    )
+
+
 def meeting_interactions(events: DataFrame, lookup: dict, ruleset: dict, keep_subjects: bool, load_id: str):
     """Deduplicated events, keyed by `with_event_key` → (interactions, outcomes). Every seller who attends
     (did not decline) is paired with every external attendee; the contact's response, modality and
     length set the weight."""
     ex = ruleset["exclusions"]
-    e = events
+    e = with_meeting_length(events, ruleset)
     parties = F.array_union(F.array(F.struct(F.col("organizer").alias("email"), F.lit("organizer").alias("response"))), F.col("attendees"))
     p = e.select(
         "event_key",
         "subject",
         "start_at",
-        "end_at",
+        "duration_min",
         "is_all_day",
         "is_cancelled",
         "is_online",
@@ -224,7 +237,16 @@ def meeting_interactions(events: DataFrame, lookup: dict, ruleset: dict, keep_su
         p.withColumn("email", F.col("party.email"))
         .withColumn("response", F.col("party.response"))
         .groupBy(
-            "event_key", "subject", "start_at", "end_at", "is_all_day", "is_cancelled", "is_online", "location", "window_date", "email"
+            "event_key",
+            "subject",
+            "start_at",
+            "duration_min",
+            "is_all_day",
+            "is_cancelled",
+            "is_online",
+            "location",
+            "window_date",
+            "email",
         )
         .agg(F.max(F.when(F.col("response") == "organizer", 1).otherwise(0)).alias("_org"), F.min("response").alias("_resp"))
         .withColumn("response", F.when(F.col("_org") == 1, "organizer").otherwise(F.col("_resp")))
@@ -241,7 +263,7 @@ def meeting_interactions(events: DataFrame, lookup: dict, ruleset: dict, keep_su
         "event_key",
         "subject",
         "start_at",
-        "end_at",
+        "duration_min",
         "is_all_day",
         "is_cancelled",
         "is_online",
@@ -263,42 +285,37 @@ def meeting_interactions(events: DataFrame, lookup: dict, ruleset: dict, keep_su
     )
     pairs = pairs.withColumn("reason", reason)
     no_pair = F.when(F.col("_ext") == 1, "no_seller_party").otherwise("internal_only")
-    outcomes = _outcomes(pairs, e.select("event_key").join(participants, "event_key", "left"), "event_key", no_pair)
+    outcomes = _outcomes(pairs, e.select("event_key", "fallbacks").join(participants, "event_key", "left"), "event_key", no_pair)
     used = pairs.filter(F.col("reason").isNull())
     mod = ruleset["modality"]
     modality = F.when(F.col("is_online"), "online").when(F.col("location").isNotNull(), "in_person").otherwise("unknown")
-    duration = (F.col("end_at").cast("long") - F.col("start_at").cast("long")) / 60.0
     resp = ruleset["response"]
     response_factor = F.element_at(F.create_map(*[F.lit(x) for kv in resp.items() for x in kv]), F.col("response"))
     modality_factor = F.element_at(F.create_map(*[F.lit(x) for kv in mod.items() for x in kv]), F.col("modality"))
     dur = ruleset["duration"]
     duration_factor = F.least(F.lit(float(dur["max_factor"])), F.col("duration_min") / F.lit(float(dur["reference_minutes"])))
-    interactions = (
-        used.withColumn("modality", modality)
-        .withColumn("duration_min", duration)
-        .select(
-            F.lit("meeting").alias("source"),
-            F.col("event_key").alias("source_key"),
-            F.lit("mutual").alias("direction"),
-            "seller_id",
-            "contact_id",
-            "account_id",
-            F.col("start_at").alias("occurred_at"),
-            "duration_min",
-            F.col("participants").cast("int").alias("participants"),
-            "modality",
-            "response",
-            (F.col("subject") if keep_subjects else F.lit(None).cast("string")).alias("subject"),
-            (
-                F.lit(float(ruleset["sources"]["meeting"]))
-                * audience_factor(F.col("participants"), ruleset)
-                * modality_factor
-                * response_factor
-                * F.greatest(duration_factor, F.lit(0.0))
-            ).alias("weight"),
-            "window_date",
-            "contact_address",
-        )
+    interactions = used.withColumn("modality", modality).select(
+        F.lit("meeting").alias("source"),
+        F.col("event_key").alias("source_key"),
+        F.lit("mutual").alias("direction"),
+        "seller_id",
+        "contact_id",
+        "account_id",
+        F.col("start_at").alias("occurred_at"),
+        "duration_min",
+        F.col("participants").cast("int").alias("participants"),
+        "modality",
+        "response",
+        (F.col("subject") if keep_subjects else F.lit(None).cast("string")).alias("subject"),
+        (
+            F.lit(float(ruleset["sources"]["meeting"]))
+            * audience_factor(F.col("participants"), ruleset)
+            * modality_factor
+            * response_factor
+            * duration_factor
+        ).alias("weight"),
+        "window_date",
+        "contact_address",
     )
     return _finish(interactions, load_id), outcomes
 
@@ -328,40 +345,6 @@ def discovered_contacts(interactions: DataFrame, load_id: str) -> DataFrame:
     return with_row_hash(rows).select(*[f.name for f in DISCOVERED_SCHEMA.fields])
 
 
-def reconcile(rows_in: int, quarantine_reasons: dict, copies: int, distinct: int, outcomes: dict, lines: dict) -> dict:
-    """The counts a window reports, checked to add up (REL-12): rows in = parsed + quarantined;
-    mailbox copies = distinct + duplicate copies; distinct = used + excluded by reason. A JSON-array
-    line is read as its elements (split_records), so rows and lines differ by exactly what the arrays
-    held: rows in = lines in − array lines + rows from arrays, and the run output says "N rows from M
-    lines". Pure: raises naming the count that does not reconcile rather than printing a ✓ over a hole."""
-    quarantined = sum(quarantine_reasons.values())
-    excluded = {k: v for k, v in outcomes.items() if k != "used"}
-    used = outcomes.get("used", 0)
-    from_lines = lines["lines_in"] - lines["array_lines"] + lines["rows_from_arrays"]
-    if rows_in != from_lines:
-        raise ValueError(
-            f"rows in ({rows_in}) != lines in ({lines['lines_in']}) - JSON-array lines ({lines['array_lines']}) + rows from "
-            f"those arrays ({lines['rows_from_arrays']}): a line was lost or doubled when arrays were split"
-        )
-    if rows_in != copies + quarantined:
-        raise ValueError(
-            f"rows in ({rows_in}) != parsed ({copies}) + quarantined ({quarantined}): a row was lost between reading and parsing"
-        )
-    if distinct != used + sum(excluded.values()):
-        raise ValueError(f"distinct ({distinct}) != used ({used}) + excluded ({sum(excluded.values())}): an item has no outcome")
-    return {
-        "rows_in": rows_in,
-        **{k: lines[k] for k in ("lines_in", "array_lines", "rows_from_arrays")},
-        "quarantined": quarantined,
-        "quarantine_reasons": dict(quarantine_reasons),
-        "copies": copies,
-        "distinct": distinct,
-        "used": used,
-        "excluded": excluded,
-        "duplicate_copies": copies - distinct,
-    }
-
-
 # Per dataset: parser, the key one item is counted once by, which mailbox copy wins, how copies are
 # prepared before deduplication, and how items become interactions.
 DATASET_STEPS = {
@@ -376,20 +359,6 @@ DATASET_STEPS = {
 }
 
 
-def row_tally(groups: list) -> tuple:
-    """Counts of parsed rows grouped by (reason, from_array, first row of its line) → (rows by reason,
-    the line counts `reconcile` checks rows against)."""
-    by_reason = {}
-    for g in groups:
-        by_reason[g["reason"]] = by_reason.get(g["reason"], 0) + g["count"]
-    lines = {
-        "lines_in": sum(g["count"] for g in groups if g["first"]),
-        "array_lines": sum(g["count"] for g in groups if g["first"] and g["from_array"]),
-        "rows_from_arrays": sum(g["count"] for g in groups if g["from_array"]),
-    }
-    return by_reason, lines
-
-
 def ingest_dataset(lines: DataFrame, dataset: str, lookup: dict, ruleset: dict, keep_subjects: bool, load_id: str):
     """One dataset of one window: raw lines → (interaction rows, quarantine rows, reconciled counts)."""
     parse, key, prefer, prepare, build = DATASET_STEPS[dataset]
@@ -402,8 +371,10 @@ def ingest_dataset(lines: DataFrame, dataset: str, lookup: dict, ruleset: dict, 
     good = prepare(parsed.filter(F.col("reason").isNull()))
     distinct = dedupe_copies(good, key, prefer()).persist()
     rows, outcomes = build(distinct, lookup, ruleset, keep_subjects, load_id)
-    by_outcome = {r["outcome"]: r["count"] for r in outcomes.groupBy("outcome").count().collect()}
+    groups = [r.asDict() for r in outcomes.groupBy("outcome", "fallbacks").count().collect()]
+    by_outcome = totals(groups, "outcome")
     # Counted apart from the outcomes, so a join that lost or doubled an item shows; the outcomes'
     # pass has just cached `distinct`, so this reads only the cache.
     counts = reconcile(copies + sum(by_reason.values()), by_reason, copies, distinct.count(), by_outcome, line_counts)
+    counts.update(data_quality([g for g in groups if g["outcome"] == "used"], counts["used"], ruleset))
     return rows, quarantine_rows(parsed.filter(F.col("reason").isNotNull()), load_id), counts

@@ -61,7 +61,7 @@ def main(plan_path: str) -> int:
         if plan.get("summary"):
             from summary import summarise
 
-            emit("summary", **summarise(spark, plan["summary"]))
+            emit("summary", **summarise(spark, plan["summary"], results))
     except Exception as error:  # the command line shows the message; the trace helps a bug report
         emit("failed", error=f"{type(error).__name__}: {error}", trace=traceback.format_exc())
         return 1

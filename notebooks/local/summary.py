@@ -17,7 +17,19 @@ def _rows(df, limit):
     return [{k: _value(v) for k, v in r.asDict().items()} for r in df.limit(limit).collect()]
 
 
-def summarise(spark, plan: dict) -> dict:
+def data_quality(results: list) -> list:
+    """The datasets whose used rows relied on fallbacks at or above the ruleset's warning share, from
+    the notebooks' results (02_ingest_m365's per-dataset counts), so the summary repeats the warning."""
+    keys = ("used", "with_fallback", "fallback_warning_share", "fallbacks")
+    return [
+        {"dataset": name, **{k: counts.get(k) for k in keys}}
+        for result in results
+        for name, counts in (result or {}).get("datasets", {}).items()
+        if counts.get("fallback_warning")
+    ]
+
+
+def summarise(spark, plan: dict, results: list = ()) -> dict:
     root = plan["curated_root"].rstrip("/")
 
     def read(zone, name):
@@ -38,6 +50,7 @@ def summarise(spark, plan: dict) -> dict:
         "pairs": read("gold", "pair_scores").count(),
         "interactions": read("silver", "interactions").count(),
         "quarantine": {r["dataset"]: r["count"] for r in read("silver", "quarantine").groupBy("dataset").count().collect()},
+        "data_quality": data_quality(results),
         "outputs": {zone: f"{root}/{zone}" for zone in ("silver", "gold")},
         "dashboard": dashboard_data(read, plan.get("dashboard_tables", [])),
         "crm": crm_facts(spark, root),

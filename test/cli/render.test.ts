@@ -1,5 +1,14 @@
-/** cli/render.ts: what a run prints: the per-dataset reconciliation, each CRM export's lines, and step lines as sentences, not raw step JSON. */
-import { crmStepLines, crmSummaryLines, reconcile, renderEvent, type CrmCounts } from "../../cli/render";
+/** cli/render.ts: what a run prints: the per-dataset reconciliation, fallbacks and data-quality warnings, each CRM export's lines, and step lines as sentences, not raw step JSON. */
+import {
+  crmStepLines,
+  crmSummaryLines,
+  fallbackWarning,
+  reconcile,
+  renderEvent,
+  renderSummary,
+  type CrmCounts,
+  type RunSummary,
+} from "../../cli/render";
 
 /** One dataset's counts as 02_ingest_m365 reports them (notebooks/rm_interactions.py reconcile). */
 const counts = {
@@ -144,5 +153,63 @@ describe("a CRM export's lines", () => {
   test("an export with nothing to say adds nothing to the summary", () => {
     expect(crmSummaryLines({ accounts: { rows_in: 3, used: 3, quarantined: 0, defaulted: {} } })).toEqual([]);
     expect(crmSummaryLines(undefined)).toEqual([]);
+  });
+});
+
+describe("fallbacks and the data-quality warning", () => {
+  const events = {
+    ...counts,
+    rows_in: 7,
+    lines_in: 7,
+    quarantined: 0,
+    quarantine_reasons: {},
+    copies: 7,
+    distinct: 6,
+    duplicate_copies: 1,
+    used: 5,
+    excluded: { cancelled: 1 },
+    fallbacks: { meeting_length_defaulted: 1, time_zone_missing: 1 },
+    with_fallback: 2,
+    fallback_warning_share: 0.2,
+  };
+
+  test("the used rows that relied on a fallback are counted under the dataset, and a large share warns", () => {
+    expect(reconcile("BasicDataSet_v0.CalendarView_v0", { ...events, fallback_warning: true }).lines.slice(3)).toEqual([
+      "    2 of 5 used relied on a fallback: meeting length defaulted 1 (start or end without a time of day, or end not after start: duration.default_minutes used), no time zone 1 (UTC assumed)",
+      "⚠ data quality: 40% of the used BasicDataSet_v0.CalendarView_v0 rows relied on a fallback (warned from 20%, data_quality.fallback_warning_share): their scores rest on assumed values; check the export",
+    ]);
+  });
+
+  test("below the share the count stays and nothing warns; without fallbacks nothing is added", () => {
+    expect(reconcile("BasicDataSet_v0.CalendarView_v0", { ...events, fallback_warning: false }).lines).toHaveLength(4);
+    expect(reconcile("BasicDataSet_v0.CalendarView_v0", { ...events, fallbacks: {}, with_fallback: 0 }).lines).toHaveLength(3);
+  });
+
+  test("the summary repeats each warning", () => {
+    const warning = { dataset: "BasicDataSet_v0.CalendarView_v0", used: 5, with_fallback: 2, fallback_warning_share: 0.2, fallbacks: {} };
+    const summary = {
+      accounts: 0,
+      by_status: {},
+      high_priority_needing_attention: 0,
+      top: [],
+      bottom: [],
+      attention: [],
+      pairs: 0,
+      interactions: 0,
+      quarantine: {},
+      data_quality: [warning],
+      outputs: { gold: "out/gold", silver: "out/silver" },
+    } as unknown as RunSummary;
+    const printed: string[] = [];
+    const write = jest.spyOn(process.stdout, "write").mockImplementation((text) => printed.push(String(text)) > 0);
+    try {
+      renderSummary(summary);
+    } finally {
+      write.mockRestore();
+    }
+    expect(printed).toContain(`  ${fallbackWarning(warning)}\n`);
+    expect(fallbackWarning(warning)).toBe(
+      "⚠ data quality: 40% of the used BasicDataSet_v0.CalendarView_v0 rows relied on a fallback (warned from 20%, data_quality.fallback_warning_share): their scores rest on assumed values; check the export",
+    );
   });
 });

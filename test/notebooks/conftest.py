@@ -21,7 +21,16 @@ sys.path.insert(0, str(ROOT / "notebooks" / "local"))
 from run_notebooks import execute_notebook, run_step  # noqa: E402
 from spark_session import local_spark  # noqa: E402
 
-LIBRARIES = ["rm_common", "rm_ingest_m365", "rm_interactions", "rm_ingest_crm", "rm_scoring", "rm_serving", "rm_score_state"]
+LIBRARIES = [
+    "rm_common",
+    "rm_reconcile",
+    "rm_ingest_m365",
+    "rm_interactions",
+    "rm_ingest_crm",
+    "rm_scoring",
+    "rm_serving",
+    "rm_score_state",
+]
 # Test-only lake databases: a name of their own, so tests never write into the real ones' metastore entries.
 LAKE_DATABASES = json.dumps({"silver": "relmesh_test_silver", "gold": "relmesh_test_gold"})
 # Our MGDC rows in Microsoft's shape (test/fixtures/README.md). Microsoft's own samples are optional:

@@ -166,6 +166,10 @@ def test_counts_come_from_one_pass_and_reconcile(spark, lib, ruleset):
         "used": 2,
         "excluded": {"internal_only": 1},
         "duplicate_copies": 1,
+        "fallbacks": {},
+        "with_fallback": 0,
+        "fallback_warning_share": 0.2,
+        "fallback_warning": False,
     }
     assert sorted(q["reason"] for q in quarantined.collect()) == ["malformed_json", "missing_sender"]
 

@@ -4,11 +4,12 @@
  * cannot silently miss the other. (Notebook parameters: checkNotebookParameters; CRM required
  * columns: passed with the mapping; gold columns: test/notebooks/test_gold_contract.py.)
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CALENDAR_DATASET, MESSAGE_DATASET } from "../../config/mgdc-datasets";
 import goldSchema from "../../sql/gold-schema.json";
-import { ACCOUNT_ROW_COLUMNS, type AccountRow } from "../../cli/render";
+import { ACCOUNT_ROW_COLUMNS, FALLBACKS, type AccountRow } from "../../cli/render";
+import rulesetSchema from "../../config/ruleset.schema.json";
 import { examplePlan } from "../cli/plan-fixture";
 import { dashboardTables, DASHBOARD_TABLES } from "../../dashboard/data";
 
@@ -83,4 +84,26 @@ test("the dashboard's tables and columns are one list: what the run plan passes,
   const summary = python("local/summary.py");
   expect(summary).toContain('dashboard_data(read, plan.get("dashboard_tables", []))');
   expect(summary).toContain('_select(df, table["columns"]).orderBy(*table["key"])');
+});
+
+test("every ruleset key the notebooks read by name is a key of config/ruleset.schema.json", () => {
+  const notebooks = readdirSync(join(ROOT, "notebooks")).filter((f) => f.endsWith(".py"));
+  const read = notebooks.flatMap((f) =>
+    [...python(f).matchAll(/ruleset((?:\["\w+"\])+)/g)].map((m) => [...m[1].matchAll(/"(\w+)"/g)].map((k) => k[1])),
+  );
+  expect(read.map((path) => path.join("."))).toEqual(
+    expect.arrayContaining(["duration.default_minutes", "data_quality.fallback_warning_share"]),
+  );
+  // A key is a schema property, or a required key of an object whose values share one schema (sources).
+  type Node = { properties?: Record<string, Node>; required?: string[]; additionalProperties?: Node | boolean };
+  const child = (node: Node | undefined, key: string): Node | undefined =>
+    node?.properties?.[key] ??
+    (node?.required?.includes(key) && typeof node.additionalProperties === "object" ? node.additionalProperties : undefined);
+  const missing = read.filter((path) => path.reduce<Node | undefined>(child, rulesetSchema as Node) === undefined);
+  expect(missing.map((path) => path.join("."))).toEqual([]);
+});
+
+test("the fallbacks the notebooks count are the ones the run output words (cli/render.ts FALLBACKS)", () => {
+  const named = /^FALLBACKS = \(([^)]*)\)$/m.exec(python("rm_reconcile.py"))?.[1] ?? "";
+  expect([...named.matchAll(/"(\w+)"/g)].map((m) => m[1])).toEqual(Object.keys(FALLBACKS));
 });

@@ -87,6 +87,7 @@ test("the parameters cell is tagged, a '# %run x' cell becomes the %run magic, m
   expect(parameters[0].source).toContain('window_start = "2026-07-01"\n');
   expect(cells.filter((c) => c.source[0]?.startsWith("%run")).map((c) => c.source)).toEqual([
     ["%run rm_common"],
+    ["%run rm_reconcile"],
     ["%run rm_ingest_m365"],
     ["%run rm_interactions"],
   ]);
