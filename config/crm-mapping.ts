@@ -1,4 +1,5 @@
-import { readYaml, repoPath } from "./files";
+import { isAbsolute, relative, sep } from "node:path";
+import { readYaml, REPO_ROOT, repoPath } from "./files";
 import { configAjv, raise, schemaProblems, type Problem, type Wording } from "./problems";
 import schema from "./crm-mapping.schema.json";
 
@@ -41,6 +42,8 @@ export interface CrmTableMapping {
 export interface CrmMapping {
   version: 1;
   tables: Record<CrmTable, CrmTableMapping>;
+  /** The file it was read from (repository-relative when inside it): the CRM notebook's errors say which file to fix. */
+  source?: string;
 }
 
 export type CrmTable = keyof typeof schema.properties.tables.properties;
@@ -107,5 +110,7 @@ export function loadCrmMapping(path: string): CrmMapping {
     what: "CRM column mapping",
     missingFix: `set relmesh:crmMapping to ${Object.keys(SHIPPED_CRM_MAPPINGS).join(", ")} or the path of a mapping file`,
   });
-  return validateCrmMapping(document, path);
+  const relativeToRepo = relative(REPO_ROOT, path);
+  const source = relativeToRepo.startsWith("..") || isAbsolute(relativeToRepo) ? path : relativeToRepo.split(sep).join("/");
+  return { ...validateCrmMapping(document, path), source };
 }

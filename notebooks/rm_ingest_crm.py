@@ -84,10 +84,16 @@ class MappingError(ValueError):
     """The column mapping does not fit the CRM file: the message names the key and the fix."""
 
 
+def _mapping_file(mapping: dict) -> str:
+    """The file a mapping error tells the user to fix: the one the mapping was read from
+    (config/crm-mapping.ts loadCrmMapping records it), whichever relmesh:crmMapping chose."""
+    return mapping.get("source") or "the CRM column mapping relmesh:crmMapping names"
+
+
 def _table_spec(table: str, mapping: dict) -> dict:
     spec = mapping.get("tables", {}).get(table)
     if spec is None:
-        raise MappingError(f"column mapping has no tables.{table}: add it to crm/column-mapping.yaml")
+        raise MappingError(f"column mapping has no tables.{table}: add it to {_mapping_file(mapping)}")
     return spec
 
 
@@ -110,7 +116,7 @@ def mapped_columns(table: str, mapping: dict, header: list) -> dict:
         wrong = ", ".join(f"{k}: {v}" for k, v in sorted(absent.items()))
         raise MappingError(
             f"column mapping tables.{table}.columns names columns not in {spec.get('file')} ({wrong}); "
-            f"the file has {', '.join(header)}: fix crm/column-mapping.yaml, "
+            f"the file has {', '.join(header)}: fix {_mapping_file(mapping)}, "
             f"or state tables.{table}.defaults for a column the export may lack"
         )
     return {k: v for k, v in columns.items() if v in header}
@@ -134,7 +140,7 @@ def filter_skips(table: str, mapping: dict, header: list) -> "F.Column":
     if absent:
         raise MappingError(
             f"column mapping tables.{table}.filter names columns not in {spec.get('file')} ({', '.join(absent)}); "
-            f"the file has {', '.join(header)}: fix the filter in crm/column-mapping.yaml"
+            f"the file has {', '.join(header)}: fix the filter in {_mapping_file(mapping)}"
         )
 
     def matches(column, values):

@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import {
@@ -121,6 +122,13 @@ describe("the shipped mappings", () => {
   test.each(Object.entries(SHIPPED_CRM_MAPPINGS))("%s is valid and is what relmesh:crmMapping names", (name, file) => {
     expect(crmMappingFile(name, ROOT)).toBe(join(ROOT, file));
     expect(() => loadCrmMapping(join(ROOT, file))).not.toThrow();
+  });
+
+  test("a mapping records the file it was read from, repository-relative inside it, so the CRM notebook's errors name that file", () => {
+    expect(loadCrmMapping(join(ROOT, SHIPPED_CRM_MAPPINGS.salesforce)).source).toBe("config/crm-mappings/salesforce.yaml");
+    const outside = join(mkdtempSync(join(tmpdir(), "relmesh-mapping-")), "column-mapping.yaml");
+    copyFileSync(join(ROOT, SHIPPED_CRM_MAPPINGS.dynamics365), outside);
+    expect(loadCrmMapping(outside).source).toBe(outside);
   });
 
   test("salesforce reads the standard objects' API field names, with the choices a standard export needs stated", () => {

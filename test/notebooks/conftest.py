@@ -188,7 +188,8 @@ def notebook_mapping(mapping: dict) -> dict:
 
 def shipped_mapping(name: str) -> dict:
     """A shipped mapping (relmesh:crmMapping: dynamics365 | salesforce) as the notebook receives it."""
-    return notebook_mapping(yaml.safe_load((ROOT / "config" / "crm-mappings" / f"{name}.yaml").read_text()))
+    source = f"config/crm-mappings/{name}.yaml"  # as config/crm-mapping.ts loadCrmMapping records it
+    return notebook_mapping({**yaml.safe_load((ROOT / source).read_text()), "source": source})
 
 
 class Tenant:

@@ -290,7 +290,8 @@ def test_a_mapping_that_names_a_missing_column_fails_naming_the_key_and_the_fix(
     mapping["tables"]["contacts"]["columns"]["email"] = "email_address"
     with pytest.raises(
         lib.MappingError,
-        match=r"tables.contacts.columns names columns not in contacts.csv \(email: email_address\).*fix crm/column-mapping.yaml",
+        match=r"tables.contacts.columns names columns not in contacts.csv \(email: email_address\).*"
+        r"fix the CRM column mapping relmesh:crmMapping names",
     ):
         lib.apply_mapping(read_crm(spark, tmp_path / "crm" / "contacts.csv", header), "contacts", mapping)
 

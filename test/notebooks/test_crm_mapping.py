@@ -144,7 +144,7 @@ def test_without_a_stated_default_a_missing_column_fails_naming_it_and_both_fixe
     with pytest.raises(
         lib.MappingError,
         match=r"tables.contacts.columns names columns not in Contact.csv \(opted_out: HasOptedOutOfEmail\).*"
-        r"fix crm/column-mapping.yaml, or state tables.contacts.defaults for a column the export may lack",
+        r"fix config/crm-mappings/salesforce.yaml, or state tables.contacts.defaults for a column the export may lack",
     ):
         lib.apply_mapping(read_export(spark, path), "contacts", with_tables(SALESFORCE, contacts=contacts))
 
