@@ -56,18 +56,7 @@ for table, spec in sorted(mapping["tables"].items()):
         log_step(f"crm.{table}", **result["tables"][table])
         continue
     source_file = table_path(crm_folder, spec["file"])
-    header = spark.read.option("header", True).csv(source_file).columns
-    schema = T.StructType(
-        [T.StructField(c, T.StringType(), True) for c in header] + [T.StructField("_corrupt_record", T.StringType(), True)]
-    )
-    raw = (
-        spark.read.option("header", True)
-        .option("mode", "PERMISSIVE")
-        .option("multiLine", True)
-        .option("columnNameOfCorruptRecord", "_corrupt_record")
-        .schema(schema)
-        .csv(source_file)
-    ).cache()
+    raw = read_export(spark, source_file).cache()
     typed = with_row_hash(apply_mapping(raw, table, mapping)).cache()
     cached += [raw, typed]
     # One pass gives the counts and the digest of everything this export decides (dimension rows,
@@ -77,7 +66,7 @@ for table, spec in sorted(mapping["tables"].items()):
         **crm_counts(by_reason),
         "file": spec["file"],
         # What the run output states: the defaults applied for columns the export lacks, and the filter.
-        "defaulted": defaulted_columns(table, mapping, header),
+        "defaulted": defaulted_columns(table, mapping, raw.columns),
         **({"filter": spec["filter"]} if spec.get("filter") else {}),
     }
     written = write_snapshot(

@@ -80,6 +80,24 @@ ROW_KEYS = {
 STATUSES = ("open", "won", "lost")
 
 
+def read_export(spark, path: str) -> DataFrame:
+    """A CRM CSV export as the mapping expects it: every column a string (the mapping types them), and
+    `_corrupt_record` for a row the CSV reader cannot split, which is quarantined rather than dropped.
+    multiLine: CRM exports quote line breaks inside fields (addresses, notes)."""
+    header = spark.read.option("header", True).csv(path).columns
+    schema = T.StructType(
+        [T.StructField(c, T.StringType(), True) for c in header] + [T.StructField("_corrupt_record", T.StringType(), True)]
+    )
+    return (
+        spark.read.option("header", True)
+        .option("mode", "PERMISSIVE")
+        .option("multiLine", True)
+        .option("columnNameOfCorruptRecord", "_corrupt_record")
+        .schema(schema)
+        .csv(path)
+    )
+
+
 class MappingError(ValueError):
     """The column mapping does not fit the CRM file: the message names the key and the fix."""
 

@@ -249,19 +249,6 @@ def test_window_date_comes_from_the_extraction_folder(spark, lib):
 # ---- CRM ------------------------------------------------------------------------------------------
 
 
-def read_crm(spark, path, header):
-    from pyspark.sql import types as T
-
-    schema = T.StructType([T.StructField(c, T.StringType()) for c in header] + [T.StructField("_corrupt_record", T.StringType())])
-    return (
-        spark.read.option("header", True)
-        .option("mode", "PERMISSIVE")
-        .option("columnNameOfCorruptRecord", "_corrupt_record")
-        .schema(schema)
-        .csv(str(path))
-    )
-
-
 def test_crm_rows_with_missing_ids_bad_emails_or_duplicate_ids_are_quarantined(spark, lib, tmp_path):
     tenant = Tenant(tmp_path)
     tenant.contacts = [
@@ -272,8 +259,7 @@ def test_crm_rows_with_missing_ids_bad_emails_or_duplicate_ids_are_quarantined(s
         ("c3", "a1", "Dora@Fabrikam.COM", "Dora", "", "yes"),
     ]
     tenant.write_crm()
-    header = ["contactid", "parentcustomerid", "emailaddress1", "fullname", "jobtitle", "donotemail"]
-    typed = lib.apply_mapping(read_crm(spark, tmp_path / "crm" / "contacts.csv", header), "contacts", Tenant.MAPPING)
+    typed = lib.apply_mapping(lib.read_export(spark, str(tmp_path / "crm" / "contacts.csv")), "contacts", Tenant.MAPPING)
     reasons = sorted(r["reason"] or "ok" for r in typed.collect())
     assert reasons == ["duplicate_id", "invalid_email", "missing_contact_id", "ok", "ok"]
     good = {r["contact_id"]: r for r in lib.dimension_rows(typed, "contacts", "t").collect()}
@@ -285,7 +271,6 @@ def test_crm_rows_with_missing_ids_bad_emails_or_duplicate_ids_are_quarantined(s
 
 def test_a_mapping_that_names_a_missing_column_fails_naming_the_key_and_the_fix(spark, lib, tmp_path):
     Tenant(tmp_path).write_crm()
-    header = ["contactid", "parentcustomerid", "emailaddress1", "fullname", "jobtitle", "donotemail"]
     mapping = json.loads(json.dumps(Tenant.MAPPING))
     mapping["tables"]["contacts"]["columns"]["email"] = "email_address"
     with pytest.raises(
@@ -293,7 +278,7 @@ def test_a_mapping_that_names_a_missing_column_fails_naming_the_key_and_the_fix(
         match=r"tables.contacts.columns names columns not in contacts.csv \(email: email_address\).*"
         r"fix the CRM column mapping relmesh:crmMapping names",
     ):
-        lib.apply_mapping(read_crm(spark, tmp_path / "crm" / "contacts.csv", header), "contacts", mapping)
+        lib.apply_mapping(lib.read_export(spark, str(tmp_path / "crm" / "contacts.csv")), "contacts", mapping)
 
 
 def test_a_mapping_without_a_column_the_schema_requires_fails_naming_it(spark, lib, tmp_path):

@@ -23,24 +23,8 @@ def write_csv(path: Path, header: list, rows: list) -> Path:
     return path
 
 
-def read_export(spark, path: Path):
-    """A CRM CSV read the way 01_ingest_crm reads it: every column a string, plus _corrupt_record."""
-    from pyspark.sql import types as T
-
-    with open(path, encoding="utf-8") as f:
-        header = next(csv.reader(f))
-    schema = T.StructType([T.StructField(c, T.StringType()) for c in header] + [T.StructField("_corrupt_record", T.StringType())])
-    return (
-        spark.read.option("header", True)
-        .option("mode", "PERMISSIVE")
-        .option("columnNameOfCorruptRecord", "_corrupt_record")
-        .schema(schema)
-        .csv(str(path))
-    )
-
-
 def mapped(spark, lib, path: Path, table: str, mapping: dict):
-    typed = lib.apply_mapping(read_export(spark, path), table, mapping).cache()
+    typed = lib.apply_mapping(lib.read_export(spark, str(path)), table, mapping).cache()
     by_reason = typed.groupBy("reason", "skipped").agg(lib.F.count(lib.F.lit(1)).alias("_n")).collect()
     return typed, lib.crm_counts(by_reason)
 
@@ -105,7 +89,7 @@ def test_keep_matches_every_column_and_an_empty_cell_as_the_empty_string(spark, 
 def test_a_filter_on_a_column_the_export_lacks_fails_naming_it_and_the_fix(spark, lib, tmp_path):
     path = write_csv(tmp_path / "User.csv", ["Id", "Email", "Name", "Title"], [("5A", "a@contoso.com", "A", "AE")])
     with pytest.raises(lib.MappingError, match=r"tables.sellers.filter names columns not in User.csv \(UserType\).*fix the filter"):
-        lib.apply_mapping(read_export(spark, path), "sellers", SALESFORCE)
+        lib.apply_mapping(lib.read_export(spark, str(path)), "sellers", SALESFORCE)
 
 
 # ---- defaults for columns an export lacks ------------------------------------------------------------
@@ -146,7 +130,7 @@ def test_without_a_stated_default_a_missing_column_fails_naming_it_and_both_fixe
         match=r"tables.contacts.columns names columns not in Contact.csv \(opted_out: HasOptedOutOfEmail\).*"
         r"fix config/crm-mappings/salesforce.yaml, or state tables.contacts.defaults for a column the export may lack",
     ):
-        lib.apply_mapping(read_export(spark, path), "contacts", with_tables(SALESFORCE, contacts=contacts))
+        lib.apply_mapping(lib.read_export(spark, str(path)), "contacts", with_tables(SALESFORCE, contacts=contacts))
 
 
 # ---- tiers, websites, statuses ---------------------------------------------------------------------
