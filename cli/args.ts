@@ -71,6 +71,17 @@ export function intOption(command: string, args: ParsedArgs, name: string, fallb
   return value;
 }
 
+/** Reads a decimal-number option, failing with the option's name and the accepted range. */
+export function numberOption(command: string, args: ParsedArgs, name: string, fallback: number, min: number, max: number): number {
+  const raw = args.values[name];
+  if (raw === undefined) return fallback;
+  const value = raw.trim() === "" ? NaN : Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new UsageError(`relmesh ${command}: --${name} must be a number from ${min} to ${max}, got '${raw}'`);
+  }
+  return value;
+}
+
 export function helpText(command: string, summary: string, spec: OptionSpec): string {
   const lines = [`relmesh ${command}: ${summary}`, ""];
   for (const [name, text] of Object.entries(spec.values ?? {})) lines.push(`  --${name} <value>  ${text}`);

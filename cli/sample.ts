@@ -1,7 +1,7 @@
 /** `relmesh sample`: writes a synthetic tenant (MGDC layout + CRM files) to a folder, streaming day by day. */
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { helpText, intOption, parseArgs, UsageError } from "./args";
+import { helpText, intOption, numberOption, parseArgs, UsageError } from "./args";
 import { DEFAULT_OPTIONS, SampleOptions } from "../sample/model";
 import { generateTenant } from "../sample/generate";
 import { FsSink } from "../sample/sink";
@@ -16,6 +16,8 @@ const SPEC = {
     "end-date": `last day of activity, YYYY-MM-DD (default ${DEFAULT_OPTIONS.endDate})`,
     messages: `target message rows (mailbox copies), 0..20000000 (default ${DEFAULT_OPTIONS.messages})`,
     events: `target calendar rows (calendar copies), 0..5000000 (default ${DEFAULT_OPTIONS.events})`,
+    "outcome-signal":
+      "how strongly won vs lost follows the account's planned engagement before the close date, 0..10 (default 0: independent; see sample/outcome.ts)",
   },
   flags: {
     clean: "leave out the malformed and awkward rows (they are in by default)",
@@ -45,6 +47,9 @@ export function parseSampleOptions(argv: string[]): { out: string; options: Samp
     events: intOption(COMMAND, args, "events", DEFAULT_OPTIONS.events, 0, 5_000_000),
     dirty: !args.flags.has("clean"),
   };
+  const signal = numberOption(COMMAND, args, "outcome-signal", 0, 0, 10);
+  // Only when planted: with 0 the options, and so tenant.json, are exactly as before the option existed.
+  if (signal > 0) options.outcomeSignal = signal;
   return { out, options };
 }
 
@@ -94,6 +99,11 @@ export async function sampleCommand(argv: string[]): Promise<number> {
       `  messages: ${manifest.counts.messageRows} rows, ${manifest.counts.distinctInternetMessageIds} distinct internetMessageIds, ${manifest.files.messages} files`,
       `  events:   ${manifest.counts.eventRows} rows, ${manifest.counts.distinctICalUIds} distinct iCalUIds, ${manifest.files.events} files`,
       `  crm:      ${manifest.counts.accounts} accounts, ${manifest.counts.contacts} contacts, ${manifest.counts.opportunities} opportunities, ${manifest.counts.sellers} sellers (crm/)`,
+      ...(manifest.outcome
+        ? [
+            `  outcome:  signal ${manifest.outcome.signal}: ${manifest.outcome.won} won, ${manifest.outcome.lost} lost of ${manifest.outcome.closed} closed opportunities (tenant.json "outcome")`,
+          ]
+        : []),
       `  dirty:    ${parsed.options.dirty ? `${dirtyRows} rows in ${Object.keys(manifest.dirty).length} kinds, listed in tenant.json` : "none (--clean)"}`,
       "",
     ].join("\n"),

@@ -46,7 +46,9 @@ function eventStats(counts: Record<string, number>, e: EventItem) {
 }
 
 export function generateTenant(partial: Partial<SampleOptions>, sink: TenantSink, hooks: GenerateHooks = {}): TenantManifest {
-  const options: SampleOptions = { ...DEFAULT_OPTIONS, ...partial };
+  const { outcomeSignal, ...rest } = { ...DEFAULT_OPTIONS, ...partial };
+  // Signal 0 is no signal: left out of the options so that tenant.json is exactly as without it.
+  const options: SampleOptions = outcomeSignal ? { ...rest, outcomeSignal } : rest;
   const world = buildWorld(options);
   const startDate = addDays(options.endDate, -(options.days - 1));
   const start = parseDate(startDate);
@@ -172,5 +174,6 @@ function manifestOf(
     },
     files: { messages: files.messages, events: files.events, crm: CRM_FILES },
     dirty,
+    ...(world.plantedOutcome ? { outcome: world.plantedOutcome } : {}),
   };
 }

@@ -17,6 +17,11 @@ export interface SampleOptions {
   events: number;
   /** Inject the malformed and awkward rows recorded under `dirty` in tenant.json. @default true */
   dirty: boolean;
+  /**
+   * How strongly a closed opportunity's outcome (won or lost) follows its account's planned engagement
+   * (sample/outcome.ts). Absent or 0: independent of engagement, and the tenant is exactly as without it.
+   */
+  outcomeSignal?: number;
 }
 
 export const DEFAULT_OPTIONS: SampleOptions = {
@@ -90,6 +95,18 @@ export interface Opportunity {
   closeDate: string;
 }
 
+/** What `outcomeSignal` planted, recorded in tenant.json as `outcome`. */
+export interface PlantedOutcome {
+  signal: number;
+  /** Share of won among closed opportunities at average engagement (and everywhere with signal 0). */
+  baseWonShare: number;
+  /** The engagement measure the outcome follows, in words. */
+  engagement: string;
+  closed: number;
+  won: number;
+  lost: number;
+}
+
 /** A seller↔contact pair with its heavy-tailed share of the activity. */
 export interface Pair {
   seller: number;
@@ -112,6 +129,8 @@ export interface World {
   unknownSenders: Address[];
   /** Weekly internal meeting series: organizer, attendees and ids shared by every occurrence. */
   series: { organizer: number; attendees: number[]; subject: string; masterId: string; hourUtc: number }[];
+  /** Present only when an outcome signal was planted. */
+  plantedOutcome?: PlantedOutcome;
 }
 
 export interface DirtyEntry {
@@ -138,6 +157,8 @@ export interface TenantManifest {
   scenarios: Record<string, string[] | number>;
   files: { messages: number; events: number; crm: string[] };
   dirty: Record<string, DirtyEntry>;
+  /** Present only with `outcomeSignal` > 0: the relationship planted between engagement and outcome. */
+  outcome?: PlantedOutcome;
 }
 
 /** Where generated files go. The generator hands over one file at a time and keeps at most one day. */

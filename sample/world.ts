@@ -17,6 +17,7 @@ import {
 } from "./names";
 import { Account, Contact, Opportunity, Pair, SampleOptions, User, World } from "./model";
 import { addDays } from "./time";
+import { plantOutcomes } from "./outcome";
 
 export const INTERNAL_DOMAIN = "contoso.com";
 
@@ -187,8 +188,13 @@ export function buildWorld(options: SampleOptions): World {
   const users = makeUsers(rng, options.users);
   const sellers = users.filter((u) => u.isSeller);
   const accounts = makeAccounts(rng, options, sellers);
-  const opportunities = makeOpportunities(rng, accounts, options.endDate, options.days);
+  const drawn = makeOpportunities(rng, accounts, options.endDate, options.days);
   const pairs = makePairs(rng, accounts);
+  // After every draw of the world stream, from a stream of its own: the rest of the tenant is unchanged.
+  const planted = options.outcomeSignal
+    ? plantOutcomes(drawn, accounts, pairs, { ...options, signal: options.outcomeSignal })
+    : { opportunities: drawn, planted: undefined };
+  const opportunities = planted.opportunities;
   const pairCumulative: number[] = [];
   let sum = 0;
   for (const p of pairs) pairCumulative.push((sum += p.weight));
@@ -214,6 +220,7 @@ export function buildWorld(options: SampleOptions): World {
     pairCumulative,
     unknownSenders: UNKNOWN_SENDERS,
     series,
+    ...(planted.planted ? { plantedOutcome: planted.planted } : {}),
   };
 }
 
