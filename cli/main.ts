@@ -27,6 +27,10 @@ const commands: Record<string, Command> = {
     summary: "who can introduce you to a contact or an account, from the last local run",
     run: async (argv) => (require("./who-knows") as typeof import("./who-knows")).whoKnowsCommand(argv),
   },
+  evaluate: {
+    summary: "do the connectivity scores separate won from lost deals? AUC per tier and for alternative rulesets, from the last local run",
+    run: async (argv) => (require("./evaluate") as typeof import("./evaluate")).evaluateCommand(argv),
+  },
   plan: {
     summary: "run the Pulumi program offline under mocks and list every resource",
     run: async (argv) => (require("./plan") as typeof import("./plan")).planCommand(argv),
