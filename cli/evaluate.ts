@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { canonicalJson } from "../config/json";
 import { loadRelmesh } from "../config/load";
 import { helpText, intOption, OptionSpec, parseArgs, UsageError } from "./args";
@@ -277,11 +277,17 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
     const { event: _event, ...figures } = report as EvaluateReport & { event?: string };
     mkdirSync(join(out, "_relmesh"), { recursive: true });
     writeFileSync(join(out, "_relmesh", "evaluate.json"), `${canonicalJson(figures, 2)}\n`);
-    process.stdout.write(formatEvaluation(report));
+    process.stdout.write(formatEvaluation({ ...report, out: shownPath(out) }));
     return 0;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A folder under the working directory as a relative path (as the user typed it, usually), others whole. */
+export function shownPath(path: string, cwd = process.cwd()): string {
+  const rel = relative(cwd, path);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
 }
 
 interface Progress {

@@ -189,11 +189,11 @@ def evaluate(spark, request: dict) -> dict:
     by_job = {}
     for name, overrides in rulesets:
         by_job.setdefault((overrides["recency.half_life_days"], overrides["reciprocity.one_way_factor"]), []).append((name, overrides))
-    for i, members in enumerate(by_job.values(), start=1):
+    for members in by_job.values():
         at = scorer.scores(with_overrides(request["ruleset"], members[0][1]))
         for name, overrides in members:
             scores[name] = {d["opportunity_id"]: at[overrides["sources.meeting"]][(d["account_id"], d["as_of"])] for d in deals}
-        emit("progress", step="rulesets", done=sum(len(m) for m in list(by_job.values())[:i]), of=len(rulesets))
+        emit("progress", step="rulesets", done=len(scores), of=len(rulesets))
     scorer.close()
     scored_at = time.monotonic()
 
@@ -203,7 +203,7 @@ def evaluate(spark, request: dict) -> dict:
         **base,
         "targets": len(targets),
         "as_of_dates": len({t[1] for t in targets}),
-        "shifted_rows": scorer.rows,
+        "copied_interactions": scorer.rows,
         "ruleset": rulesets[0][1],
         "overall": separation(rows, seed),
         "tiers": by_tier(rows, seed),

@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { EvaluateReport, evaluateCommand, formatEvaluation, GridRow, runRulesets, verdict } from "../../cli/evaluate";
+import { EvaluateReport, evaluateCommand, formatEvaluation, GridRow, runRulesets, shownPath, verdict } from "../../cli/evaluate";
 
 const grid = (name: string, h: number, m: number, o: number, a: number): GridRow => ({
   name,
@@ -112,6 +112,12 @@ test("without the grid there is no grid or cross-validation section, and nothing
   const text = formatEvaluation({ ...alone, opportunities: { ...report.opportunities, left_out: { no_close_date: 0 } } });
   expect(text).not.toMatch(/Alternative rulesets|cross-validation/);
   expect(text).toContain("of the 104, 100 scored.\n");
+});
+
+test("a folder under the working directory is shown relative to it, any other whole", () => {
+  expect(shownPath("/work/repo/.relmesh/out", "/work/repo")).toBe(".relmesh/out");
+  expect(shownPath("/data/out", "/work/repo")).toBe("/data/out");
+  expect(shownPath("/work/repo", "/work/repo")).toBe("/work/repo");
 });
 
 test("the verdict reads the interval, not the estimate", () => {
