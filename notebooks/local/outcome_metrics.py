@@ -83,7 +83,8 @@ def forward_folds(rows: list, folds: int) -> list:
         test = blocks[k]
         if not test:
             continue
-        train = [r for b in blocks[:k] for r in b]
+        first_as_of = min(r["as_of"] for r in test)
+        train = [r for b in blocks[:k] for r in b if r["close_date"] < first_as_of]
         out.append({"train": train, "test": test})
     return out
 

@@ -79,7 +79,7 @@ def deal(i, day, won, as_of_lag=30):
 
 
 def test_forward_folds_train_on_every_earlier_deal_and_keep_a_day_in_one_block():
-    deals = [deal(i, i // 2, i % 3 != 0) for i in range(40)]  # two deals a day
+    deals = [deal(i, i // 2, i % 3 != 0, as_of_lag=0) for i in range(40)]  # two deals a day, no lead time
     folds = m.forward_folds(list(reversed(deals)), 3)
     assert len(folds) == 3
     for f in folds:
@@ -87,12 +87,23 @@ def test_forward_folds_train_on_every_earlier_deal_and_keep_a_day_in_one_block()
     # Blocks of 10: each cut falls between two days.
     assert [len(f["test"]) for f in folds] == [10, 10, 10]
     assert [len(f["train"]) for f in folds] == [10, 20, 30]
-    odd = [deal(i, i // 3, True) for i in range(20)]  # three a day: cuts at 5, 10, 15 move to 6, 12, 15
+    odd = [deal(i, i // 3, True, as_of_lag=0) for i in range(20)]  # three a day: cuts at 5, 10, 15 move to 6, 12, 15
     assert [len(f["train"]) for f in m.forward_folds(odd, 3)] == [6, 12, 15]
 
 
+def test_forward_folds_leave_out_training_deals_that_closed_after_the_test_deals_were_scored():
+    """A training deal that closed on or after a test deal's as-of date was not yet known when that
+    deal was scored: fitting on it would choose a ruleset with hindsight (the lead time is purged)."""
+    deals = [deal(i, i, i % 2 == 0, as_of_lag=5) for i in range(40)]  # one a day, scored 5 days before
+    folds = m.forward_folds(deals, 3)
+    assert [len(f["test"]) for f in folds] == [10, 10, 10]
+    assert [len(f["train"]) for f in folds] == [5, 15, 25]
+    for f in folds:
+        assert max(r["close_date"] for r in f["train"]) < min(r["as_of"] for r in f["test"])
+
+
 def test_cross_validation_chooses_on_training_deals_and_judges_on_the_next():
-    deals = [deal(i, i, i % 2 == 0) for i in range(80)]
+    deals = [deal(i, i, i % 2 == 0, as_of_lag=0) for i in range(80)]
     # "signal" separates every deal; "default" is noise; "early_fit" separates the first half and is
     # reversed afterwards: the best on the first fold's training deals, and wrong on its test deals.
     rng = random.Random(7)
@@ -114,7 +125,7 @@ def test_cross_validation_chooses_on_training_deals_and_judges_on_the_next():
 
 
 def test_on_a_tie_or_with_too_few_training_deals_the_default_is_kept():
-    deals = [deal(i, i, i % 2 == 0) for i in range(80)]
+    deals = [deal(i, i, i % 2 == 0, as_of_lag=0) for i in range(80)]
     same = {d["opportunity_id"]: float(d["won"]) for d in deals}
     cv = m.cross_validate(deals, {"a": same, "default": dict(same), "z": dict(same)}, "default", 3)
     assert {f["chosen"] for f in cv["folds"]} == {"default"}
