@@ -55,7 +55,7 @@ export function generateTenant(partial: Partial<SampleOptions>, sink: TenantSink
   const share = dayWeights(start, options.days);
   const dirty = new DirtyInjector(options.dirty, options.days);
   const crmDirty = writeCrm(world, options, sink);
-  const mails = new MailPlanner(world);
+  const mails = new MailPlanner(world, options.seed);
   const meetings = new EventPlanner(world);
   const counts: Record<string, number> = {};
   const files = { messages: 0, events: 0 };

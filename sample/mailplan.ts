@@ -40,7 +40,14 @@ const KIND_WEIGHTS = [0.34, 0.27, 0.2, 0.07, 0.08, 0.025, 0.005];
 
 export class MailPlanner {
   readonly pool = new ThreadPool();
-  constructor(private readonly world: World) {}
+  /** Copies people the CRM does not list, from a stream of its own so every other draw is unchanged. */
+  private readonly notInCrm: Rng;
+  constructor(
+    private readonly world: World,
+    seed: number,
+  ) {
+    this.notInCrm = new Rng(seed, "not-in-crm-mail");
+  }
 
   private sendTime(rng: Rng, dayStart: number): number {
     // Mostly business hours across the tenant's zones, kept inside the UTC day so every copy lands in it.
@@ -180,6 +187,8 @@ export class MailPlanner {
           if (extra !== t.contact) item.to.push(extra);
         }
         item.cc = sellersOnThread.slice(1);
+        if (kind === "outbound" && account.notInCrm.length > 0 && this.notInCrm.chance(0.1))
+          item.cc.push(this.notInCrm.pick(account.notInCrm));
       }
       if (kind === "autoReply") {
         item.subject = `${rng.chance(0.5) ? "Automatic reply" : "Out of Office"}: ${t.subject}`;

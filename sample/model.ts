@@ -80,6 +80,11 @@ export interface Account {
   /** Sellers (user indexes) who work the account; one for single-threaded accounts. */
   team: number[];
   contacts: Contact[];
+  /**
+   * People at the account the CRM does not list (a new hire, an assistant). Sellers copy them now and
+   * then, so a run has discovered contacts to show (notebooks/rm_serving.py discovered_list).
+   */
+  notInCrm: Address[];
   /** Day index (0-based) after which a cold account gets no more activity. */
   lastActiveDay: number;
   /** Day index of the one meeting with the CEO contact, or null. */

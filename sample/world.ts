@@ -138,6 +138,7 @@ function makeAccounts(rng: Rng, options: SampleOptions, sellers: User[]): Accoun
       state,
       team,
       contacts: makeContacts(rng, i, domains[0], exec || rng.chance(0.5)),
+      notInCrm: [],
       lastActiveDay: state === "cold" ? states.coldLastDay() : options.days - 1,
       execMeetingDay: exec ? states.execDay() : null,
     });
@@ -182,6 +183,20 @@ function makePairs(rng: Rng, accounts: Account[]): Pair[] {
   return pairs;
 }
 
+/** Half the worked accounts get one or two people the CRM does not list, from a stream of their own (the rest of the world is unchanged). */
+function addPeopleNotInCrm(accounts: Account[], rng: Rng): void {
+  const nextName = nameMaker(rng);
+  for (const account of accounts.filter((a) => a.state !== "untouched")) {
+    if (!rng.chance(0.5)) continue;
+    const known = new Set(account.contacts.map((c) => c.address));
+    for (let k = rng.int(1, 2); k > 0; k--) {
+      const { name, local } = nextName(account.domains[0]);
+      const address = `${local}@${account.domains[0]}`.toLowerCase();
+      if (!known.has(address)) account.notInCrm.push({ name, address });
+    }
+  }
+}
+
 export function buildWorld(options: SampleOptions): World {
   const rng = new Rng(options.seed, "world");
   const tenantId = rng.guid();
@@ -195,6 +210,7 @@ export function buildWorld(options: SampleOptions): World {
     ? plantOutcomes(drawn, accounts, pairs, { ...options, signal: options.outcomeSignal })
     : { opportunities: drawn, planted: undefined };
   const opportunities = planted.opportunities;
+  addPeopleNotInCrm(accounts, new Rng(options.seed, "not-in-crm"));
   const pairCumulative: number[] = [];
   let sum = 0;
   for (const p of pairs) pairCumulative.push((sum += p.weight));

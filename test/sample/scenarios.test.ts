@@ -151,3 +151,20 @@ describe("the default tenant exercises every scoring rule", () => {
     expect((scenarios.noExecMeetingAccounts as string[]).length).toBeGreaterThan(0);
   });
 });
+
+test("sellers copy people on customer domains the CRM does not list, so a run has discovered contacts to show (issue 11)", () => {
+  const known = new Set(csvObjects(t().files.get("crm/contacts.csv")!).map((c) => c.emailaddress1.toLowerCase()));
+  const byDomain = accountsByDomain();
+  const unlisted = new Map<string, Set<string>>();
+  for (const r of messages()) {
+    const outbound = String(r.sender?.emailAddress?.address ?? "")
+      .toLowerCase()
+      .endsWith("@contoso.com");
+    for (const a of (r.ccRecipients ?? []).map((c: Row) => String(c.emailAddress?.address ?? "").toLowerCase())) {
+      const account = byDomain.get(domainOf(a));
+      if (outbound && account && !known.has(a)) unlisted.set(account, (unlisted.get(account) ?? new Set()).add(a));
+    }
+  }
+  expect(unlisted.size).toBeGreaterThanOrEqual(3);
+  expect([...unlisted.values()].every((people) => people.size <= 2)).toBe(true);
+});
