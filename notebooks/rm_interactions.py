@@ -213,6 +213,10 @@ def with_meeting_length(events: DataFrame, ruleset: dict) -> DataFrame:
     )
 
 
+# What a meeting carries to each of its parties' rows (the weight and the exclusions read them).
+_MEETING_FIELDS = ("event_key", "subject", "start_at", "duration_min", "is_all_day", "is_cancelled", "is_online", "location", "window_date")
+
+
 def meeting_interactions(events: DataFrame, lookup: dict, ruleset: dict, keep_subjects: bool, load_id: str):
     """Deduplicated events, keyed by `with_event_key` → (interactions, outcomes). Every seller who attends
     (did not decline) is paired with every external attendee; the contact's response, modality and
@@ -221,33 +225,14 @@ def meeting_interactions(events: DataFrame, lookup: dict, ruleset: dict, keep_su
     e = with_meeting_length(events, ruleset)
     parties = F.array_union(F.array(F.struct(F.col("organizer").alias("email"), F.lit("organizer").alias("response"))), F.col("attendees"))
     p = e.select(
-        "event_key",
-        "subject",
-        "start_at",
-        "duration_min",
-        "is_all_day",
-        "is_cancelled",
-        "is_online",
-        "location",
-        "window_date",
+        *_MEETING_FIELDS,
         F.explode(F.filter(parties, lambda x: x["email"].isNotNull())).alias("party"),
     )
     # One row per person: the organizer's role wins over an attendee entry for the same address.
     p = (
         p.withColumn("email", F.col("party.email"))
         .withColumn("response", F.col("party.response"))
-        .groupBy(
-            "event_key",
-            "subject",
-            "start_at",
-            "duration_min",
-            "is_all_day",
-            "is_cancelled",
-            "is_online",
-            "location",
-            "window_date",
-            "email",
-        )
+        .groupBy(*_MEETING_FIELDS, "email")
         .agg(F.max(F.when(F.col("response") == "organizer", 1).otherwise(0)).alias("_org"), F.min("response").alias("_resp"))
         .withColumn("response", F.when(F.col("_org") == 1, "organizer").otherwise(F.col("_resp")))
         .drop("_org", "_resp")
@@ -260,15 +245,7 @@ def meeting_interactions(events: DataFrame, lookup: dict, ruleset: dict, keep_su
         "event_key", F.col("p_seller_id").alias("seller_id"), F.col("response").alias("seller_response")
     )
     contacts = p.filter(F.col("p_kind") == "external").select(
-        "event_key",
-        "subject",
-        "start_at",
-        "duration_min",
-        "is_all_day",
-        "is_cancelled",
-        "is_online",
-        "location",
-        "window_date",
+        *_MEETING_FIELDS,
         F.col("p_contact_id").alias("contact_id"),
         F.col("email").alias("contact_address"),
         F.col("p_account_id").alias("account_id"),
