@@ -18,9 +18,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+from last_run import NoAnswer, answer_request, emit, missing_run, read_delta  # noqa: E402
 from outcome_metrics import MIN_PER_CLASS, RESAMPLES, by_tier, cross_validate, separation  # noqa: E402
 from point_in_time import PointInTimeScorer, load_libraries  # noqa: E402
-from spark_session import local_spark  # noqa: E402
 
 # The alternatives tried: every combination (27), each a change of the run's ruleset at these keys.
 GRID = {
@@ -28,14 +28,6 @@ GRID = {
     "sources.meeting": [1.5, 3.0, 5.0],
     "reciprocity.one_way_factor": [0.25, 0.5, 1.0],
 }
-
-
-class NoAnswer(Exception):
-    """What the run cannot answer; the message says why and what to do."""
-
-
-def emit(event: str, **fields) -> None:
-    print(json.dumps({"event": event, **fields}, default=str), flush=True)
 
 
 def select_deals(opportunities: list, tiers: dict, first_day: dt.date, last_day: dt.date, lead_days: int, min_history_days: int):
@@ -121,27 +113,19 @@ def ruleset_name(overrides: dict) -> str:
 
 
 def read_run(spark, out: Path) -> dict:
-    from delta.tables import DeltaTable
-
     silver = out / "silver"
 
-    def table(name, why):
-        path = silver / name
-        if not DeltaTable.isDeltaTable(spark, str(path)):
-            raise NoAnswer(why.format(path=path))
-        return spark.read.format("delta").load(str(path))
+    def table(name):
+        return read_delta(spark, silver / name, missing_run(silver / name, out, "evaluate"))
 
-    no_run = f"{{path}} holds no Delta table: run `npm start` or `relmesh run --out {out}` first (evaluate reads that run's silver tables)"
+    opportunities = silver / "dim_opportunity"
+    no_opportunities = (
+        f"{opportunities} holds no Delta table: this run has no CRM opportunities (is the opportunities table left out of the "
+        "CRM mapping?); evaluate needs won and lost opportunities with close dates"
+    )
     return {
-        "interactions": table("interactions", no_run),
-        "dim_contact": table("dim_contact", no_run),
-        "dim_account": table("dim_account", no_run),
-        "dim_seller": table("dim_seller", no_run),
-        "dim_opportunity": table(
-            "dim_opportunity",
-            "{path} holds no Delta table: this run has no CRM opportunities (is the opportunities table left out of the "
-            "CRM mapping?); evaluate needs won and lost opportunities with close dates",
-        ),
+        **{name: table(name) for name in ("interactions", "dim_contact", "dim_account", "dim_seller")},
+        "dim_opportunity": read_delta(spark, opportunities, no_opportunities),
     }
 
 
@@ -233,16 +217,8 @@ def too_few_message(counts: dict, won: int, lost: int, lead: int, history: int) 
 
 
 def main(request_path: str) -> int:
-    request = json.loads(Path(request_path).read_text(encoding="utf-8"))
-    spark = local_spark({"spark.driver.memory": "2g", "spark.sql.shuffle.partitions": "2", "spark.default.parallelism": "2"})
-    try:
-        emit("evaluate", **evaluate(spark, request))
-    except NoAnswer as error:
-        emit("failed", error=str(error))
-        return 1
-    finally:
-        spark.stop()
-    return 0
+    spark_overrides = {"spark.driver.memory": "2g", "spark.sql.shuffle.partitions": "2", "spark.default.parallelism": "2"}
+    return answer_request(request_path, "evaluate", evaluate, spark_overrides)
 
 
 if __name__ == "__main__":

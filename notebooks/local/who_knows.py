@@ -10,16 +10,11 @@ so a longer path would rest on nothing measured.
 """
 
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from spark_session import local_spark  # noqa: E402
-
-
-class NoAnswer(Exception):
-    """A request the last run cannot answer; the message says why and what to try."""
+from last_run import NoAnswer, answer_request, missing_run, read_delta  # noqa: E402
 
 
 def _plain(value):
@@ -62,9 +57,7 @@ def answer(spark, request: dict) -> dict:
 
     def read(zone, name):
         path = out / zone / name
-        if not (path / "_delta_log").is_dir():
-            raise NoAnswer(f"{path} holds no Delta table: run `npm start` or `relmesh run --out {out}` first (who-knows reads that run)")
-        return spark.read.format("delta").load(str(path))
+        return read_delta(spark, path, missing_run(path, out, "who-knows"))
 
     ranking_df = read("gold", "contact_colleagues")
     contacts = read("silver", "dim_contact")
@@ -159,16 +152,7 @@ def _quoted(text: str) -> str:
 
 
 def main(request_path: str) -> int:
-    request = json.loads(Path(request_path).read_text(encoding="utf-8"))
-    spark = local_spark({"spark.driver.memory": "1g"})
-    try:
-        print(json.dumps({"event": "who_knows", **answer(spark, request)}, default=str), flush=True)
-    except NoAnswer as error:
-        print(json.dumps({"event": "failed", "error": str(error)}), flush=True)
-        return 1
-    finally:
-        spark.stop()
-    return 0
+    return answer_request(request_path, "who_knows", answer, {"spark.driver.memory": "1g"})
 
 
 if __name__ == "__main__":

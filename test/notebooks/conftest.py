@@ -18,6 +18,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "notebooks" / "local"))
 
+from evaluate import with_overrides  # noqa: E402
 from run_notebooks import execute_notebook, run_step  # noqa: E402
 from spark_session import local_spark  # noqa: E402
 
@@ -73,14 +74,7 @@ def ruleset():
 
 def rules(base: dict, **overrides) -> dict:
     """A deep copy of the ruleset with dotted-key overrides: rules(r, **{"recency.half_life_days": 10})."""
-    out = json.loads(json.dumps(base))
-    for dotted, value in overrides.items():
-        node = out
-        *parents, last = dotted.split(".")
-        for p in parents:
-            node = node[p]
-        node[last] = value
-    return out
+    return with_overrides(base, overrides)
 
 
 # ---- MGDC row builders (camelCase, as in Microsoft's samples) -------------------------------------
