@@ -38,7 +38,13 @@ def execute_notebook(path: Path, parameters: dict, namespace: dict, notebooks_di
 
 def run_step(spark, notebooks_dir: Path, step: dict) -> dict:
     namespace = {"spark": spark, "__name__": "__notebook__"}
-    execute_notebook(notebooks_dir / f"{step['notebook']}.json", step.get("parameters", {}), namespace, notebooks_dir)
+    try:
+        execute_notebook(notebooks_dir / f"{step['notebook']}.json", step.get("parameters", {}), namespace, notebooks_dir)
+    finally:
+        # What a notebook cached ends with it, as it does with its Synapse session: sharing one local
+        # session, the cached data (and the plans and broadcasts it holds) would otherwise pile up run
+        # after run until the driver spends its time in garbage collection.
+        spark.catalog.clearCache()
     text = namespace.get("__notebook_result__")
     return json.loads(text) if text else {}
 

@@ -58,6 +58,19 @@ def spark():
     session.stop()
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _release_cached_data():
+    """Tests that call the libraries directly persist what the notebooks persist; one session runs every
+    module, so each module's cached data is released when it ends (run_step does so per notebook).
+    A module that never started Spark does not start it here."""
+    yield
+    from pyspark.sql import SparkSession
+
+    session = SparkSession.getActiveSession()
+    if session is not None:
+        session.catalog.clearCache()
+
+
 @pytest.fixture(scope="session")
 def lib(spark):
     namespace = {"spark": spark, "__name__": "__notebook__"}
