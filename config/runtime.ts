@@ -29,6 +29,9 @@ export function pythonRequirements(): string[] {
     "pyyaml==6.0.2",
     // Lint and format of the notebooks and their tests (`npm run lint`, the lint stage of `npm test`).
     "ruff==0.17.6",
+    // The ERP copy's T-SQL run locally: transpiled by sqlglot, executed on DuckDB (no SQL Server engine installs here).
+    "sqlglot==30.31.0",
+    "duckdb==2.0.1",
   ];
 }
 

@@ -56,6 +56,14 @@ export const POLICIES = {
    * the notebooks MERGE on stable keys, so a rerun replaces rather than duplicates.
    */
   notebook: { timeoutHours: 3, retry: 1, retryIntervalInSeconds: 300, secure: false },
+  /**
+   * A day's changed rows from the ERP database or the service-case container: minutes. Three retries
+   * two minutes apart ride out a Hyperscale failover or Cosmos throttling (429s); a rerun copies the
+   * same stored bounds into the same file, so a retry never duplicates.
+   */
+  sourceCopy: { timeoutHours: 2, retry: 3, retryIntervalInSeconds: 120, secure: false },
+  /** A file's existence or a one-row watermark read in the lake: seconds; the hour bounds a hung call. */
+  lookup: { timeoutHours: 1, retry: 2, retryIntervalInSeconds: 30, secure: false },
 } as const satisfies Record<string, PolicySpec>;
 
 export function after(activity: string, condition: DependencyCondition = "Succeeded"): ActivityDependency {
