@@ -21,6 +21,7 @@ const SPEC = {
   },
   flags: {
     clean: "leave out the malformed and awkward rows (they are in by default)",
+    "no-sources": "leave out the ERP sales orders and service cases (written by default)",
     help: "show this help",
   },
 };
@@ -46,6 +47,7 @@ export function parseSampleOptions(argv: string[]): { out: string; options: Samp
     messages: intOption(COMMAND, args, "messages", DEFAULT_OPTIONS.messages, 0, 20_000_000),
     events: intOption(COMMAND, args, "events", DEFAULT_OPTIONS.events, 0, 5_000_000),
     dirty: !args.flags.has("clean"),
+    sources: !args.flags.has("no-sources"),
   };
   const signal = numberOption(COMMAND, args, "outcome-signal", 0, 0, 10);
   // Only when planted: with 0 the options, and so tenant.json, are exactly as before the option existed.
@@ -99,6 +101,11 @@ export async function sampleCommand(argv: string[]): Promise<number> {
       `  messages: ${manifest.counts.messageRows} rows, ${manifest.counts.distinctInternetMessageIds} distinct internetMessageIds, ${manifest.files.messages} files`,
       `  events:   ${manifest.counts.eventRows} rows, ${manifest.counts.distinctICalUIds} distinct iCalUIds, ${manifest.files.events} files`,
       `  crm:      ${manifest.counts.accounts} accounts, ${manifest.counts.contacts} contacts, ${manifest.counts.opportunities} opportunities, ${manifest.counts.sellers} sellers (crm/)`,
+      ...(parsed.options.sources
+        ? [
+            `  sources:  ${manifest.counts["erp_orders.orders"] ?? 0} ERP orders, ${manifest.counts["service_cases.cases"] ?? 0} service cases (${manifest.counts["service_cases.escalated"] ?? 0} escalated), ${manifest.files.sources} files (erp/, service/)`,
+          ]
+        : []),
       ...(manifest.outcome
         ? [
             `  outcome:  signal ${manifest.outcome.signal}: ${manifest.outcome.won} won, ${manifest.outcome.lost} lost of ${manifest.outcome.closed} closed opportunities (tenant.json "outcome")`,

@@ -10,6 +10,7 @@ import { EventItem, eventCopies } from "./eventrows";
 import { dayFolder, DayFile, fileLines, layoutDay, metadataFor } from "./layout";
 import { DirtyInjector } from "./dirty";
 import { CRM_FILES, writeCrm } from "./crm";
+import { SourcePlanner, type SourceTotals } from "./sources";
 
 export interface Progress {
   day: number;
@@ -57,6 +58,7 @@ export function generateTenant(partial: Partial<SampleOptions>, sink: TenantSink
   const crmDirty = writeCrm(world, options, sink);
   const mails = new MailPlanner(world, options.seed);
   const meetings = new EventPlanner(world);
+  const sources = options.sources ? new SourcePlanner(world, options) : null;
   const counts: Record<string, number> = {};
   const files = { messages: 0, events: 0 };
   let messageRows = 0;
@@ -125,14 +127,23 @@ export function generateTenant(partial: Partial<SampleOptions>, sink: TenantSink
     const eventQuota = Math.round(options.events * share[day]);
     while (eventRows < eventQuota) addEvent(meetings.next(rng, day, dayStart));
     writeDay(EVENT_DATASET, "events", day, dayStart, eventCopiesToday);
+    for (const f of sources?.day(day, dayStart) ?? []) sink.write(f.path, f.lines);
 
     hooks.onProgress?.({ day, days: options.days, messageRows, eventRows });
   }
 
-  return manifestOf(world, options, startDate, { ...counts, messageRows, eventRows }, files, execAccounts, touched, {
-    ...dirty.entries,
-    ...crmDirty,
-  });
+  const sourceTotals = sources?.finish();
+  return manifestOf(
+    world,
+    options,
+    startDate,
+    { ...counts, ...sourceTotals?.counts, messageRows, eventRows },
+    { ...files, sources: sourceTotals?.files ?? 0 },
+    execAccounts,
+    touched,
+    { ...dirty.entries, ...crmDirty, ...sourceTotals?.dirty },
+    sourceTotals,
+  );
 }
 
 function manifestOf(
@@ -140,10 +151,11 @@ function manifestOf(
   options: SampleOptions,
   startDate: string,
   counts: Record<string, number>,
-  files: { messages: number; events: number },
+  files: { messages: number; events: number; sources: number },
   execAccounts: Set<string>,
   touched: Set<string>,
   dirty: TenantManifest["dirty"],
+  sources: SourceTotals | undefined,
 ): TenantManifest {
   const ids = (pred: (a: World["accounts"][number]) => boolean) => world.accounts.filter(pred).map((a) => a.accountId);
   const contacts = world.accounts.flatMap((a) => a.contacts);
@@ -171,8 +183,9 @@ function manifestOf(
       execMeetingAccounts: ids((a) => execAccounts.has(a.accountId)),
       noExecMeetingAccounts: ids((a) => a.state !== "untouched" && touched.has(a.accountId) && !execAccounts.has(a.accountId)),
       optedOutContacts: contacts.filter((c) => c.optedOut).map((c) => c.contactId),
+      ...(sources ? { orderDropAccounts: sources.orderDropAccounts, openEscalationAccounts: sources.openEscalationAccounts } : {}),
     },
-    files: { messages: files.messages, events: files.events, crm: CRM_FILES },
+    files: { messages: files.messages, events: files.events, crm: CRM_FILES, sources: files.sources },
     dirty,
     ...(world.plantedOutcome ? { outcome: world.plantedOutcome } : {}),
   };

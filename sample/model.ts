@@ -17,6 +17,8 @@ export interface SampleOptions {
   events: number;
   /** Inject the malformed and awkward rows recorded under `dirty` in tenant.json. @default true */
   dirty: boolean;
+  /** Write ERP sales orders and service cases where their copies land (sample/sources.ts). @default true */
+  sources: boolean;
   /**
    * How strongly a closed opportunity's outcome (won or lost) follows its account's planned engagement
    * (sample/outcome.ts). Absent or 0: independent of engagement, and the tenant is exactly as without it.
@@ -33,6 +35,7 @@ export const DEFAULT_OPTIONS: SampleOptions = {
   messages: 20000,
   events: 4000,
   dirty: true,
+  sources: true,
 };
 
 export const MESSAGE_DATASET = "BasicDataSet_v0.Message_v1";
@@ -160,7 +163,7 @@ export interface TenantManifest {
   counts: Record<string, number>;
   /** Which accounts exercise which scoring rule (account ids). */
   scenarios: Record<string, string[] | number>;
-  files: { messages: number; events: number; crm: string[] };
+  files: { messages: number; events: number; crm: string[]; sources: number };
   dirty: Record<string, DirtyEntry>;
   /** Present only with `outcomeSignal` > 0: the relationship planted between engagement and outcome. */
   outcome?: PlantedOutcome;
