@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { crmMappingForNotebook, loadCrmMapping, type CrmMapping } from "../config/crm-mapping";
 import { repoPath } from "../config/files";
 import { LAKE_DATABASES } from "../config/runtime";
+import { sourcesForNotebook } from "../config/source-tables";
 import { loadRelmesh, type Relmesh } from "../config/load";
 import { loadRuleset, Ruleset } from "../config/ruleset";
 import { addDays } from "../sample/time";
@@ -40,7 +41,7 @@ export interface RunRequest {
   /** The stack config's CRM column mapping, used when the data folder has none of its own. */
   crmMapping: CrmMapping;
   keepSubjects: boolean;
-  steps?: Array<"01_ingest_crm" | "02_ingest_m365" | "03_score">;
+  steps?: Array<"01_ingest_crm" | "02_ingest_m365" | "02_ingest_sources" | "03_score">;
   loadId?: string;
   quiet?: boolean;
   /** The stack whose config converts the notebooks (pool and session settings). @default - `dev` */
@@ -155,6 +156,16 @@ export function notebookPlan(
       window_end: request.windowEnd,
       ruleset_json: ruleset,
       keep_subjects: request.keepSubjects,
+      load_id: loadId,
+    },
+    // ERP orders and service cases where the copies land them; a data folder without them reads nothing.
+    "02_ingest_sources": {
+      raw_root: request.data,
+      curated_root: request.out,
+      window_start: request.windowStart,
+      window_end: request.windowEnd,
+      sources_json: JSON.stringify(sourcesForNotebook()),
+      ruleset_json: ruleset,
       load_id: loadId,
     },
     "03_score": {

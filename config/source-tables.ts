@@ -7,10 +7,14 @@
  * data-access report read this list. In config/, like the MGDC column list, so every stage may import it.
  */
 
+/** How the notebooks read a column's JSON value (anything else in it quarantines the row). */
+export type SourceColumnType = "string" | "timestamp" | "number" | "boolean";
+
 /** One extracted column: its canonical name in the lake and where it comes from in the source. */
 export interface SourceColumn {
   /** The name the raw zone and the notebooks use. */
   name: string;
+  type: SourceColumnType;
   /** Column (Azure SQL) or property path (Cosmos DB, dotted) in the customer's system, by default. */
   defaultSource: string;
   /** Why it is extracted: the data-access report prints it. */
@@ -34,10 +38,19 @@ export interface SourceTable {
   /** Below lake `raw/`: one `{low, high}` file per window (`yyyy/MM/dd.json`) and `latest.json`. */
   watermarkFolder: string;
   watermark: { column: string; defaultSource: string; kind: WatermarkKind };
+  /** The column that names one order or case: its versions replace each other, newest watermark first. */
+  key: string;
+  /** When the order was placed or the case opened: the time of its touch on the account. */
+  occurredAt: string;
   columns: readonly SourceColumn[];
 }
 
-const col = (name: string, defaultSource: string, purpose: string): SourceColumn => ({ name, defaultSource, purpose });
+const col = (name: string, type: SourceColumnType, defaultSource: string, purpose: string): SourceColumn => ({
+  name,
+  type,
+  defaultSource,
+  purpose,
+});
 
 export const ERP_ORDERS: SourceTable = {
   id: "erp_orders",
@@ -46,15 +59,17 @@ export const ERP_ORDERS: SourceTable = {
   rawFolder: "erp/SalesOrder",
   watermarkFolder: "erp/_watermarks/SalesOrder",
   watermark: { column: "modified_at", defaultSource: "ModifiedAt", kind: "datetime" },
+  key: "order_id",
+  occurredAt: "ordered_at",
   columns: [
-    col("order_id", "SalesOrderId", "the order's key: a changed order replaces its earlier copy"),
-    col("account_crm_id", "CustomerAccountId", "matches the order to the CRM account"),
-    col("contact_crm_id", "ContactId", "the customer contact who placed it, when the ERP records one"),
-    col("seller_email", "SalesRepEmail", "the seller who booked it, when the ERP records one"),
-    col("ordered_at", "OrderDate", "when the order was placed"),
-    col("amount", "TotalAmount", "order value, for the account's order trend"),
-    col("currency", "CurrencyCode", "the amount's currency"),
-    col("status", "Status", "cancelled orders do not count"),
+    col("order_id", "string", "SalesOrderId", "the order's key: a changed order replaces its earlier copy"),
+    col("account_crm_id", "string", "CustomerAccountId", "matches the order to the CRM account"),
+    col("contact_crm_id", "string", "ContactId", "the customer contact who placed it, when the ERP records one"),
+    col("seller_email", "string", "SalesRepEmail", "the seller who booked it, when the ERP records one"),
+    col("ordered_at", "timestamp", "OrderDate", "when the order was placed"),
+    col("amount", "number", "TotalAmount", "order value, for the account's order trend"),
+    col("currency", "string", "CurrencyCode", "the amount's currency"),
+    col("status", "string", "Status", "cancelled orders do not count"),
   ],
 };
 
@@ -65,16 +80,18 @@ export const SERVICE_CASES: SourceTable = {
   rawFolder: "service/cases",
   watermarkFolder: "service/_watermarks/cases",
   watermark: { column: "_ts", defaultSource: "_ts", kind: "epochSeconds" },
+  key: "case_id",
+  occurredAt: "opened_at",
   columns: [
-    col("case_id", "id", "the case's key: a changed case replaces its earlier copy"),
-    col("account_crm_id", "accountId", "matches the case to the CRM account"),
-    col("contact_crm_id", "contactId", "the customer contact who raised it, when recorded"),
-    col("owner_email", "ownerEmail", "who works the case: a seller's involvement in service history"),
-    col("opened_at", "createdOn", "when the case was opened"),
-    col("closed_at", "resolvedOn", "when it was resolved (empty while open)"),
-    col("status", "status", "open or resolved"),
-    col("priority", "priority", "high-priority open cases weigh on the account"),
-    col("escalated", "isEscalated", "escalations count against the account's health"),
+    col("case_id", "string", "id", "the case's key: a changed case replaces its earlier copy"),
+    col("account_crm_id", "string", "accountId", "matches the case to the CRM account"),
+    col("contact_crm_id", "string", "contactId", "the customer contact who raised it, when recorded"),
+    col("owner_email", "string", "ownerEmail", "who works the case: a seller's involvement in service history"),
+    col("opened_at", "timestamp", "createdOn", "when the case was opened"),
+    col("closed_at", "timestamp", "resolvedOn", "when it was resolved (empty while open)"),
+    col("status", "string", "status", "open or resolved"),
+    col("priority", "string", "priority", "high-priority open cases weigh on the account"),
+    col("escalated", "boolean", "isEscalated", "escalations count against the account's health"),
   ],
 };
 
@@ -96,4 +113,21 @@ export function sourceColumnMap(table: SourceTable, overrides: Readonly<Record<s
       overrides[c.name] ?? c.defaultSource,
     ]),
   );
+}
+
+/**
+ * What 02_ingest_sources receives as `sources_json`: each table's raw folder, key, watermark and typed
+ * columns, so the notebook's parsing follows this file rather than a copy of it.
+ */
+export function sourcesForNotebook(tables: readonly SourceTable[] = SOURCE_TABLES) {
+  return {
+    tables: tables.map((t) => ({
+      id: t.id,
+      raw_folder: t.rawFolder,
+      key: t.key,
+      occurred_at: t.occurredAt,
+      watermark: { column: t.watermark.column, kind: t.watermark.kind },
+      columns: t.columns.map((c) => ({ name: c.name, type: c.type })),
+    })),
+  };
 }

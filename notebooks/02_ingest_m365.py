@@ -71,7 +71,8 @@ if interactions:
         ["interaction_id"],
         INTERACTION_SCHEMA,
         delete_missing=True,
-        delete_where=in_window,
+        # Only mail and meetings: the ERP's and service desk's touches are 02_ingest_sources' to keep.
+        delete_where=f"{in_window} AND t.source IN ('email', 'meeting')",
         keep_on_update=("load_id", "window_date"),
     )
     result["interactions"] = {"rows": all_rows.count(), **merged}

@@ -28,6 +28,7 @@ LIBRARIES = [
     "rm_ingest_m365",
     "rm_interactions",
     "rm_ingest_crm",
+    "rm_ingest_sources",
     "rm_scoring",
     "rm_serving",
     "rm_score_state",
@@ -305,8 +306,28 @@ class Tenant:
     def events(self, day: str, rows: list, name: str = None):
         return self.write_lines("BasicDataSet_v0.CalendarView_v0", day, rows, name)
 
+    def source_rows(self, raw_folder: str, table_id: str, day: str, lines: list):
+        """ERP orders or service cases of one day, where the incremental copy lands them."""
+        folder = self.root / raw_folder / day.replace("-", "/")
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{table_id}.json"
+        path.write_text("\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+        return path
+
 
 PIPELINE = ("01_ingest_crm", "02_ingest_m365", "03_score")
+# With the ERP orders and service cases (02_ingest_sources) between ingestion and scoring.
+WITH_SOURCES = ("01_ingest_crm", "02_ingest_m365", "02_ingest_sources", "03_score")
+
+
+@functools.cache
+def sources_spec() -> dict:
+    """`sources_json` as config/source-tables.ts sourcesForNotebook() generates it for the notebook."""
+    code = 'import { sourcesForNotebook } from "./config/source-tables"; process.stdout.write(JSON.stringify(sourcesForNotebook()))'
+    done = subprocess.run([str(ROOT / "node_modules" / ".bin" / "tsx"), "-e", code], capture_output=True, text=True, cwd=ROOT)
+    if done.returncode != 0:
+        raise RuntimeError(f"could not read config/source-tables.ts:\n{done.stderr}")
+    return json.loads(done.stdout)
 
 
 def run_pipeline(
@@ -345,6 +366,18 @@ def run_pipeline(
                 "window_end": window[1],
                 "ruleset_json": json.dumps(ruleset),
                 "keep_subjects": keep_subjects,
+            },
+        },
+        {
+            "notebook": "02_ingest_sources",
+            "parameters": {
+                **common,
+                "raw_root": str(tenant.root),
+                "curated_root": str(out),
+                "window_start": window[0],
+                "window_end": window[1],
+                "sources_json": json.dumps(sources_spec()),
+                "ruleset_json": json.dumps(ruleset),
             },
         },
         {
