@@ -241,9 +241,38 @@ export function crmSummaryLines(crm: Record<string, CrmCounts> | undefined): str
     });
 }
 
+/** One source table's counts as 02_ingest_sources logs them (notebooks/rm_ingest_sources.py source_counts). */
+export interface SourceCounts {
+  rows_in: number;
+  used: number;
+  quarantined: number;
+  quarantine_reasons?: Record<string, number>;
+  distinct: number;
+  superseded_versions: number;
+  contact_not_in_crm: number;
+  merged: { inserted: number; updated: number; deleted: number };
+}
+
+const SOURCE_ITEMS: Record<string, string> = { erp_orders: "orders", service_cases: "cases" };
+
+/** rows in = used + quarantined; used = one version per order or case + the versions a newer one replaced. */
+export function sourceStepLines(step: string, c: SourceCounts): string[] {
+  const mark = (ok: boolean) => (ok ? "✓" : "✗ MISMATCH");
+  const m = c.merged;
+  return [
+    `${step}: ${n(c.rows_in)} rows in = ${n(c.used)} used + ${n(c.quarantined)} quarantined${reasons(c.quarantine_reasons)} ${mark(c.rows_in === c.used + c.quarantined)}`,
+    `    ${n(c.used)} used = ${n(c.distinct)} ${SOURCE_ITEMS[step] ?? "items"} + ${n(c.superseded_versions)} earlier versions ${mark(c.used === c.distinct + c.superseded_versions)}; merged +${n(m.inserted)} ~${n(m.updated)} -${n(m.deleted)}`,
+    ...(c.contact_not_in_crm
+      ? [`    ${n(c.contact_not_in_crm)} named a contact the CRM does not know: counted for the account, not for a contact`]
+      : []),
+  ];
+}
+
 function renderStep(e: Record<string, unknown>): void {
   const step = String(e.step);
-  if ("copies" in e) {
+  if ("superseded_versions" in e) {
+    for (const line of sourceStepLines(step, e as unknown as SourceCounts)) out(`  ${line}`);
+  } else if ("copies" in e) {
     for (const line of reconcile(step, e as unknown as DatasetCounts).lines) out(`  ${line}`);
   } else if (step.startsWith("crm.")) {
     for (const line of crmStepLines(step, e as unknown as CrmCounts)) out(`  ${line}`);

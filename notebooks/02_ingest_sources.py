@@ -75,7 +75,7 @@ if held:
         [touches(spark.read.format("delta").load(table_path(silver, s["id"])), s, dims["dim_contact"], ruleset, load_id) for s in held],
     )
     sources_in = ", ".join(f"'{TOUCH_SOURCE[s['id']]}'" for s in held)
-    result["interactions"] = merge_rows(
+    merged = merge_rows(
         spark,
         table_path(silver, "interactions"),
         touch_rows,
@@ -85,7 +85,8 @@ if held:
         delete_where=f"t.source IN ({sources_in})",
         keep_on_update=("load_id", "window_date"),
     )
-    log_step("interactions", **result["interactions"])
+    result["interactions"] = {"rows": touch_rows.count(), **merged}
+    log_step(f"interactions ({sources_in.replace(chr(39), '')})", **result["interactions"])
 if quarantined:
     q = reduce(DataFrame.unionByName, quarantined)
     result["quarantine"] = merge_rows(spark, table_path(silver, "quarantine"), q, ["quarantine_id"], QUARANTINE_SCHEMA)

@@ -171,7 +171,9 @@ export class SourcePlanner {
 
   private order(rng: Rng, account: Account, day: number, dayStart: number): Row {
     const when = this.at(rng, dayStart);
-    const seller = rng.chance(0.6) ? this.world.users[account.team[0]] : null;
+    // Nobody works an untouched account, nor a cold one any more: its orders come in without a sales rep.
+    const worked = account.state === "active" || (account.state === "cold" && day <= account.lastActiveDay);
+    const seller = rng.chance(0.6) && worked ? this.world.users[account.team[0]] : null;
     const contact = account.contacts.length && rng.chance(0.5) ? rng.pick(account.contacts) : null;
     const row: Row = {
       _table: ERP_ORDERS.id,

@@ -6,6 +6,7 @@ import {
   reconcile,
   renderEvent,
   renderSummary,
+  sourceStepLines,
   type CrmCounts,
   type RunSummary,
 } from "../../cli/render";
@@ -211,5 +212,30 @@ describe("fallbacks and the data-quality warning", () => {
     expect(fallbackWarning(warning)).toBe(
       "⚠ data quality: 40% of the used BasicDataSet_v0.CalendarView_v0 rows relied on a fallback (warned from 20%, data_quality.fallback_warning_share): their scores rest on assumed values; check the export",
     );
+  });
+});
+
+describe("an ERP or service-case table's lines (02_ingest_sources)", () => {
+  const orders = {
+    rows_in: 9,
+    used: 7,
+    quarantined: 2,
+    quarantine_reasons: { malformed_json: 1, unknown_account: 1 },
+    distinct: 5,
+    superseded_versions: 2,
+    contact_not_in_crm: 1,
+    merged: { inserted: 5, updated: 0, deleted: 0 },
+  };
+  test("rows in = used + quarantined, used = orders + earlier versions, and unknown contacts are said (REL-12)", () => {
+    expect(sourceStepLines("erp_orders", orders)).toEqual([
+      "erp_orders: 9 rows in = 7 used + 2 quarantined (malformed_json 1, unknown_account 1) ✓",
+      "    7 used = 5 orders + 2 earlier versions ✓; merged +5 ~0 -0",
+      "    1 named a contact the CRM does not know: counted for the account, not for a contact",
+    ]);
+  });
+  test("counts that do not add up are flagged, not printed with a tick", () => {
+    const [first, second] = sourceStepLines("service_cases", { ...orders, used: 6, contact_not_in_crm: 0 });
+    expect(first).toContain("✗ MISMATCH");
+    expect(second).toContain("6 used = 5 cases + 2 earlier versions ✗ MISMATCH");
   });
 });

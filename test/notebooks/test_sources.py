@@ -146,6 +146,6 @@ def test_the_newest_version_wins_and_a_cancelled_order_is_no_touch(spark, lake):
 
 def test_rerunning_an_old_window_brings_back_nothing_older_and_writes_nothing(spark, lake):
     assert lake["rerun"]["tables"]["erp_orders"]["merged"] == {"inserted": 0, "updated": 0, "deleted": 0}
-    assert lake["rerun"]["interactions"] == {"inserted": 0, "updated": 0, "deleted": 0}
+    assert lake["rerun"]["interactions"] == {"rows": 1, "inserted": 0, "updated": 0, "deleted": 0}
     orders = {r.order_id: r.status for r in read_table(spark, lake["out"], "silver", "erp_orders").collect()}
     assert orders["SO-1"] == "cancelled"
