@@ -10,17 +10,9 @@
  * database, schema.table and watermark column of the ERP, and the endpoint, database and container
  * of the service cases, whichever the mode.
  */
-import { roleAssignmentName } from "./roles";
 
 /** Hyperscale vCore counts of the Gen5 (standard-series) hardware (the schema's enum). */
 export const HYPERSCALE_VCORES = [2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 24, 32, 40, 80] as const;
-
-/**
- * Cosmos DB built-in data-plane role "Cosmos DB Built-in Data Reader" (read items, run queries,
- * read the change feed and metadata; nothing else): `<account id>/sqlRoleDefinitions/<this>`.
- * https://learn.microsoft.com/azure/cosmos-db/how-to-setup-rbac (built-in role definitions).
- */
-export const COSMOS_DATA_READER_ROLE = "00000000-0000-0000-0000-000000000001";
 
 /** Cosmos DB's last-modified system property (epoch seconds): the only watermark a container always has. */
 export const COSMOS_WATERMARK = "_ts" as const;
@@ -32,8 +24,8 @@ export interface SqlServerRef {
   /** Server name (first label of the FQDN). */
   name: string;
   /**
-   * ARM id, when known: always with mode create; with mode existing only when relmesh:erp.server is
-   * a resource id. Without it the stack cannot request a managed private endpoint to the server.
+   * ARM id of an existing server, when relmesh:erp.server is one (with mode create the stack's
+   * resource gives it). Without it the stack cannot request a managed private endpoint to the server.
    */
   resourceId?: string;
 }
@@ -227,13 +219,4 @@ export function serviceCasesSource(ctx: SourceContext, o: Record<string, any> | 
     account: { name, endpoint: `https://${name}.documents.azure.com:443/` },
     create: { partitionKeyPath: (o.partitionKeyPath as string | undefined) ?? "/accountId" },
   };
-}
-
-/**
- * A deterministic GUID for a Cosmos DB data-plane role assignment (its name must be a GUID): the
- * same scope, principal and role always give the same assignment, so a rerun never adds a second
- * (the name-based UUID of config/roles.ts). Pure.
- */
-export function cosmosRoleAssignmentId(scope: string, principalId: string, roleDefinitionGuid: string): string {
-  return roleAssignmentName(scope, principalId, roleDefinitionGuid);
 }

@@ -4,7 +4,8 @@
  * pipelines need (server FQDN, database, schema, table, watermark; endpoint, database, container).
  */
 import { ConfigError } from "../../config/errors";
-import { COSMOS_WATERMARK, cosmosRoleAssignmentId, sourceNames } from "../../config/sources";
+import { cosmosRoleAssignmentId } from "../../config/roles";
+import { COSMOS_WATERMARK, sourceNames } from "../../config/sources";
 import { validateConfig } from "../../config/stack";
 import { devConfig, devRaw, ROOT } from "../stacks/harness";
 
