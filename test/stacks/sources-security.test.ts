@@ -155,6 +155,20 @@ describe("the workspace identity's read access (SEC-31)", () => {
   });
 });
 
+describe("security exceptions of the sources", () => {
+  test("every exception of the plan with both sources created names a SEC control, a resource in that plan and a reason", () => {
+    const names = new Set(plan.resources.map((r) => r.name));
+    const list = plan.outputs.securityExceptions as Array<{ control: string; resource: string; reason: string }>;
+    const added = list.filter((e) => [LOGICAL.erpServer, LOGICAL.erpDatabase, LOGICAL.casesAccount].includes(e.resource as never));
+    expect(added.map((e) => `${e.control} ${e.resource}`)).toEqual(["SEC-29 cases-cosmos", "SEC-30 erp-database", "SEC-30 erp-sql-server"]);
+    for (const e of list) {
+      expect(e.control).toMatch(/^SEC-\d{2}$/);
+      expect(names.has(e.resource)).toBe(true);
+      expect(e.reason.length).toBeGreaterThan(40);
+    }
+  });
+});
+
 describe("mode existing: only the read access is created on the customer's systems", () => {
   test("SEC-31 no server, database or account is created; the reader role lands on the customer's container in its resource group", () => {
     expect(existingPlan.resources.filter((r) => /^azure-native:(sql|cosmosdb):/.test(r.type)).map((r) => r.type)).toEqual([
