@@ -269,9 +269,7 @@ export function sqlServerAdmits(server: SqlServerNetwork, route: Route, from: { 
   if (route === "managed-private-endpoint") return endpointVerdict(server, "sqlServer");
   if (server.external)
     return route === "known-address"
-      ? open(
-          `${name} is the customer's: its firewall must admit ${from.address ?? "the caller"} (not visible to the plan)`,
-        )
+      ? open(`${name} is the customer's: its firewall must admit ${from.address ?? "the caller"} (not visible to the plan)`)
       : closed(
           `${name} is reached from outside any VNet`,
           "run the copy on the managed-VNet integration runtime with a managed private endpoint",
