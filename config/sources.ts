@@ -89,6 +89,8 @@ export interface SourceContext {
   namePrefix: string;
   stack: string;
   nameSuffix: string;
+  /** The subscription the stack deploys to, when known (empty for offline tools). */
+  subscriptionId: string;
   adminGroupName: string;
   adminGroupObjectId: string;
 }
@@ -194,6 +196,15 @@ export function serviceCasesSource(ctx: SourceContext, o: Record<string, any> | 
       );
     const m = COSMOS_ID.exec(o.account as string)!;
     const name = m[2];
+    // The role assignment is an ARM child of the account, created through the stack's subscription.
+    const accountSubscription = (o.account as string).split("/")[2];
+    if (ctx.subscriptionId && accountSubscription.toLowerCase() !== ctx.subscriptionId.toLowerCase())
+      ctx.fail(
+        "serviceCases.account",
+        `an account in the subscription the stack deploys to (${ctx.subscriptionId}), through which the read role is assigned`,
+        o.account,
+        `deploy the stack to the account's subscription, or have the account's owner assign Cosmos DB Built-in Data Reader on the container to the workspace identity and leave relmesh:serviceCases out of ${ctx.file}`,
+      );
     return {
       mode: "existing",
       ...common,

@@ -409,6 +409,7 @@ export function validateConfig(raw: Record<string, unknown>, opts: ValidateOptio
     namePrefix,
     stack,
     nameSuffix,
+    subscriptionId,
     adminGroupName: c.adminGroupName,
     adminGroupObjectId: c.adminGroupObjectId.toLowerCase(),
   };

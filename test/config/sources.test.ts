@@ -128,6 +128,25 @@ describe("invalid ERP and service-case settings", () => {
   });
 });
 
+test("an existing Cosmos DB account in another subscription than the stack's fails before anything is declared", () => {
+  expect(() =>
+    validate({
+      "azure-native:subscriptionId": "00000000-0000-4000-8000-000000000002",
+      "relmesh:serviceCases": { mode: "existing", account: ACCOUNT_ID },
+    }),
+  ).toThrow(
+    new ConfigError(
+      `relmesh:serviceCases.account must be an account in the subscription the stack deploys to (00000000-0000-4000-8000-000000000002), through which the read role is assigned, got '${ACCOUNT_ID}': deploy the stack to the account's subscription, or have the account's owner assign Cosmos DB Built-in Data Reader on the container to the workspace identity and leave relmesh:serviceCases out of Pulumi.dev.yaml`,
+    ),
+  );
+  expect(
+    validate({
+      "azure-native:subscriptionId": "00000000-0000-4000-8000-000000000001",
+      "relmesh:serviceCases": { mode: "existing", account: ACCOUNT_ID },
+    }).serviceCases!.account.resourceGroupName,
+  ).toBe("crm-rg");
+});
+
 describe("valid ERP and service-case settings", () => {
   test("both sources are off by default", () => {
     const config = devConfig();
