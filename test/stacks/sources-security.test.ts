@@ -155,6 +155,24 @@ describe("the workspace identity's read access (SEC-31)", () => {
   });
 });
 
+describe("stack outputs of the sources", () => {
+  test("the outputs name what the pipelines copy from, in both modes, and are absent when the sources are off", async () => {
+    expect([plan.outputs.erpSource, plan.outputs.serviceCasesSource]).toEqual([
+      { server: created.erp!.server.fqdn, database: "erp", table: "erp.orders", watermarkColumn: "modified_at" },
+      { endpoint: created.serviceCases!.account.endpoint, database: "service", container: "cases" },
+    ]);
+    expect(existingPlan.outputs.erpSource).toEqual({
+      server: "contoso-erp.database.windows.net",
+      database: "ERP",
+      table: "sales.orders",
+      watermarkColumn: "modified_at",
+    });
+    const off = await runPlan(devConfig());
+    expect(Object.keys(off.outputs)).not.toContain("erpSource");
+    expect(Object.keys(off.outputs)).not.toContain("serviceCasesSource");
+  });
+});
+
 describe("security exceptions of the sources", () => {
   test("every exception of the plan with both sources created names a SEC control, a resource in that plan and a reason", () => {
     const names = new Set(plan.resources.map((r) => r.name));
