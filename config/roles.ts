@@ -150,3 +150,19 @@ export function plannedSynapseRbac(): SynapseRbacGrant[] {
     },
   ];
 }
+
+/**
+ * Cosmos DB built-in data-plane role "Cosmos DB Built-in Data Reader" (read items, run queries,
+ * read the change feed and metadata; nothing else): `<account id>/sqlRoleDefinitions/<this>`.
+ * https://learn.microsoft.com/azure/cosmos-db/how-to-setup-rbac (built-in role definitions).
+ */
+export const COSMOS_DATA_READER_ROLE = "00000000-0000-0000-0000-000000000001";
+
+/**
+ * A deterministic GUID for a Cosmos DB data-plane role assignment (its name must be a GUID): the
+ * same scope, principal and role always give the same assignment, so a rerun never adds a second
+ * ({@link roleAssignmentName}'s name-based UUID). Pure.
+ */
+export function cosmosRoleAssignmentId(scope: string, principalId: string, roleDefinitionGuid: string): string {
+  return roleAssignmentName(scope, principalId, roleDefinitionGuid);
+}

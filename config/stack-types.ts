@@ -4,6 +4,7 @@
  * the schema's property list differ. config/stack.ts holds the rules a schema cannot say.
  */
 import type { CrmMapping } from "./crm-mapping";
+import type { ErpSource, ServiceCasesSource } from "./sources";
 import type { Ruleset } from "./ruleset";
 import type schema from "./stack.schema.json";
 
@@ -256,4 +257,17 @@ export interface RelmeshConfig {
    * serving database (used only with sqlReadersGroupObjectId). @default - `relmesh-readers`
    */
   sqlReadersGroupName: string;
+
+  /**
+   * ERP orders on Azure SQL Database (config/sources.ts). `existing` points at the customer's server
+   * (the common case); `create` provisions an Entra-only server and a Hyperscale database.
+   * @default - unset: no ERP source, nothing is created or granted
+   */
+  erp?: ErpSource;
+  /**
+   * Customer-service cases on Azure Cosmos DB for NoSQL (config/sources.ts). `existing` points at
+   * the customer's account (the common case); `create` provisions a key-less, private account.
+   * @default - unset: no service-case source, nothing is created or granted
+   */
+  serviceCases?: ServiceCasesSource;
 }

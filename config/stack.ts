@@ -32,6 +32,7 @@ import { existsSync } from "node:fs";
 import { REPO_ROOT, repoPath } from "./files";
 import { configAjv, nearestKey, raise, schemaProblems, type Problem, type Wording } from "./problems";
 import { loadRuleset } from "./ruleset";
+import { erpSource, serviceCasesSource, type SourceContext } from "./sources";
 import schema from "./stack.schema.json";
 import type {
   LakeSku,
@@ -134,7 +135,7 @@ function schemaInput(raw: Record<string, unknown>): Record<string, unknown> {
  * one. (`Pick` also fails to compile when the schema has a key {@link RelmeshConfig} lacks.)
  */
 type Derived = "nameSuffix" | "allowedGroupName" | "budgetContactEmails";
-type Loose = "tags" | "lakeSku" | "firewallRules" | "sparkPool" | "sparkSession" | "dedicatedSqlPool";
+type Loose = "tags" | "lakeSku" | "firewallRules" | "sparkPool" | "sparkSession" | "dedicatedSqlPool" | "erp" | "serviceCases";
 type Input = Omit<Pick<RelmeshConfig, ConfigKey>, Derived | Loose> &
   Partial<Pick<RelmeshConfig, Derived>> & {
     tags: Record<string, string>;
@@ -143,6 +144,8 @@ type Input = Omit<Pick<RelmeshConfig, ConfigKey>, Derived | Loose> &
     sparkPool: Record<string, any>;
     sparkSession: Record<string, any>;
     dedicatedSqlPool?: Record<string, any>;
+    erp?: Record<string, any>;
+    serviceCases?: Record<string, any>;
   };
 
 // ---------------------------------------------------------------------------------------------
@@ -400,6 +403,19 @@ export function validateConfig(raw: Record<string, unknown>, opts: ValidateOptio
     }
   }
 
+  const sourceContext: SourceContext = {
+    fail: (key, rule, ...rest) => r.fail(key, rule, ...rest),
+    file,
+    namePrefix,
+    stack,
+    nameSuffix,
+    subscriptionId,
+    adminGroupName: c.adminGroupName,
+    adminGroupObjectId: c.adminGroupObjectId.toLowerCase(),
+  };
+  const erp = erpSource(sourceContext, c.erp);
+  const serviceCases = serviceCasesSource(sourceContext, c.serviceCases);
+
   const ruleset = loadRuleset(configFile(r, "rulesetPath", c.rulesetPath, "ruleset", rootDir));
   const crmColumnMapping = loadCrmMapping(crmMappingChoice(r, c.crmMapping, rootDir));
 
@@ -451,5 +467,7 @@ export function validateConfig(raw: Record<string, unknown>, opts: ValidateOptio
     crmMapping: c.crmMapping,
     crmColumnMapping,
     sqlReadersGroupName: c.sqlReadersGroupName,
+    ...(erp ? { erp } : {}),
+    ...(serviceCases ? { serviceCases } : {}),
   };
 }

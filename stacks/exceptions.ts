@@ -115,6 +115,36 @@ export function securityExceptions(config: RelmeshConfig): SecurityException[] {
       },
     );
   }
+  if (config.erp?.mode === "create") {
+    list.push(
+      {
+        control: "SEC-30",
+        resource: LOGICAL.erpServer,
+        reason:
+          "Public network access stays Enabled: `pulumi up` runs the workspace identity's grant (sql/erp-grants.ts) from the deployer's machine, " +
+          "and this architecture has no VNet to reach a private endpoint from. The firewall admits exactly relmesh:firewallRules (the Synapse " +
+          "workspace's rules, never allow-all, no 'allow Azure services' rule); auth is Entra-only with a group admin; the pipelines use the " +
+          "managed private endpoint (sqlServer) from the managed VNet, not this endpoint.",
+      },
+      {
+        control: "SEC-30",
+        resource: LOGICAL.erpDatabase,
+        reason:
+          "Not zone-redundant and no vulnerability-assessment scans: mode create provisions a demo ERP database (2 vCores by default); zone " +
+          "redundancy on Hyperscale needs high-availability replicas, and recurring VA needs Defender for SQL, a subscription plan. A customer's " +
+          "own database (mode existing) keeps its settings. Auditing, threat alerts and TDE hold.",
+      },
+    );
+  }
+  if (config.serviceCases?.mode === "create") {
+    list.push({
+      control: "SEC-29",
+      resource: LOGICAL.casesAccount,
+      reason:
+        "One region, no automatic failover: mode create provisions a demo service-case account whose data the pipeline copies into the lake " +
+        "daily; continuous backup allows point-in-time restore. A customer's own account (mode existing) keeps its replication.",
+    });
+  }
   if (!["Standard_GZRS", "Standard_RAGZRS", "Standard_GRS", "Standard_RAGRS"].includes(config.lakeSku)) {
     list.push({
       control: "SEC-08",

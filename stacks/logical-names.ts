@@ -16,4 +16,9 @@ export const LOGICAL = {
   dedicatedPool: "synapse-dedicated-pool",
   logAnalytics: "log-analytics",
   budget: "budget",
+  erpServer: "erp-sql-server",
+  erpDatabase: "erp-database",
+  erpGrants: "erp-sql-grants",
+  casesAccount: "cases-cosmos",
+  casesReader: "cases-cosmos-reader",
 } as const;

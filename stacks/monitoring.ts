@@ -25,6 +25,10 @@ export const DIAGNOSTIC_CATEGORIES = {
   dedicatedSqlPool: ["SqlRequests", "RequestSteps", "ExecRequests", "DmsWorkers", "Waits", "SQLSecurityAuditEvents"],
   blobService: ["StorageRead", "StorageWrite", "StorageDelete"],
   keyVault: ["AuditEvent"],
+  // Server-level SQL audit events reach Azure Monitor through the master database's diagnostic
+  // setting (see stacks/erp-sql.ts).
+  erpMasterDatabase: ["SQLSecurityAuditEvents"],
+  cosmosAccount: ["DataPlaneRequests", "QueryRuntimeStatistics", "ControlPlaneRequests"],
 } as const;
 
 /** The failed-pipeline-run alert criteria. Pure. */

@@ -12,6 +12,10 @@ export interface PrivateEndpointTargets {
   lakeAccountId: string;
   landingAccountId?: string;
   keyVaultId: string;
+  /** The ERP server (relmesh:erp): the stack's, or a customer's given by resource id. */
+  erpServerId?: string;
+  /** The service-case Cosmos DB account (relmesh:serviceCases). */
+  casesAccountId?: string;
 }
 
 /** The endpoints this config needs; none without a managed VNet. Pure. */
@@ -29,6 +33,25 @@ export function managedPrivateEndpointSpecs(config: RelmeshConfig, targets: Priv
     // The landing → lake copy reads landing from inside the managed VNet (exfiltration protection
     // lets nothing out except through managed private endpoints).
     specs.push({ name: "mpe-rm-landing-dfs", privateLinkResourceId: targets.landingAccountId, groupId: "dfs", approve: true });
+  }
+  // The ERP and service-case copies run on the managed-VNet runtime, which reaches nothing outside
+  // the VNet except through managed private endpoints (exfiltration protection). The stack approves
+  // those to what it created; a customer's server or account gets a request its owner approves.
+  if (targets.erpServerId) {
+    specs.push({
+      name: "mpe-rm-erp-sql",
+      privateLinkResourceId: targets.erpServerId,
+      groupId: "sqlServer",
+      approve: config.erp?.mode === "create",
+    });
+  }
+  if (targets.casesAccountId) {
+    specs.push({
+      name: "mpe-rm-cases-cosmos",
+      privateLinkResourceId: targets.casesAccountId,
+      groupId: "Sql",
+      approve: config.serviceCases?.mode === "create",
+    });
   }
   return specs;
 }

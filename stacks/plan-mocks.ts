@@ -73,6 +73,12 @@ function armId(type: string, name: string, i: Record<string, any>): string | und
       return `${i.scope}/providers/Microsoft.Authorization/roleAssignments/${i.roleAssignmentName}`;
     case "azure-native:authorization:ManagementLockByScope":
       return `${i.scope}/providers/Microsoft.Authorization/locks/${i.lockName}`;
+    case "azure-native:sql:Server":
+      return `${rg}/providers/Microsoft.Sql/servers/${i.serverName}`;
+    case "azure-native:sql:Database":
+      return `${rg}/providers/Microsoft.Sql/servers/${i.serverName}/databases/${i.databaseName}`;
+    case "azure-native:cosmosdb:DatabaseAccount":
+      return `${rg}/providers/Microsoft.DocumentDB/databaseAccounts/${i.accountName}`;
     default:
       return type.startsWith("azure-native:") ? `${rg}/providers/mock/${name}` : undefined;
   }
@@ -118,6 +124,12 @@ function computed(type: string, name: string, i: Record<string, any>): Record<st
       return { name: i.bigDataPoolName };
     case "azure-native:synapse:SqlPool":
       return { name: i.sqlPoolName };
+    case "azure-native:sql:Server":
+      return { name: i.serverName, fullyQualifiedDomainName: `${i.serverName}.database.windows.net` };
+    case "azure-native:cosmosdb:DatabaseAccount":
+      return { name: i.accountName, documentEndpoint: `https://${i.accountName}.documents.azure.com:443/` };
+    case "azure-native:cosmosdb:SqlResourceSqlDatabase":
+      return { name: i.databaseName };
     case "azure-native:operationalinsights:Workspace":
       return { name: i.workspaceName, customerId: mockGuid(`law:${i.workspaceName}`) };
     case "azuread:index/application:Application": {

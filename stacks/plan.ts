@@ -7,13 +7,12 @@
  * URNs, per-property dependencies) together with the serialized inputs, where Pulumi secrets are
  * still marked at their exact position.
  */
-import { contentHash } from "./publish/hash";
 import * as pulumi from "@pulumi/pulumi";
 import type { RelmeshConfig } from "../config/stack";
 import { canonicalJson } from "../config/json";
 import { relmeshMocks } from "./plan-mocks";
 import { createRelmesh, stackOutputs } from "./relmesh";
-import type { PlanResource } from "./plan-resource";
+import { summariseContent, type PlanResource } from "./plan-resource";
 
 export type { PlanResource } from "./plan-resource";
 
@@ -40,11 +39,6 @@ export function isSecretInputName(key: string, type: string): boolean {
 }
 
 /** Masks secrets and decodes Pulumi's special values in serialized inputs. Pure. */
-function summariseContent(item: Record<string, unknown>): Record<string, unknown> {
-  const { body, batches, ...identity } = item;
-  const content = body ?? batches;
-  return { ...identity, ...(Array.isArray(batches) ? { batches: batches.length } : {}), sha256: contentHash(content).slice(0, 16) };
-}
 
 export function sanitizeInputs(value: unknown, type: string, key = ""): unknown {
   if (value === UNKNOWN) return "[unknown]";

@@ -25,6 +25,8 @@ import { MANAGED_PRIVATE_ENDPOINTS_NAME } from "./datapath/facts";
 import { publishedArtifacts, servingSql } from "./publish/content";
 import { plannedSynapseRbac, type Grantee, type GrantScope } from "../config/roles";
 import { SynapseWorkspace, synapseWorkspaceId } from "./synapse";
+import { ErpSql } from "./erp-sql";
+import { ServiceCases } from "./service-cases";
 
 export interface CreateOptions {
   /** Clock for the MGDC secret's rotation window. @default - the current time */
@@ -57,6 +59,10 @@ export interface RelmeshOutputs {
     Array<{ role: string; roleId: string; principalId: string; principalType: string; scope: string; reason: string }>
   >;
   securityExceptions: SecurityException[];
+  /** The ERP source the pipelines copy from (relmesh:erp); absent when off. */
+  erpSource: { server: string; database: string; table: string; watermarkColumn: string } | undefined;
+  /** The service-case source the pipelines copy from (relmesh:serviceCases); absent when off. */
+  serviceCasesSource: { endpoint: string; database: string; container: string } | undefined;
 }
 
 /** The outputs as a plain record for Pulumi, without keys whose value is undefined (optional parts not deployed). */
@@ -77,6 +83,8 @@ export interface RelmeshParts {
   monitoring: Monitoring;
   /** Synapse RBAC, artifacts and serving SQL, published through the data plane. */
   publish: SynapsePublish;
+  erp?: ErpSql;
+  serviceCases?: ServiceCases;
 }
 
 /** The initial load as a one-off run of the window pipeline over the whole history window. Pure. */
@@ -124,12 +132,61 @@ export function declareRelmesh(config: RelmeshConfig, opts: CreateOptions = {}):
     lakeAccountId: lake.account.id,
     workspaceFileSystem: lake.fileSystems.workspace.name,
   });
+  const monitoring = new Monitoring("monitoring", {
+    config,
+    resourceGroupName: rg.name,
+    resourceGroupId: rg.id,
+    synapseWorkspaceId: syn.workspace.id,
+    synapseWorkspaceName: syn.workspace.name,
+    sparkPoolId: syn.sparkPool.id,
+    ...(syn.dedicatedPool ? { dedicatedPoolId: syn.dedicatedPool.id } : {}),
+    lakeAccountId: lake.account.id,
+    ...(landing ? { landingAccountId: landing.account.id } : {}),
+    keyVaultId: kv.vault.id,
+    budgetStartDate: config.budgetStartDate ?? firstOfMonth(now),
+  });
+
+  // Optional business sources (config/sources.ts): created only with mode create; the workspace
+  // identity's read access is granted in both modes.
+  const erp = config.erp
+    ? new ErpSql("erp", {
+        config,
+        erp: config.erp,
+        resourceGroupName: rg.name,
+        tenantId: client.tenantId,
+        logAnalyticsWorkspaceId: monitoring.logAnalytics.id,
+        workspaceName: names.synapseWorkspace,
+        after: [syn],
+      })
+    : undefined;
+  const serviceCases = config.serviceCases
+    ? new ServiceCases("service-cases", {
+        config,
+        cases: config.serviceCases,
+        resourceGroupName: rg.name,
+        logAnalyticsWorkspaceId: monitoring.logAnalytics.id,
+        workspacePrincipalId: syn.principalId,
+      })
+    : undefined;
+
   // Spark and the managed-VNet runtime reach the lake, landing and vault only through these.
   const specs = config.managedVirtualNetwork
     ? pulumi
-        .all([lake.account.id, landing ? landing.account.id : pulumi.output(""), kv.vault.id])
-        .apply(([lakeAccountId, landingAccountId, keyVaultId]) =>
-          managedPrivateEndpointSpecs(config, { lakeAccountId, keyVaultId, ...(landingAccountId ? { landingAccountId } : {}) }),
+        .all([
+          lake.account.id,
+          landing ? landing.account.id : pulumi.output(""),
+          kv.vault.id,
+          erp?.serverId ?? pulumi.output(""),
+          serviceCases?.accountId ?? pulumi.output(""),
+        ])
+        .apply(([lakeAccountId, landingAccountId, keyVaultId, erpServerId, casesAccountId]) =>
+          managedPrivateEndpointSpecs(config, {
+            lakeAccountId,
+            keyVaultId,
+            ...(landingAccountId ? { landingAccountId } : {}),
+            ...(erpServerId ? { erpServerId } : {}),
+            ...(casesAccountId ? { casesAccountId } : {}),
+          }),
         )
     : undefined;
   const privateEndpoints = specs
@@ -163,20 +220,6 @@ export function declareRelmesh(config: RelmeshConfig, opts: CreateOptions = {}):
       keyVault: kv.vault.id,
       ...(landing ? { landingContainer: landing.container.id } : {}),
     },
-  });
-
-  const monitoring = new Monitoring("monitoring", {
-    config,
-    resourceGroupName: rg.name,
-    resourceGroupId: rg.id,
-    synapseWorkspaceId: syn.workspace.id,
-    synapseWorkspaceName: syn.workspace.name,
-    sparkPoolId: syn.sparkPool.id,
-    ...(syn.dedicatedPool ? { dedicatedPoolId: syn.dedicatedPool.id } : {}),
-    lakeAccountId: lake.account.id,
-    ...(landing ? { landingAccountId: landing.account.id } : {}),
-    keyVaultId: kv.vault.id,
-    budgetStartDate: config.budgetStartDate ?? firstOfMonth(now),
   });
 
   const checklist =
@@ -249,6 +292,8 @@ export function declareRelmesh(config: RelmeshConfig, opts: CreateOptions = {}):
     access,
     monitoring,
     publish,
+    ...(erp ? { erp } : {}),
+    ...(serviceCases ? { serviceCases } : {}),
   };
   const outputs: RelmeshOutputs = {
     resourceGroupName: rg.name,
@@ -282,6 +327,17 @@ export function declareRelmesh(config: RelmeshConfig, opts: CreateOptions = {}):
       })),
     ),
     securityExceptions: securityExceptions(config),
+    erpSource: config.erp && {
+      server: config.erp.server.fqdn,
+      database: config.erp.database,
+      table: `${config.erp.schema}.${config.erp.table}`,
+      watermarkColumn: config.erp.watermarkColumn,
+    },
+    serviceCasesSource: config.serviceCases && {
+      endpoint: config.serviceCases.account.endpoint,
+      database: config.serviceCases.database,
+      container: config.serviceCases.container,
+    },
   };
   return { outputs, parts };
 }

@@ -11,7 +11,19 @@ import { LOGICAL } from "../logical-names";
 import type { AzureRole, GrantScope } from "../../config/roles";
 import { deploymentFacts, type DeploymentFacts, type RoleFact } from "./facts";
 import { runtimePaths, type DataPath } from "./paths";
-import { routeOf, runtimeRunsOffice365, storageAdmits, vaultAdmits, workspaceAdmits, type Verdict } from "./rules";
+import {
+  cosmosAdmits,
+  routeOf,
+  runtimeRunsOffice365,
+  sqlServerAdmits,
+  storageAdmits,
+  vaultAdmits,
+  workspaceAdmits,
+  type Verdict,
+} from "./rules";
+import { quoteName } from "../../sql/index";
+import { erpGrantScript } from "../../sql/erp-grants";
+import { summariseContent } from "../plan-resource";
 
 export interface PathResult {
   path: DataPath;
@@ -58,7 +70,55 @@ function satisfies(r: RoleFact, path: DataPath): boolean {
   );
 }
 
-function roleVerdict(path: DataPath, facts: DeploymentFacts): Verdict {
+/**
+ * The T-SQL grant a path needs: the plan must run sql/erp-grants.ts's script for this config, on
+ * the ERP server, unchanged (the plan records scripts by content hash), and that script must hold
+ * the user and the GRANT.
+ */
+function sqlGrantVerdict(grant: NonNullable<DataPath["sqlGrant"]>, facts: DeploymentFacts, config: RelmeshConfig): Verdict {
+  const erp = config.erp!;
+  const expected = erpGrantScript(erp, grant.user);
+  const statement = `GRANT SELECT ON SCHEMA::${quoteName(grant.schema)} TO ${quoteName(grant.user)};`;
+  const holds =
+    expected.batches.some((b) => b.includes(statement)) && expected.batches.some((b) => b.includes(`CREATE USER ${quoteName(grant.user)}`));
+  const want = summariseContent(expected as unknown as Record<string, unknown>);
+  const same = (s: Record<string, unknown>) => ["name", "database", "sha256"].every((k) => s[k] === want[k]);
+  const runs = facts.erpSql?.server === erp.server.fqdn && facts.erpSql.scripts.some(same);
+  return holds && runs
+    ? {
+        open: true,
+        how: `database user ${grant.user} from Entra with SELECT on schema ${grant.schema} (sql/erp-grants.ts, run by the SQL executor)`,
+      }
+    : {
+        open: false,
+        how: runs ? `the grant script lacks ${statement}` : `the plan does not run sql/erp-grants.ts's script on ${erp.server.fqdn}`,
+        fix: "run sql/erp-grants.ts on the ERP server (stacks/erp-sql.ts)",
+      };
+}
+
+/**
+ * The Cosmos DB data-plane role a path needs: assigned to its identity, on exactly its container.
+ * Data-plane roles are Cosmos DB's own (sqlRoleAssignments), not ARM role assignments; the scope is
+ * `<account>/dbs/<database>/colls/<container>` at the narrowest
+ * (https://learn.microsoft.com/azure/cosmos-db/how-to-setup-rbac).
+ */
+function cosmosRoleVerdict(path: DataPath, need: NonNullable<DataPath["cosmosRole"]>, facts: DeploymentFacts): Verdict {
+  const suffix = `/dbs/${need.database}/colls/${need.container}`;
+  const held = facts.cosmosRoles.find(
+    (r) => r.grantee === path.identity && r.roleDefinitionGuid === need.roleDefinitionGuid && r.scope.endsWith(suffix),
+  );
+  return held
+    ? { open: true, how: `Cosmos DB Built-in Data Reader on ${need.database}/${need.container} (${held.logicalName})` }
+    : {
+        open: false,
+        how: `${path.identity} holds no Cosmos DB data-plane role ${need.roleDefinitionGuid} on ${need.database}/${need.container}`,
+        fix: "assign Cosmos DB Built-in Data Reader on the container to the workspace identity (stacks/service-cases.ts)",
+      };
+}
+
+function roleVerdict(path: DataPath, facts: DeploymentFacts, config: RelmeshConfig): Verdict {
+  if (path.sqlGrant) return sqlGrantVerdict(path.sqlGrant, facts, config);
+  if (path.cosmosRole) return cosmosRoleVerdict(path, path.cosmosRole, facts);
   if (!path.role) return { open: true, how: path.permission ?? "—" };
   const need = path.role;
   const held = facts.roles.find((r) => satisfies(r, path));
@@ -177,7 +237,7 @@ function evaluate(path: DataPath, facts: DeploymentFacts, config: RelmeshConfig)
       };
   }
   verdicts.push(network);
-  const role = roleVerdict(path, facts);
+  const role = roleVerdict(path, facts, config);
   verdicts.push(role);
   const problems = [...new Set(verdicts.filter((v) => !v.open).map((v) => `${v.how}: ${v.fix}`))];
   return { path, open: problems.length === 0, compute, route: network.how, role: role.how, problems };
@@ -198,6 +258,18 @@ function targetAdmits(
   if (target.kind === "key-vault") {
     if (!facts.vault) return { open: false, how: "the deployment has no Key Vault", fix: "declare the vault" };
     return vaultAdmits(facts.vault, route, { address });
+  }
+  if (target.kind === "sql-server") {
+    if (!facts.erpServer) return { open: false, how: "the deployment has no ERP server", fix: "set relmesh:erp" };
+    return route === "synapse-sql"
+      ? { open: false, how: "serverless SQL does not read the ERP", fix: "—" }
+      : sqlServerAdmits(facts.erpServer, route, { address });
+  }
+  if (target.kind === "cosmos") {
+    if (!facts.casesAccount) return { open: false, how: "the deployment has no service-case account", fix: "set relmesh:serviceCases" };
+    return route === "synapse-sql"
+      ? { open: false, how: "serverless SQL does not read the service cases", fix: "—" }
+      : cosmosAdmits(facts.casesAccount, route);
   }
   return workspaceAdmits(facts.workspace, address, target.endpoint);
 }
@@ -242,6 +314,25 @@ function exposures(facts: DeploymentFacts, paths: DataPath[], config: RelmeshCon
         fix: "remove it from relmesh:firewallRules",
       });
     }
+  }
+  const cases = facts.casesAccount;
+  if (cases && !cases.external && cases.publicNetworkAccess !== "Disabled" && cases.ipRules.length === 0 && !cases.virtualNetworkFilter) {
+    out.push({
+      id: "cases-open",
+      what: `${cases.logical} accepts all networks, though the copy reaches it through a managed private endpoint`,
+      fix: "set the account's publicNetworkAccess to Disabled (stacks/service-cases.ts)",
+    });
+  }
+  for (const r of facts.cosmosRoles) {
+    const used = paths.some(
+      (p) => p.cosmosRole && r.grantee === p.identity && r.scope.endsWith(`/dbs/${p.cosmosRole.database}/colls/${p.cosmosRole.container}`),
+    );
+    if (!used)
+      out.push({
+        id: `unused-cosmos-role:${r.logicalName}`,
+        what: `${r.grantee} holds Cosmos DB role ${r.roleDefinitionGuid} on ${r.scope}, broader than or apart from the container any path reads`,
+        fix: `scope ${r.logicalName} to the one container (stacks/service-cases.ts)`,
+      });
   }
   for (const r of facts.roles.filter((x) => !paths.some((p) => satisfies(x, p)))) {
     out.push({

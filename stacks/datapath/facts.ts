@@ -9,7 +9,7 @@ import type { PlanResource } from "../plan-resource";
 import { LOGICAL } from "../logical-names";
 import { plannedRoleGrants, ROLE_IDS, type AzureRole, type Grantee, type GrantScope } from "../../config/roles";
 import type { RelmeshConfig } from "../../config/stack";
-import type { StorageNetwork, VaultNetwork, WorkspaceNetwork } from "./rules";
+import type { CosmosNetwork, EndpointState, SqlServerNetwork, StorageNetwork, VaultNetwork, WorkspaceNetwork } from "./rules";
 
 /** The integration runtime every linked service without `connectVia` uses. */
 export const AUTO_RESOLVE_RUNTIME = "AutoResolveIntegrationRuntime";
@@ -36,6 +36,21 @@ export interface DeploymentFacts {
   /** Linked service name → the runtime it runs on. */
   linkedServiceRuntime: Record<string, string>;
   roles: RoleFact[];
+  /** The ERP server (relmesh:erp): the stack's, or a stand-in for the customer's. */
+  erpServer?: SqlServerNetwork;
+  /** The service-case account (relmesh:serviceCases): the stack's, or a stand-in for the customer's. */
+  casesAccount?: CosmosNetwork;
+  /** Cosmos DB data-plane role assignments in the plan. */
+  cosmosRoles: CosmosRoleFact[];
+  /** The SQL scripts the plan runs on the ERP server, as the plan records them (name, database, content hash), and the server. */
+  erpSql?: { server: string; scripts: Array<Record<string, unknown>> };
+}
+
+export interface CosmosRoleFact {
+  logicalName: string;
+  grantee: Grantee | `principal ${string}`;
+  roleDefinitionGuid: string;
+  scope: string;
 }
 
 type Inputs = Record<string, any>;
@@ -53,6 +68,115 @@ function privateEndpoints(plan: PlanResource[]): Array<{ target: string; groupId
     approve?: boolean;
   }>;
   return list.filter((e) => e.approve !== false).map((e) => ({ target: e.privateLinkResourceId, groupId: e.groupId }));
+}
+
+/** Every managed private endpoint the plan declares, approved by the stack or only requested. */
+function allPrivateEndpoints(plan: PlanResource[]): Array<{ target: string; groupId: string; approve: boolean }> {
+  const r = plan.find((p) => p.type === MANAGED_PRIVATE_ENDPOINTS_TYPE && p.name === MANAGED_PRIVATE_ENDPOINTS_NAME);
+  const list = ((r?.inputs as Inputs | undefined)?.endpoints ?? []) as Array<{
+    privateLinkResourceId: string;
+    groupId: string;
+    approve?: boolean;
+  }>;
+  return list.map((e) => ({ target: e.privateLinkResourceId, groupId: e.groupId, approve: e.approve !== false }));
+}
+
+function endpointState(
+  endpoints: ReturnType<typeof allPrivateEndpoints>,
+  match: (target: string) => boolean,
+  groupId: string,
+): EndpointState {
+  const e = endpoints.find((x) => x.groupId === groupId && match(x.target.toLowerCase()));
+  return e ? (e.approve ? "approved" : "requested") : "none";
+}
+
+function erpFacts(plan: PlanResource[], config: RelmeshConfig): SqlServerNetwork | undefined {
+  const erp = config.erp;
+  if (!erp) return undefined;
+  const endpoints = allPrivateEndpoints(plan);
+  const privateEndpoint = endpointState(endpoints, (t) => t.endsWith(`/providers/microsoft.sql/servers/${erp.server.name}`), "sqlServer");
+  if (erp.mode === "existing")
+    return {
+      logical: `the customer's server ${erp.server.fqdn}`,
+      external: true,
+      publicNetworkAccess: "unknown",
+      firewall: [],
+      privateEndpoint,
+      endpointFix: erp.server.resourceId
+        ? "add a managed private endpoint (sqlServer) to the server"
+        : "set relmesh:erp.server to the server's resource id, so the stack requests a managed private endpoint (sqlServer) for its owner to approve",
+    };
+  const server = find(plan, "azure-native:sql:Server", LOGICAL.erpServer) ?? {};
+  return {
+    logical: LOGICAL.erpServer,
+    external: false,
+    publicNetworkAccess: server.publicNetworkAccess ?? "Enabled",
+    firewall: plan
+      .filter((p) => p.type === "azure-native:sql:FirewallRule")
+      .map((p) => p.inputs as Inputs)
+      .map((i) => ({
+        name: i.firewallRuleName as string,
+        startIpAddress: i.startIpAddress as string,
+        endIpAddress: i.endIpAddress as string,
+      })),
+    privateEndpoint,
+    endpointFix: `add a managed private endpoint (sqlServer) to ${LOGICAL.erpServer} and approve it`,
+  };
+}
+
+function casesFacts(plan: PlanResource[], config: RelmeshConfig): CosmosNetwork | undefined {
+  const cases = config.serviceCases;
+  if (!cases) return undefined;
+  const privateEndpoint = endpointState(
+    allPrivateEndpoints(plan),
+    (t) => t.endsWith(`/providers/microsoft.documentdb/databaseaccounts/${cases.account.name}`),
+    "Sql",
+  );
+  const fix = `add a managed private endpoint (Sql) to ${cases.account.name} and approve it`;
+  if (cases.mode === "existing")
+    return {
+      logical: `the customer's account ${cases.account.name}`,
+      external: true,
+      publicNetworkAccess: "unknown",
+      ipRules: [],
+      virtualNetworkFilter: false,
+      privateEndpoint,
+      endpointFix: fix,
+    };
+  const account = find(plan, "azure-native:cosmosdb:DatabaseAccount", LOGICAL.casesAccount) ?? {};
+  return {
+    logical: LOGICAL.casesAccount,
+    external: false,
+    // Azure's default for a new account is Enabled.
+    publicNetworkAccess: account.publicNetworkAccess ?? "Enabled",
+    ipRules: ((account.ipRules ?? []) as Array<{ ipAddressOrRange: string }>).map((r) => r.ipAddressOrRange),
+    virtualNetworkFilter: account.isVirtualNetworkFilterEnabled === true,
+    privateEndpoint,
+    endpointFix: fix,
+  };
+}
+
+function cosmosRoleFacts(plan: PlanResource[]): CosmosRoleFact[] {
+  return plan
+    .filter((r) => r.type === "azure-native:cosmosdb:SqlResourceSqlRoleAssignment")
+    .map((r) => {
+      const i = r.inputs as Inputs;
+      return {
+        logicalName: r.name,
+        // The stack assigns Cosmos roles to the workspace identity only (stacks/service-cases.ts).
+        grantee: r.name === LOGICAL.casesReader ? "synapseWorkspaceIdentity" : (`principal ${String(i.principalId)}` as const),
+        roleDefinitionGuid: String(i.roleDefinitionId ?? "")
+          .split("/")
+          .pop()!,
+        scope: String(i.scope ?? ""),
+      };
+    });
+}
+
+/** The scripts the SQL executor runs on the ERP server (the plan keeps each as name, database and content hash). */
+function erpSql(plan: PlanResource[]): DeploymentFacts["erpSql"] {
+  const r = plan.find((p) => p.name === LOGICAL.erpGrants)?.inputs as Inputs | undefined;
+  return r && { server: String(r.server), scripts: (r.scripts ?? []) as Array<Record<string, unknown>> };
 }
 
 function storageFacts(
@@ -162,5 +286,9 @@ export function deploymentFacts(plan: PlanResource[], artifacts: Artifact[], con
     runtimes,
     linkedServiceRuntime,
     roles: roleFacts(plan, config),
+    ...(config.erp ? { erpServer: erpFacts(plan, config) } : {}),
+    ...(config.serviceCases ? { casesAccount: casesFacts(plan, config) } : {}),
+    cosmosRoles: cosmosRoleFacts(plan),
+    ...(config.erp ? { erpSql: erpSql(plan) } : {}),
   };
 }

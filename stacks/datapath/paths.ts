@@ -6,7 +6,8 @@
 import type { RelmeshConfig } from "../../config/stack";
 import { LINKED, RUNTIMES } from "../../synapse-artifacts/names";
 import { LOGICAL } from "../logical-names";
-import type { AzureRole, Grantee, GrantScope } from "../../config/roles";
+import { COSMOS_DATA_READER_ROLE, type AzureRole, type Grantee, type GrantScope } from "../../config/roles";
+import { AUTO_RESOLVE_RUNTIME } from "./facts";
 
 export type Caller =
   /** A pipeline activity through a linked service: it runs on that linked service's integration runtime. */
@@ -21,7 +22,13 @@ export type Caller =
   | { kind: "report-client" };
 
 export type Target =
-  { kind: "storage"; logical: string } | { kind: "key-vault" } | { kind: "workspace"; endpoint: "dev" | "serverless SQL" };
+  | { kind: "storage"; logical: string }
+  | { kind: "key-vault" }
+  | { kind: "workspace"; endpoint: "dev" | "serverless SQL" }
+  /** The ERP's Azure SQL server (relmesh:erp). */
+  | { kind: "sql-server" }
+  /** The service cases' Cosmos DB account (relmesh:serviceCases). */
+  | { kind: "cosmos" };
 
 export interface DataPath {
   id: string;
@@ -33,6 +40,10 @@ export interface DataPath {
   role?: { role: AzureRole; scope: GrantScope };
   /** Where the permission comes from when it is not an ARM role assignment. */
   permission?: string;
+  /** A T-SQL grant the plan's SQL scripts must hold (the ERP source). */
+  sqlGrant?: { schema: string; user: string };
+  /** A Cosmos DB data-plane role the plan must assign, on exactly this container. */
+  cosmosRole?: { roleDefinitionGuid: string; database: string; container: string };
 }
 
 /** The run-time paths of this config. Pure. */
@@ -127,5 +138,44 @@ export function runtimePaths(config: RelmeshConfig): DataPath[] {
         : "SELECT on the views: set relmesh:sqlReadersGroupObjectId to grant it to a group",
     },
   );
+  // The copies of the optional sources run on the AutoResolve runtime, which sits in the managed
+  // VNet when the workspace has one (the pipelines are built on config.erp / config.serviceCases).
+  if (config.erp) {
+    paths.push(
+      {
+        id: "erp-copy",
+        title: `ERP copy → Azure SQL ${config.erp.server.fqdn} (${config.erp.schema}.${config.erp.table} by ${config.erp.watermarkColumn})`,
+        caller: { kind: "runtime", name: AUTO_RESOLVE_RUNTIME },
+        target: { kind: "sql-server" },
+        identity: "synapseWorkspaceIdentity",
+        sqlGrant: { schema: config.erp.schema, user: config.names.synapseWorkspace },
+      },
+      {
+        id: "erp-grant",
+        title: "SQL executor → ERP server (the workspace identity's grant)",
+        caller: { kind: "deployer" },
+        target: { kind: "sql-server" },
+        identity: "deployer",
+        permission:
+          config.erp.mode === "create"
+            ? `member of ${config.erp.create!.entraAdmin.login}, the server's Entra admin group (relmesh:erp.entraAdmin)`
+            : "member of the customer's Entra admin group of the server (or the customer's admin runs sql/erp-grants.ts)",
+      },
+    );
+  }
+  if (config.serviceCases) {
+    paths.push({
+      id: "cases-copy",
+      title: `service-case copy → Cosmos DB ${config.serviceCases.account.name}/${config.serviceCases.database}/${config.serviceCases.container} (by _ts)`,
+      caller: { kind: "runtime", name: AUTO_RESOLVE_RUNTIME },
+      target: { kind: "cosmos" },
+      identity: "synapseWorkspaceIdentity",
+      cosmosRole: {
+        roleDefinitionGuid: COSMOS_DATA_READER_ROLE,
+        database: config.serviceCases.database,
+        container: config.serviceCases.container,
+      },
+    });
+  }
   return paths;
 }

@@ -214,3 +214,113 @@ export function routeOf(compute: { kind: "spark" } | { kind: "runtime"; managedV
   if (compute.kind === "spark") return managedVirtualNetwork ? "managed-private-endpoint" : "spark-public";
   return compute.managedVnet ? "managed-private-endpoint" : "azure-ir-public";
 }
+
+/** How the workspace's managed VNet reaches a server or account: an approved endpoint, a request its owner must approve, or nothing. */
+export type EndpointState = "approved" | "requested" | "none";
+
+/** The network settings of an Azure SQL logical server (the ERP source). */
+export interface SqlServerNetwork {
+  logical: string;
+  /** A customer's server (mode existing): its settings are not in the plan. */
+  external: boolean;
+  publicNetworkAccess: string;
+  firewall: Array<{ name: string; startIpAddress: string; endIpAddress: string }>;
+  privateEndpoint: EndpointState;
+  /** What the config must say for the stack to request an endpoint, when it cannot. */
+  endpointFix: string;
+}
+
+/** The network settings of a Cosmos DB account (the service-case source). */
+export interface CosmosNetwork {
+  logical: string;
+  external: boolean;
+  publicNetworkAccess: string;
+  ipRules: string[];
+  virtualNetworkFilter: boolean;
+  privateEndpoint: EndpointState;
+  endpointFix: string;
+}
+
+function endpointVerdict(target: { logical: string; privateEndpoint: EndpointState; endpointFix: string }, groupId: string): Verdict {
+  if (target.privateEndpoint === "approved")
+    return open(`managed private endpoint (${groupId}) to ${target.logical}, approved by the stack`);
+  if (target.privateEndpoint === "requested")
+    return open(
+      `managed private endpoint (${groupId}) to ${target.logical}, requested by the stack; its owner approves it (the approval is not visible to the plan)`,
+    );
+  return closed(`no managed private endpoint from the workspace's managed VNet to ${target.logical}`, target.endpointFix);
+}
+
+/**
+ * Whether an Azure SQL logical server admits a route.
+ *
+ * - "Deny public network access": only connections through private endpoints are accepted
+ *   (https://learn.microsoft.com/azure/azure-sql/database/connectivity-settings).
+ * - Server-level IP firewall rules admit client addresses; the rule 0.0.0.0–0.0.0.0 ("allow Azure
+ *   services") admits any Azure address, including other customers', and is never created here
+ *   (https://learn.microsoft.com/azure/azure-sql/database/firewall-configure).
+ * - The managed-VNet runtime reaches nothing outside the VNet except through managed private
+ *   endpoints; Azure SQL's sub-resource is `sqlServer`
+ *   (https://learn.microsoft.com/azure/synapse-analytics/security/synapse-workspace-managed-private-endpoints).
+ * A customer's server (mode existing) is not in the plan: its firewall is the customer's, said so.
+ */
+export function sqlServerAdmits(server: SqlServerNetwork, route: Route, from: { address?: string }): Verdict {
+  const name = `${server.logical} (Azure SQL)`;
+  if (route === "managed-private-endpoint") return endpointVerdict(server, "sqlServer");
+  if (server.external)
+    return route === "known-address"
+      ? open(`${name} is the customer's: its firewall must admit ${from.address ?? "the caller"} (not visible to the plan)`)
+      : closed(
+          `${name} is reached from outside any VNet`,
+          "run the copy on the managed-VNet integration runtime with a managed private endpoint",
+        );
+  if (server.publicNetworkAccess === "Disabled")
+    return closed(
+      `${name} denies public network access; only private endpoints reach it`,
+      `reach ${server.logical} through a private endpoint`,
+    );
+  if (route === "known-address") {
+    const rule = from.address
+      ? server.firewall.find(
+          (r) => ipToNumber(from.address!) >= ipToNumber(r.startIpAddress) && ipToNumber(from.address!) <= ipToNumber(r.endIpAddress),
+        )
+      : undefined;
+    return rule
+      ? open(`the public endpoint of ${name}, firewall rule ${rule.name}`)
+      : closed(`no firewall rule of ${name} admits ${from.address ?? "the caller"}`, "add the address to relmesh:firewallRules");
+  }
+  return closed(
+    `${name} admits no Azure IR outside a VNet (no 'allow Azure services' rule, by design)`,
+    "run the copy on the managed-VNet integration runtime with a managed private endpoint (sqlServer)",
+  );
+}
+
+/**
+ * Whether a Cosmos DB account admits a route.
+ *
+ * - `publicNetworkAccess: Disabled` blocks every public request, whatever the IP and VNet rules;
+ *   only private endpoints reach the account
+ *   (https://learn.microsoft.com/azure/cosmos-db/how-to-configure-private-endpoints, "Blocking public network access").
+ * - An account with neither IP rules nor VNet filtering accepts all networks
+ *   (https://learn.microsoft.com/azure/cosmos-db/how-to-configure-firewall).
+ * - Cosmos DB for NoSQL's private-link sub-resource is `Sql` (same private-endpoints page).
+ */
+export function cosmosAdmits(account: CosmosNetwork, route: Route): Verdict {
+  const name = `${account.logical} (Cosmos DB)`;
+  if (route === "managed-private-endpoint") return endpointVerdict(account, "Sql");
+  if (account.external)
+    return closed(
+      `${name} is reached from outside any VNet`,
+      "run the copy on the managed-VNet integration runtime with a managed private endpoint",
+    );
+  if (account.publicNetworkAccess === "Disabled")
+    return closed(
+      `${name} has publicNetworkAccess Disabled; only private endpoints reach it`,
+      `reach ${account.logical} through a managed private endpoint (Sql)`,
+    );
+  if (account.ipRules.length === 0 && !account.virtualNetworkFilter) return open(`public endpoint of ${name}, which accepts all networks`);
+  return closed(
+    `${name} admits this route by neither IP rule nor VNet rule`,
+    `reach ${account.logical} through a managed private endpoint (Sql)`,
+  );
+}

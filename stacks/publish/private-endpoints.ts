@@ -30,11 +30,14 @@ import { DEFAULT_PIPELINE_RETRY, statusOf, withRetries, type RetryOptions } from
 export interface ManagedPrivateEndpointSpec {
   /** MPE name in the workspace, e.g. "mpe-lake-dfs". */
   name: string;
-  /** ARM id of the target: a storage account or a key vault. */
+  /** ARM id of the target: a storage account, a key vault, an Azure SQL server or a Cosmos DB account. */
   privateLinkResourceId: string;
-  /** Sub-resource: "dfs" | "blob" for storage, "vault" for Key Vault. */
-  groupId: "dfs" | "blob" | "vault";
-  /** Approve the pending connection on the target (the deployer owns it). */
+  /** Sub-resource: "dfs" | "blob" for storage, "vault" for Key Vault, "sqlServer" for Azure SQL, "Sql" for Cosmos DB for NoSQL. */
+  groupId: "dfs" | "blob" | "vault" | "sqlServer" | "Sql";
+  /**
+   * Approve the pending connection on the target (the deployer owns it). False for a customer's
+   * existing server or account: its owner approves the request.
+   */
   approve: boolean;
 }
 
@@ -135,7 +138,13 @@ export function connectionsApiVersion(privateLinkResourceId: string): string {
   const id = privateLinkResourceId.toLowerCase();
   if (id.includes("/providers/microsoft.storage/storageaccounts/")) return "2023-05-01";
   if (id.includes("/providers/microsoft.keyvault/vaults/")) return "2023-07-01";
-  throw new Error(`unsupported private link target ${privateLinkResourceId}: expected a storage account or a key vault`);
+  // Stable versions the azure-native 3.28.0 typings list for these providers (sql.Server's default,
+  // and one of cosmosdb.DatabaseAccount's).
+  if (id.includes("/providers/microsoft.sql/servers/")) return "2023-08-01";
+  if (id.includes("/providers/microsoft.documentdb/databaseaccounts/")) return "2024-11-15";
+  throw new Error(
+    `unsupported private link target ${privateLinkResourceId}: expected a storage account, a key vault, an Azure SQL server or a Cosmos DB account`,
+  );
 }
 
 /** `https://<workspace>.dev.azuresynapse.net` → `<workspace>`. Pure. */

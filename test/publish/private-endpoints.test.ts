@@ -102,7 +102,11 @@ describe("planning (pure)", () => {
   test("api-versions per target type; workspace name from the dev endpoint", () => {
     expect(connectionsApiVersion(LAKE)).toBe("2023-05-01");
     expect(connectionsApiVersion(VAULT.toLowerCase())).toBe("2023-07-01");
-    expect(() => connectionsApiVersion(`${RG}/Microsoft.Sql/servers/s`)).toThrow(/storage account or a key vault/);
+    expect(connectionsApiVersion(`${RG}/Microsoft.Sql/servers/s`)).toBe("2023-08-01");
+    expect(connectionsApiVersion(`${RG}/Microsoft.DocumentDB/databaseAccounts/a`)).toBe("2024-11-15");
+    expect(() => connectionsApiVersion(`${RG}/Microsoft.Web/sites/s`)).toThrow(
+      /storage account, a key vault, an Azure SQL server or a Cosmos DB account/,
+    );
     expect(workspaceNameFromDevEndpoint("https://syn-relmesh-dev.dev.azuresynapse.net")).toBe(WS);
   });
 
