@@ -11,6 +11,8 @@
  * of the service cases, whichever the mode.
  */
 
+import { ERP_ORDERS, SERVICE_CASES, sourceColumnMap, type SourceTable } from "./source-tables";
+
 /** Hyperscale vCore counts of the Gen5 (standard-series) hardware (the schema's enum). */
 export const HYPERSCALE_VCORES = [2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 24, 32, 40, 80] as const;
 
@@ -42,6 +44,8 @@ export interface ErpSource {
   table: string;
   /** Last-modified column of the orders table (the copy's watermark). @default - `modified_at` */
   watermarkColumn: string;
+  /** Canonical column → the orders table's column (config/source-tables.ts ERP_ORDERS), every one resolved. */
+  columns: Record<string, string>;
   /** Only with mode create: what the stack provisions. */
   create?: {
     /** Hyperscale Gen5 vCores (the sku's capacity). @default - 2 */
@@ -72,6 +76,8 @@ export interface ServiceCasesSource {
   container: string;
   /** Always `_ts` ({@link COSMOS_WATERMARK}). */
   watermarkColumn: typeof COSMOS_WATERMARK;
+  /** Canonical column → the case documents' property path (config/source-tables.ts SERVICE_CASES), every one resolved. */
+  columns: Record<string, string>;
   /** Only with mode create. */
   create?: {
     /** Partition key path of the container. @default - `/accountId` */
@@ -110,6 +116,26 @@ export function sourceNames(namePrefix: string, stack: string, nameSuffix: strin
   return { erpServer: `${namePrefix}-erp-${s}-${nameSuffix}`, casesAccount: `${namePrefix}-cases-${s}-${nameSuffix}` };
 }
 
+/** relmesh:<source>.columns resolved over the table's defaults; a name Relationship Mesh does not extract fails. */
+function columnMap(
+  ctx: SourceContext,
+  key: string,
+  table: SourceTable,
+  given: Record<string, string>,
+  watermark?: string,
+): Record<string, string> {
+  try {
+    return sourceColumnMap(table, { ...given, ...(watermark ? { [table.watermark.column]: watermark } : {}) });
+  } catch (e) {
+    return ctx.fail(
+      key,
+      `canonical column names only (${[...table.columns.map((c) => c.name)].join(", ")})`,
+      Object.keys(given),
+      (e as Error).message,
+    );
+  }
+}
+
 /** Keys valid only with one mode; naming one with the other is a mistake worth an error, not a silent ignore. */
 function onlyWith(ctx: SourceContext, source: "erp" | "serviceCases", o: Record<string, unknown>, mode: string, keys: string[]): void {
   for (const k of keys) {
@@ -127,7 +153,9 @@ function onlyWith(ctx: SourceContext, source: "erp" | "serviceCases", o: Record<
 export function erpSource(ctx: SourceContext, o: Record<string, any> | undefined): ErpSource | undefined {
   if (o === undefined) return undefined;
   const [schema, table] = String(o.table).split(".");
-  const common = { database: "", schema, table, watermarkColumn: o.watermarkColumn as string };
+  const watermarkColumn = o.watermarkColumn as string;
+  const columns = columnMap(ctx, "erp.columns", ERP_ORDERS, (o.columns ?? {}) as Record<string, string>, watermarkColumn);
+  const common = { database: "", schema, table, watermarkColumn, columns };
   if (o.mode === "existing") {
     onlyWith(ctx, "erp", o, "existing", ["vCores", "entraAdmin"]);
     const text = o.server as string | undefined;
@@ -184,7 +212,8 @@ export function erpSource(ctx: SourceContext, o: Record<string, any> | undefined
 /** `relmesh:serviceCases` → {@link ServiceCasesSource}. The schema has filled `database` and `container`. */
 export function serviceCasesSource(ctx: SourceContext, o: Record<string, any> | undefined): ServiceCasesSource | undefined {
   if (o === undefined) return undefined;
-  const common = { database: o.database as string, container: o.container as string, watermarkColumn: COSMOS_WATERMARK };
+  const columns = columnMap(ctx, "serviceCases.columns", SERVICE_CASES, (o.columns ?? {}) as Record<string, string>);
+  const common = { database: o.database as string, container: o.container as string, watermarkColumn: COSMOS_WATERMARK, columns };
   if (o.mode === "existing") {
     onlyWith(ctx, "serviceCases", o, "existing", ["partitionKeyPath"]);
     if (o.account === undefined)

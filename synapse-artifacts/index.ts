@@ -8,6 +8,7 @@ import { datasets } from "./datasets";
 import { linkedServices } from "./linked-services";
 import { notebookResource } from "./notebooks";
 import { pipelines } from "./pipelines";
+import { sourceDatasets } from "./sources";
 import { triggers } from "./triggers";
 
 export type { Artifact, ArtifactKind } from "./model";
@@ -24,6 +25,13 @@ export function notebooks(inputs: ArtifactInputs): Artifact[] {
 
 /** All artifacts, grouped by kind in PUBLISH_ORDER; within a kind in dependency order. */
 export function synapseArtifacts(inputs: ArtifactInputs): Artifact[] {
-  const all = [...linkedServices(inputs), ...datasets(inputs), ...notebooks(inputs), ...pipelines(inputs), ...triggers(inputs)];
+  const all = [
+    ...linkedServices(inputs),
+    ...datasets(inputs),
+    ...sourceDatasets(inputs),
+    ...notebooks(inputs),
+    ...pipelines(inputs),
+    ...triggers(inputs),
+  ];
   return PUBLISH_ORDER.flatMap((kind) => all.filter((a) => a.kind === kind));
 }

@@ -13,6 +13,7 @@ import type {
 import type { Artifact } from "./model";
 import type { ArtifactInputs } from "./inputs";
 import { dfsUrl, keyVaultUrl, LINKED, RUNTIMES } from "./names";
+import { sourceLinkedServices } from "./sources";
 
 /** The Azure IR outside the managed VNet that stacks/synapse.ts creates for the MGDC copy. */
 const mgdcRuntime = { type: "IntegrationRuntimeReference", referenceName: RUNTIMES.mgdc } as const;
@@ -107,5 +108,5 @@ export function linkedServices(inputs: ArtifactInputs): Artifact[] {
   const mgdc = inputs.config.mgdcEnabled
     ? [landingSinkLinkedService(inputs), landingReaderLinkedService(inputs), office365LinkedService(inputs)]
     : [];
-  return [keyVaultLinkedService(inputs), lakeLinkedService(inputs), ...mgdc];
+  return [keyVaultLinkedService(inputs), lakeLinkedService(inputs), ...mgdc, ...sourceLinkedServices(inputs)];
 }

@@ -13,6 +13,8 @@ import { crmMappingForNotebook } from "../config/crm-mapping";
 import { LAKE_DATABASES } from "../config/runtime";
 import { checkNotebookParameters } from "./notebooks";
 import { rotationPipeline } from "./rotation";
+import { anySource, SOURCE_PIPELINES, sourcePipelines } from "./sources";
+import { ERP_ORDERS, SERVICE_CASES, sourcesForNotebook } from "../config/source-tables";
 import type { Artifact } from "./model";
 import {
   abfssRoot,
@@ -186,16 +188,37 @@ export function processPipeline(inputs: ArtifactInputs): Artifact {
       [],
     ),
   ];
-  for (const a of [crm, m365, score])
+  // The enabled business sources only: the notebook then looks for nothing a stack does not copy.
+  const tables = [...(config.erp ? [ERP_ORDERS] : []), ...(config.serviceCases ? [SERVICE_CASES] : [])];
+  const sources = anySource(config)
+    ? [
+        notebookActivity(
+          config,
+          "02_ingest_sources",
+          {
+            raw_root: rawRoot,
+            curated_root: curatedRoot,
+            window_start: day(windowStart),
+            window_end: day(windowEnd),
+            sources_json: literalJson("the source tables", sourcesForNotebook(tables)),
+            ruleset_json: ruleset,
+            load_id: loadId,
+          },
+          [after(crm.name)],
+        ),
+      ]
+    : [];
+  for (const a of [crm, m365, ...sources, score])
     checkNotebookParameters(a.notebook.referenceName, inputs.notebooks[a.notebook.referenceName], Object.keys(a.parameters ?? {}));
   m365.dependsOn = [after(crm.name)];
-  score.dependsOn = [after(m365.name)];
+  // Both ingestions need only the CRM's dimensions; scoring waits for both.
+  score.dependsOn = [after(m365.name), ...sources.map((a) => after(a.name))];
   return pipeline(PIPELINES.process, {
-    description: "Runs 01_ingest_crm, 02_ingest_m365 and 03_score for one window on the Spark pool (silver and gold Delta tables).",
+    description: `Runs 01_ingest_crm, 02_ingest_m365${sources.length ? ", 02_ingest_sources" : ""} and 03_score for one window on the Spark pool (silver and gold Delta tables).`,
     parameters: { ...WINDOW_PARAMETERS },
     // REL-03: these notebooks MERGE into the same Delta tables; a second run queues.
     concurrency: 1,
-    activities: [crm, m365, score],
+    activities: [crm, m365, ...sources, score],
   });
 }
 
@@ -222,6 +245,9 @@ export function runWindowPipeline(inputs: ArtifactInputs): Artifact {
   const window = { windowStart: expr(`@${windowStart}`), windowEnd: expr(`@${windowEnd}`) };
   const steps: ExecutePipelineActivity[] = [];
   if (inputs.config.mgdcEnabled) steps.push(runPipeline("Extract M365", PIPELINES.extractM365, window, undefined));
+  if (inputs.config.erp) steps.push(runPipeline("Extract ERP orders", SOURCE_PIPELINES.erp, window, steps.at(-1)?.name));
+  if (inputs.config.serviceCases)
+    steps.push(runPipeline("Extract service cases", SOURCE_PIPELINES.serviceCases, window, steps.at(-1)?.name));
   steps.push(runPipeline("Copy CRM", PIPELINES.copyCrm, {}, steps.at(-1)?.name));
   steps.push(runPipeline("Process", PIPELINES.process, window, steps.at(-1)?.name));
   return pipeline(PIPELINES.runWindow, {
@@ -238,6 +264,7 @@ export function pipelines(inputs: ArtifactInputs): Artifact[] {
   const extract = inputs.config.mgdcEnabled ? [extractM365Pipeline(inputs)] : [];
   return [
     ...extract,
+    ...sourcePipelines(inputs),
     copyCrmPipeline(),
     processPipeline(inputs),
     runWindowPipeline(inputs),

@@ -9,6 +9,8 @@ import { LAKE_DATABASES } from "../config/runtime";
 import type { ArtifactInputs } from "./inputs";
 import { abfssRoot, dfsUrl, m365Folder, PIPELINES, RAW_CRM_FOLDER, DEFAULT_CRM_DROP_FOLDER, TRIGGERS } from "./names";
 import { outputColumnName } from "./pipelines";
+import { ERP_ORDERS, SERVICE_CASES, type SourceTable } from "../config/source-tables";
+import { SOURCE_PIPELINES } from "./sources";
 
 const GRANTEES: Record<string, string> = {
   synapseWorkspaceIdentity: "Synapse workspace managed identity (pipelines and Spark)",
@@ -130,6 +132,46 @@ function accessSection(inputs: ArtifactInputs): string[] {
   ];
 }
 
+/** ERP orders and service cases, when relmesh:erp or relmesh:serviceCases is on: exactly what the copy queries select. */
+function sourcesSection({ config }: ArtifactInputs): string[] {
+  const tables: Array<[SourceTable, string, Record<string, string>, string]> = [];
+  if (config.erp)
+    tables.push([
+      ERP_ORDERS,
+      `\`${config.erp.schema}.${config.erp.table}\` on \`${config.erp.server.fqdn}\`, database \`${config.erp.database}\``,
+      config.erp.columns,
+      SOURCE_PIPELINES.erp,
+    ]);
+  if (config.serviceCases)
+    tables.push([
+      SERVICE_CASES,
+      `container \`${config.serviceCases.container}\` of Cosmos DB \`${config.serviceCases.account.name}\`, database \`${config.serviceCases.database}\``,
+      config.serviceCases.columns,
+      SOURCE_PIPELINES.serviceCases,
+    ]);
+  if (!tables.length) return [];
+  const out = ["## 6. ERP orders and service cases", ""];
+  for (const [table, where, columns, pipeline] of tables) {
+    out.push(
+      `### ${table.label} — ${where}`,
+      "",
+      `\`${pipeline}\` copies the rows whose \`${columns[table.watermark.column]}\` changed since the last window into lake \`raw/${table.rawFolder}/yyyy/MM/dd/\`, ` +
+        "as the workspace identity (read access only). Its query selects these columns and nothing else:",
+      "",
+      "| source column | stored as | why |",
+      "| --- | --- | --- |",
+      ...table.columns.map((c) => `| \`${columns[c.name]}\` | \`${c.name}\` | ${c.purpose} |`),
+      `| \`${columns[table.watermark.column]}\` | \`${table.watermark.column}\` | the watermark: what changed since the last window |`,
+      "",
+    );
+  }
+  out.push(
+    "Free text (order lines, case descriptions, notes) is never selected. Silver keeps CRM ids, not the e-mail addresses the rows name.",
+    "",
+  );
+  return out;
+}
+
 /** The whole report, Markdown, deterministic. */
 export function dataAccessReport(inputs: ArtifactInputs): string {
   const { config } = inputs;
@@ -145,6 +187,7 @@ export function dataAccessReport(inputs: ArtifactInputs): string {
       "Microsoft 365 extraction is **off** (relmesh:mgdcEnabled is false): no mailbox or calendar data is read. Only CRM files are processed.",
       "",
       ...accessSection(inputs),
+      ...sourcesSection(inputs),
     ].join("\n");
   }
   return [
@@ -154,5 +197,6 @@ export function dataAccessReport(inputs: ArtifactInputs): string {
     ...windowSection(inputs),
     ...pathsSection(inputs),
     ...accessSection(inputs),
+    ...sourcesSection(inputs),
   ].join("\n");
 }

@@ -3,6 +3,7 @@
  * fails with its own message naming the key and the fix; the two modes resolve to what the
  * pipelines need (server FQDN, database, schema, table, watermark; endpoint, database, container).
  */
+import { ERP_ORDERS, SERVICE_CASES, sourceColumnMap } from "../../config/source-tables";
 import { ConfigError } from "../../config/errors";
 import { cosmosRoleAssignmentId } from "../../config/roles";
 import { COSMOS_WATERMARK, sourceNames } from "../../config/sources";
@@ -79,7 +80,7 @@ const INVALID: Array<[string, Record<string, unknown>, string]> = [
   [
     "an ERP key the program does not read",
     { "relmesh:erp": { mode: "create", serverName: "x" } },
-    "relmesh:erp.serverName is not an ERP source setting: use mode, server, database, table, watermarkColumn, vCores or entraAdmin (README, 'ERP and service cases')",
+    "relmesh:erp.serverName is not an ERP source setting: use mode, server, database, table, watermarkColumn, columns, vCores or entraAdmin (README, 'ERP and service cases')",
   ],
   [
     "an existing Cosmos DB account not named",
@@ -165,6 +166,7 @@ describe("valid ERP and service-case settings", () => {
       schema: "sales",
       table: "orders",
       watermarkColumn: "ModifiedAt",
+      columns: sourceColumnMap(ERP_ORDERS, { modified_at: "ModifiedAt" }),
     });
     expect(config.serviceCases).toEqual({
       mode: "existing",
@@ -177,6 +179,7 @@ describe("valid ERP and service-case settings", () => {
       database: "support",
       container: "tickets",
       watermarkColumn: COSMOS_WATERMARK,
+      columns: sourceColumnMap(SERVICE_CASES),
     });
   });
 
@@ -195,6 +198,7 @@ describe("valid ERP and service-case settings", () => {
       schema: "erp",
       table: "orders",
       watermarkColumn: "modified_at",
+      columns: sourceColumnMap(ERP_ORDERS),
       create: { vCores: 2, entraAdmin: { login: config.adminGroupName, objectId: config.adminGroupObjectId } },
     });
     expect(config.serviceCases).toEqual({
@@ -203,10 +207,31 @@ describe("valid ERP and service-case settings", () => {
       database: "service",
       container: "cases",
       watermarkColumn: "_ts",
+      columns: sourceColumnMap(SERVICE_CASES),
       create: { partitionKeyPath: "/accountId" },
     });
     expect(names.erpServer).toMatch(/^[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$/);
     expect(names.casesAccount).toMatch(/^[a-z0-9][a-z0-9-]{1,42}[a-z0-9]$/);
+  });
+
+  test("relmesh:<source>.columns maps the customer's own names; every other column keeps its default", () => {
+    const config = validate({
+      "relmesh:erp": { mode: "create", columns: { order_id: "SalesOrderID", account_crm_id: "CrmAccountId" } },
+      "relmesh:serviceCases": { mode: "create", columns: { account_crm_id: "customer.accountId" } },
+    });
+    expect(config.erp!.columns).toMatchObject({
+      order_id: "SalesOrderID",
+      account_crm_id: "CrmAccountId",
+      status: "status",
+      modified_at: "modified_at",
+    });
+    expect(config.serviceCases!.columns).toMatchObject({ account_crm_id: "customer.accountId", case_id: "id", _ts: "_ts" });
+  });
+
+  test("a column Relationship Mesh does not extract cannot be mapped: the error names the key and the columns it can", () => {
+    expect(() => validate({ "relmesh:erp": { mode: "create", columns: { order_notes: "Notes" } } })).toThrow(
+      /relmesh:erp\.columns must be canonical column names only \(order_id, account_crm_id, .*\).*'order_notes'/,
+    );
   });
 
   test("values from the Pulumi engine (JSON text) validate like YAML maps", () => {

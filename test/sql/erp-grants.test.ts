@@ -5,6 +5,7 @@
  * runs the script twice: the second run must change nothing and fail nowhere.
  */
 import type { ErpSource } from "../../config/sources";
+import { ERP_ORDERS, sourceColumnMap } from "../../config/source-tables";
 import { erpGrantScript, ERP_GRANT_SCRIPT } from "../../sql/erp-grants";
 import { sqlObjects } from "../../sql/objects";
 import { batchProblems, code, dynamicBatches } from "./tsql-check";
@@ -16,6 +17,7 @@ const existing: ErpSource = {
   schema: "sales",
   table: "orders",
   watermarkColumn: "ModifiedAt",
+  columns: sourceColumnMap(ERP_ORDERS, { modified_at: "ModifiedAt" }),
 };
 const created: ErpSource = {
   ...existing,

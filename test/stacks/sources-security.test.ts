@@ -158,7 +158,7 @@ describe("the workspace identity's read access (SEC-31)", () => {
 describe("stack outputs of the sources", () => {
   test("the outputs name what the pipelines copy from, in both modes, and are absent when the sources are off", async () => {
     expect([plan.outputs.erpSource, plan.outputs.serviceCasesSource]).toEqual([
-      { server: created.erp!.server.fqdn, database: "erp", table: "erp.orders", watermarkColumn: "modified_at" },
+      { server: created.erp!.server.fqdn, database: "erp", table: "sales.SalesOrder", watermarkColumn: "ModifiedAt" },
       { endpoint: created.serviceCases!.account.endpoint, database: "service", container: "cases" },
     ]);
     expect(existingPlan.outputs.erpSource).toEqual({

@@ -7,31 +7,60 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { dirname, join, relative } from "node:path";
 import { synapseArtifacts } from "../../synapse-artifacts";
 import { synthFiles, type SynthResult } from "../../synapse-artifacts/synth";
-import { devConfig, inputsFor, ROOT } from "./helpers";
+import { devConfig, inputsFor, ROOT, sourcesConfig } from "./helpers";
 
 const GOLDEN = join(ROOT, "test", "golden", "synth");
+/** With both optional sources on: only the files that are new or differ from the dev stack's. */
+const SOURCES_GOLDEN = join(ROOT, "test", "golden", "synth-sources");
 
 function listFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? listFiles(join(dir, f)) : [join(dir, f)]));
 }
 
-async function synthOnce(): Promise<SynthResult> {
-  const inputs = inputsFor(devConfig());
+async function synthOnce(config = devConfig()): Promise<SynthResult> {
+  const inputs = inputsFor(config);
   // Without the SQL: sql/ keeps its own golden files, and a SQL change should not fail this one.
   return synthFiles(inputs, synapseArtifacts(inputs), []);
 }
 
+function writeGolden(dir: string, files: Record<string, string>) {
+  rmSync(dir, { recursive: true, force: true });
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+}
+
 let first: SynthResult;
+let withSources: Record<string, string>;
 beforeAll(async () => {
   first = await synthOnce();
+  const sources = await synthOnce(sourcesConfig());
+  withSources = Object.fromEntries(Object.entries(sources.files).filter(([path, content]) => first.files[path] !== content));
   if (process.env.UPDATE_GOLDEN === "1") {
-    rmSync(GOLDEN, { recursive: true, force: true });
-    for (const [path, content] of Object.entries(first.files)) {
-      mkdirSync(dirname(join(GOLDEN, path)), { recursive: true });
-      writeFileSync(join(GOLDEN, path), content);
-    }
+    writeGolden(GOLDEN, first.files);
+    writeGolden(SOURCES_GOLDEN, withSources);
   }
+});
+
+test("with ERP and service cases on, the files that change or are added equal their golden (test/golden/synth-sources)", () => {
+  const golden = listFiles(SOURCES_GOLDEN).map((f) => relative(SOURCES_GOLDEN, f).split("\\").join("/"));
+  expect(Object.keys(withSources).sort()).toEqual(golden.sort());
+  for (const [path, content] of Object.entries(withSources))
+    expect([path, readFileSync(join(SOURCES_GOLDEN, path), "utf8")]).toEqual([path, content]);
+  // The new pipelines, their linked services and datasets, and the process and window pipelines that run them.
+  expect(Object.keys(withSources)).toEqual(
+    expect.arrayContaining([
+      "pipeline/pl_rm_extract_erp.json",
+      "pipeline/pl_rm_extract_service_cases.json",
+      "pipeline/pl_rm_process.json",
+      "pipeline/pl_rm_run_window.json",
+      "linkedService/ls_rm_erp_sql.json",
+      "linkedService/ls_rm_service_cosmos.json",
+      "dataset/ds_rm_lake_raw_json.json",
+    ]),
+  );
 });
 
 test("synth writes exactly the golden set of files for the dev stack", () => {

@@ -1,10 +1,18 @@
 /** Shared fixtures: the default (dev) config's artifacts, their wire JSON, and walkers over JSON. */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse as parseYaml } from "yaml";
 import type { RelmeshConfig } from "../../config/stack";
 import { readArtifactInputs, synapseArtifacts, type Artifact, type ArtifactInputs } from "../../synapse-artifacts";
 import { toWire, type WireArtifact } from "../../synapse-artifacts/wire";
 import { devConfig, ROOT } from "../stacks/harness";
 
 export { devConfig, ROOT };
+
+/** The dev config with both optional sources on (test/fixtures/Pulumi.sources.yaml), as the plan golden uses it. */
+export function sourcesConfig(): RelmeshConfig {
+  return devConfig(parseYaml(readFileSync(join(ROOT, "test", "fixtures", "Pulumi.sources.yaml"), "utf8")).config);
+}
 
 export function inputsFor(config: RelmeshConfig): ArtifactInputs {
   return readArtifactInputs(config, ROOT);

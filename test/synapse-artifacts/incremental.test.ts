@@ -10,19 +10,23 @@ import type { AddressInfo } from "node:net";
 import type { PipelineResource } from "@azure/synapse-artifacts";
 import { CosmosClient, type Container } from "@azure/cosmos";
 import { createHttpsServer } from "@vercel/cosmosdb-server";
-import { ERP_ORDERS, SERVICE_CASES, sourceColumnMap, type SourceTable } from "../../config/source-tables";
+import { ERP_ORDERS, SERVICE_CASES, type SourceTable } from "../../config/source-tables";
 import { ensurePythonEnv, REPO_ROOT } from "../../cli/pyenv";
-import { incrementalPipeline, type IncrementalSource } from "../../synapse-artifacts/incremental";
+import { SOURCE_DATASETS, SOURCE_PIPELINES } from "../../synapse-artifacts/sources";
 import { runPipeline, type Row, type RunEnvironment, type SourceEngine } from "./engines/pipeline-runner";
+import { artifactsFor, sourcesConfig } from "./helpers";
 import { join } from "node:path";
 
-const LAKE = { dataset: "ds_rm_lake_raw_json" };
-const HISTORY_DAYS = 365;
+// The pipelines `relmesh synth` publishes for the sources fixture: the ERP's own column names mapped
+// (relmesh:erp.columns), the ruleset's history_days (365) as the first window's reach.
+const config = sourcesConfig();
+const published = artifactsFor(config);
+const LAKE = { dataset: SOURCE_DATASETS.lakeRawJson };
 const day = (d: string) => ({ windowStart: `${d}T00:00:00Z`, windowEnd: `${nextDay(d)}T00:00:00Z` });
 const nextDay = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86400000).toISOString().slice(0, 10);
 
-function pipelineFor(source: IncrementalSource): PipelineResource {
-  return incrementalPipeline("pl_test", source, LAKE, HISTORY_DAYS).body as PipelineResource;
+function pipelineNamed(name: string): PipelineResource {
+  return published.find((a) => a.kind === "pipeline" && a.name === name)!.body as PipelineResource;
 }
 
 /** The ids a window's copy wrote, and the bounds it stored. */
@@ -34,8 +38,7 @@ function windowResult(env: RunEnvironment, table: SourceTable, d: string, idColu
 describe("ERP orders: the Azure SQL copy's T-SQL on DuckDB", () => {
   let python: string;
   const table: Row[] = [];
-  const columns = sourceColumnMap(ERP_ORDERS);
-  const source: IncrementalSource = { table: ERP_ORDERS, columns, dataset: "ds_rm_erp_orders", qualifiedTable: "sales.SalesOrder" };
+  const columns = config.erp!.columns;
   const engine: SourceEngine = {
     async query(text) {
       const request = {
@@ -65,14 +68,14 @@ describe("ERP orders: the Azure SQL copy's T-SQL on DuckDB", () => {
     Status: "open",
     ModifiedAt: modified,
   });
-  const env: RunEnvironment = { lake: new Map(), lakeDataset: LAKE.dataset, sources: { ds_rm_erp_orders: engine } };
+  const env: RunEnvironment = { lake: new Map(), lakeDataset: LAKE.dataset, sources: { [SOURCE_DATASETS.erp]: engine } };
 
   beforeAll(async () => {
     python = (await ensurePythonEnv()).python;
   }, 600_000);
 
   test("each change is copied by exactly one window; a rerun copies the same rows and moves nothing", async () => {
-    const pipeline = pipelineFor(source);
+    const pipeline = pipelineNamed(SOURCE_PIPELINES.erp);
     table.push(order("o-old", "2025-11-01T00:00:00"), order("o1", "2026-11-01T01:00:00"), order("o2", "2026-11-01T23:00:00"));
     // Already in the table when the first window runs, but changed after its end: the next window's.
     table.push(order("o3", "2026-11-02T00:00:00"));
@@ -114,8 +117,6 @@ describe("ERP orders: the Azure SQL copy's T-SQL on DuckDB", () => {
 });
 
 describe("Service cases: the Cosmos DB copy's queries on an in-process Cosmos-compatible server", () => {
-  const columns = sourceColumnMap(SERVICE_CASES);
-  const source: IncrementalSource = { table: SERVICE_CASES, columns, dataset: "ds_rm_service_cases" };
   let server: ReturnType<typeof createHttpsServer>;
   let container: Container;
   const env: RunEnvironment = { lake: new Map(), lakeDataset: LAKE.dataset, sources: {} };
@@ -151,14 +152,16 @@ describe("Service cases: the Cosmos DB copy's queries on an in-process Cosmos-co
     });
     const { database } = await client.databases.createIfNotExists({ id: "service" });
     ({ container } = await database.containers.createIfNotExists({ id: "cases", partitionKey: { paths: ["/accountId"] } }));
-    env.sources.ds_rm_service_cases = { query: async (text) => (await container.items.query(text).fetchAll()).resources as Row[] };
+    env.sources[SOURCE_DATASETS.serviceCases] = {
+      query: async (text) => (await container.items.query(text).fetchAll()).resources as Row[],
+    };
   });
   afterAll(async () => {
     await new Promise((r) => server.close(r));
   });
 
   test("each change is copied by exactly one window; a rerun copies the same rows and moves nothing", async () => {
-    const pipeline = pipelineFor(source);
+    const pipeline = pipelineNamed(SOURCE_PIPELINES.serviceCases);
     await upsertAt("2025-10-01T00:00:00Z", caseDoc("c-old"));
     await upsertAt("2026-11-01T01:00:00Z", caseDoc("c1", { contactId: "con-1" }));
     await upsertAt("2026-11-01T23:59:59Z", caseDoc("c2"));

@@ -4,7 +4,7 @@
  */
 import { PUBLISH_ORDER, type Artifact } from "../../synapse-artifacts";
 import { includedNotebooks, notebookParameters } from "../../synapse-artifacts/notebooks";
-import { activitiesOf, artifactsFor, byKind, devConfig, inputsFor, objects, strings } from "./helpers";
+import { activitiesOf, artifactsFor, byKind, devConfig, inputsFor, objects, sourcesConfig, strings } from "./helpers";
 
 const config = devConfig();
 const inputs = inputsFor(config);
@@ -14,6 +14,8 @@ const variants: Array<[string, Artifact[]]> = [
     "MGDC off",
     artifactsFor(devConfig({ "relmesh:mgdcEnabled": false, "relmesh:managedVirtualNetwork": true, "relmesh:location": "swedencentral" })),
   ],
+  // Issue 12: the ERP and service-case linked services, datasets and incremental copies.
+  ["ERP and service cases on", artifactsFor(sourcesConfig())],
 ];
 
 const REF_KIND: Record<string, Artifact["kind"]> = {
