@@ -40,6 +40,7 @@ export interface Ruleset {
   high_priority: { tiers: number[]; open_pipeline_at_least: number };
   checklist: ChecklistItem[];
   trend: { period_days: number };
+  business_signals: { period_days: number; order_change_share: number; needs_attention_open_escalations: number };
   discovered_contacts: { count_in_scores: boolean };
   touchpoints_per_account: number;
   transaction_size: { bands: Array<{ label: string; at_least: number }>; no_pipeline_label: string };

@@ -23,6 +23,9 @@ lake_databases_json = "{}"
 # %run rm_scoring
 
 # %%
+# %run rm_business_signals
+
+# %%
 # %run rm_serving
 
 # %%
@@ -51,6 +54,11 @@ found = table_path(silver, "discovered_contacts")
 dims["discovered_contacts"] = (
     load("discovered_contacts") if DeltaTable.isDeltaTable(spark, found) else spark.createDataFrame([], DISCOVERED_SCHEMA)
 )
+# ERP orders and service cases (02_ingest_sources), when the lake has them: the accounts' order trend
+# and open escalations. A lake without them gives null signals, not zeros.
+for name in ("erp_orders", "service_cases"):
+    path = table_path(silver, name)
+    dims[name] = load(name) if DeltaTable.isDeltaTable(spark, path) else None
 lake_databases = lake_database_names(lake_databases_json)
 # Without an opportunities export (01_ingest_crm records the absence with the dimension's snapshot)
 # the pipeline-based features are off and take stated neutral values (rm_scoring account_scores).

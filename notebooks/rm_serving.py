@@ -1,6 +1,6 @@
 # %% [markdown]
 # # rm_serving — what the dashboards read beyond the scores
-# Included with `%run rm_serving` after `rm_common` and `rm_scoring`. Pure functions of (DataFrames,
+# Included with `%run rm_serving` after `rm_common`, `rm_scoring` and `rm_business_signals`. Pure functions of (DataFrames,
 # ruleset): the event tracker's weekly counts, who knows whom (the best-connected colleague per
 # contact, and the runner-up, for introductions) and the contacts found that the CRM lacks.
 
@@ -53,6 +53,9 @@ def gold_tables(inputs: dict, dims: dict, as_of, ruleset: dict) -> dict:
     accounts = accounts.join(per_account, "account_id", "left").select(
         *[found_column if c == "as_of" else c for c in accounts.columns], "as_of"
     )
+    # ERP orders and service cases (absent from dims when the stack has no such source).
+    accounts = with_business_signals(accounts, dims.get("erp_orders"), dims.get("service_cases"), as_of, ruleset)
+    accounts = accounts.select(*[c for c in accounts.columns if c != "as_of"], "as_of")
     colleagues = contact_colleagues(pairs, dims["dim_seller"]).persist()
     tables = {
         "pair_scores": pairs,

@@ -30,6 +30,7 @@ LIBRARIES = [
     "rm_ingest_crm",
     "rm_ingest_sources",
     "rm_scoring",
+    "rm_business_signals",
     "rm_serving",
     "rm_score_state",
 ]

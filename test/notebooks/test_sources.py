@@ -149,3 +149,96 @@ def test_rerunning_an_old_window_brings_back_nothing_older_and_writes_nothing(sp
     assert lake["rerun"]["interactions"] == {"rows": 1, "inserted": 0, "updated": 0, "deleted": 0}
     orders = {r.order_id: r.status for r in read_table(spark, lake["out"], "silver", "erp_orders").collect()}
     assert orders["SO-1"] == "cancelled"
+
+
+# ---- the accounts' signals (rm_business_signals), on in-memory rows with the arithmetic here -------------
+
+import datetime as dt  # noqa: E402
+
+from pyspark.sql import types as T  # noqa: E402
+
+AS_OF = dt.date(2026, 11, 2)
+_ORDERS = T.StructType(
+    [
+        T.StructField(n, t)
+        for n, t in (
+            ("account_id", T.StringType()),
+            ("ordered_at", T.TimestampType()),
+            ("amount", T.DoubleType()),
+            ("status", T.StringType()),
+        )
+    ]
+)
+_CASES = T.StructType(
+    [
+        T.StructField(n, t)
+        for n, t in (
+            ("account_id", T.StringType()),
+            ("opened_at", T.TimestampType()),
+            ("closed_at", T.TimestampType()),
+            ("escalated", T.BooleanType()),
+        )
+    ]
+)
+
+
+def _at(day: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(f"{day}T10:00:00")
+
+
+@pytest.fixture(scope="module")
+def signals(spark, lib, ruleset):
+    accounts = spark.createDataFrame(
+        [(a, s) for a, s in (("a1", "good_standing"), ("a2", "good_standing"), ("a3", "no_coverage"), ("a4", "good_standing"))],
+        "account_id string, status string",
+    )
+    orders = spark.createDataFrame(
+        [
+            # a1: 1,000 + 500 in the 90 days before 2026-11-02; 4,000 in the 90 before those: fell by 62.5% → down.
+            ("a1", _at("2026-10-30"), 1000.0, "open"),
+            ("a1", _at("2026-09-01"), 500.0, "open"),
+            ("a1", _at("2026-07-01"), 4000.0, "open"),
+            ("a1", _at("2026-10-31"), 9000.0, "cancelled"),  # cancelled: not counted
+            ("a1", _at("2026-11-02"), 7000.0, "open"),  # on the as-of day: after it, not counted
+            # a2: 300 now, 250 before: +20%, under order_change_share 0.5 → steady.
+            ("a2", _at("2026-10-01"), 300.0, "open"),
+            ("a2", _at("2026-06-01"), 250.0, "open"),
+        ],
+        _ORDERS,
+    )
+    cases = spark.createDataFrame(
+        [
+            ("a1", _at("2026-10-20"), None, True),  # open escalation → a1 needs attention
+            ("a1", _at("2026-10-21"), _at("2026-11-01"), True),  # closed before as_of: not open, but escalated in the period
+            ("a2", _at("2026-10-25"), _at("2026-11-05"), False),  # closed after as_of: open at as_of
+            ("a3", _at("2026-10-25"), None, True),  # no_coverage stays no_coverage
+        ],
+        _CASES,
+    )
+    rows = lib.with_business_signals(accounts, orders, cases, AS_OF, ruleset).collect()
+    absent = lib.with_business_signals(accounts, None, None, AS_OF, ruleset).collect()
+    return {r.account_id: r for r in rows}, {r.account_id: r for r in absent}
+
+
+def test_orders_in_the_period_against_the_period_before(signals):
+    by, _ = signals
+    a1, a2, a4 = by["a1"], by["a2"], by["a4"]
+    assert (a1.orders_in_period, a1.order_value_in_period, a1.order_value_previous_period, a1.order_trend) == (2, 1500.0, 4000.0, "down")
+    assert (a2.orders_in_period, a2.order_value_in_period, a2.order_value_previous_period, a2.order_trend) == (1, 300.0, 250.0, "steady")
+    assert (a4.orders_in_period, a4.order_value_in_period, a4.order_trend, a4.last_order_at) == (0, 0.0, "none", None)
+    # Not the cancelled one of 10-31, nor the one on the as-of day: 10-30.
+    assert a1.last_order_at == _at("2026-10-30")
+
+
+def test_cases_open_at_the_as_of_date_and_escalations_make_an_account_need_attention(signals):
+    by, _ = signals
+    assert (by["a1"].open_cases, by["a1"].open_escalations, by["a1"].escalations_in_period) == (1, 1, 2)
+    assert (by["a2"].open_cases, by["a2"].open_escalations) == (1, 0)
+    assert [by[a].status for a in ("a1", "a2", "a3", "a4")] == ["needs_attention", "good_standing", "no_coverage", "good_standing"]
+
+
+def test_without_the_sources_the_signals_are_null_not_zero(signals):
+    _, absent = signals
+    a1 = absent["a1"]
+    assert [a1[c] for c in ("orders_in_period", "order_trend", "open_cases", "open_escalations")] == [None, None, None, None]
+    assert a1.status == "good_standing"
