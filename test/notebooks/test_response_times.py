@@ -176,3 +176,21 @@ def test_a_silver_interactions_table_of_the_previous_release_gains_conversation_
     names = stored.schema.fieldNames()
     assert names == lib.INTERACTION_SCHEMA.fieldNames() and names.index("conversation_id") == names.index("subject") + 1
     assert sorted((r["interaction_id"], r["conversation_id"]) for r in stored.collect()) == [("i-new", "t1"), ("i0", None)]
+
+
+def test_relmesh_evaluate_applies_the_reply_factor_as_03_score_does(spark, lib, ruleset):
+    # point_in_time (what `relmesh evaluate` scores with) against gold_tables, at fast_reply_factor 2.0,
+    # where the fast pair's doubled raw score moves a1's connectivity score.
+    from point_in_time import PointInTimeScorer, load_libraries
+
+    r = rules(ruleset, **{"response_times.fast_reply_factor": 2.0})
+    _, doubled = gold(spark, lib, ruleset, FACTOR_ROWS, **{"response_times.fast_reply_factor": 2.0})
+    _, plain = gold(spark, lib, ruleset, FACTOR_ROWS)
+    assert doubled["a1"]["connectivity_score"] != plain["a1"]["connectivity_score"]
+    d = dims(spark, lib, Tenant("/unused"))
+    crm = {"dim_contact": d["contacts"], "dim_account": d["accounts"], "dim_opportunity": d["opportunities"], "dim_seller": d["sellers"]}
+    interactions = interactions_df(spark, lib, FACTOR_ROWS)
+    scorer = PointInTimeScorer(spark, load_libraries(spark), interactions, crm, [("a1", AS_OF)], 3.0, [3.0])
+    got = scorer.scores(r)[3.0][("a1", AS_OF)]
+    scorer.close()
+    assert got == pytest.approx(doubled["a1"]["connectivity_score"], abs=2e-6)
