@@ -20,7 +20,9 @@
 # per-day state would have to keep every mail's conversation, time and direction, which is silver's own
 # narrow email columns again, kept twice. Reading them from silver (Delta is columnar: five narrow columns
 # of the email rows, no subject) costs a scan of those columns each run; the state's day groups are not
-# touched, so the state and its digests are unchanged.
+# touched, so the state and its digests are unchanged. Measured with `npm run bench --data` on the
+# 20,000-message sample (2026-12-03, a busy 2-core machine, before → after): the one-new-day score stage
+# 248 → 260 Spark jobs and 17.3 → 20.9 s of task time; not measured on the 1M-message tenant.
 
 # %%
 import datetime as _dt
