@@ -31,6 +31,8 @@ export interface Colleague {
   emails_inbound: number | null;
   meetings: number | null;
   last_interaction_at: string | null;
+  /** Median hours the contact took to answer this colleague (gold pair_scores); null or absent when never. */
+  contact_reply_hours_median?: number | null;
 }
 
 export type IntroPath =
@@ -77,7 +79,7 @@ const score = (s: number): string => s.toFixed(1);
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 const who = (c: Colleague): string => c.seller_name ?? c.seller_id;
 
-/** "score 72.4: 12 emails sent, 9 received, 3 meetings; last 2026-11-12" */
+/** "score 72.4: 12 emails sent, 9 received, 3 meetings; last 2026-11-12; answers them in a median 3.2 days" */
 export function evidence(c: Colleague): string {
   const parts = [
     c.emails_outbound ? `${plural(c.emails_outbound, "email")} sent` : null,
@@ -85,7 +87,9 @@ export function evidence(c: Colleague): string {
     c.meetings ? plural(c.meetings, "meeting") : null,
   ].filter(Boolean);
   const last = c.last_interaction_at ? `; last ${c.last_interaction_at.slice(0, 10)}` : "";
-  return `score ${score(c.score)}: ${parts.join(", ") || "no scored interaction"}${last}`;
+  const hours = c.contact_reply_hours_median;
+  const answers = hours === null || hours === undefined ? "" : `; answers them in a median ${(hours / 24).toFixed(1)} days`;
+  return `score ${score(c.score)}: ${parts.join(", ") || "no scored interaction"}${last}${answers}`;
 }
 
 /** One sentence for the asker: whether they know the contact, or whom to ask. */

@@ -47,6 +47,7 @@ export const MGDC_DATASETS: readonly MgdcDataset[] = [
       c("puser", "mailbox the copy came from (one copy per mailbox)"),
       c("id", "source id of the copy"),
       c("internetMessageId", "deduplicates the copies of one e-mail across mailboxes"),
+      c("conversationId", "threads a reply to the mail it answers (response times)", false),
       c("subject", "auto-reply exclusion; stored only when relmesh:keepSubjects is true"),
       c("sender", "direction: who sent it"),
       c("from", "direction when sent on behalf of someone"),

@@ -14,6 +14,7 @@ export interface Ruleset {
   response: { accepted: number; organizer: number; tentative: number; none: number };
   recency: { half_life_days: number };
   reciprocity: { one_way_factor: number; balanced_at: number };
+  response_times: { max_reply_days: number; fast_reply_hours: number; fast_reply_factor: number };
   exclusions: {
     cancelled_meetings: boolean;
     declined_meetings: boolean;

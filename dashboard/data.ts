@@ -41,6 +41,12 @@ export interface AccountScoreRow {
   transaction_size_order: number;
   email_gap_days: number | null;
   meeting_gap_days: number | null;
+  /** Median hours the account's contacts took to answer a seller, over all their replies (null when none). */
+  contact_reply_hours_median: number | null;
+  /** Median hours the sellers took to answer the account's contacts (null when none). */
+  seller_reply_hours_median: number | null;
+  contact_replies: number;
+  seller_replies: number;
   as_of: string;
 }
 

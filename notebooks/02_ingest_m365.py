@@ -22,6 +22,9 @@ load_id = "local"
 # %run rm_reconcile
 
 # %%
+# %run rm_time_zones
+
+# %%
 # %run rm_ingest_m365
 
 # %%

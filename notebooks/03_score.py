@@ -20,6 +20,9 @@ lake_databases_json = "{}"
 # %run rm_common
 
 # %%
+# %run rm_response_times
+
+# %%
 # %run rm_scoring
 
 # %%
@@ -72,7 +75,8 @@ if pipeline_features == "off":
 state_root = table_path(curated_root, "state")
 refreshed = refresh_state(spark, state_root, interactions, dims["dim_contact"], ruleset)
 log_step("state", **refreshed)
-tables = gold_tables(gold_inputs_from_state(spark, state_root, dims["dim_contact"], as_of_date, ruleset), dims, as_of_date, ruleset)
+inputs = gold_inputs_from_state(spark, state_root, interactions, dims["dim_contact"], as_of_date, ruleset)
+tables = gold_tables(inputs, dims, as_of_date, ruleset)
 
 result = {"notebook": "03_score", "as_of": as_of, "state": refreshed, "pipeline_features": pipeline_features, "tables": {}}
 for name, df in tables.items():

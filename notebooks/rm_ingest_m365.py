@@ -1,7 +1,7 @@
 # %% [markdown]
 # # rm_ingest_m365 — pure transforms from MGDC JSON lines to silver interactions
-# Included with `%run rm_ingest_m365` after `%run rm_common`. Every function takes DataFrames and
-# returns DataFrames; reading and writing happen in the pipeline notebooks.
+# Included with `%run rm_ingest_m365` after `%run rm_common` and `%run rm_time_zones`. Every function takes
+# DataFrames and returns DataFrames; reading and writing happen in the pipeline notebooks.
 
 # %%
 from pyspark.sql import DataFrame
@@ -22,6 +22,7 @@ RECORD_FIELDS = {
         "puser": None,
         "id": None,
         "internetMessageId": None,
+        "conversationId": None,
         "subject": None,
         "sender": _PARTY,
         "from": _PARTY,
@@ -59,48 +60,6 @@ _LIST = T.ArrayType(T.StringType())
 
 # Body-like values are never kept in quarantine either: a hand-dropped file might carry them.
 _BODY_PATTERN = r'(?i)("(?:body|uniqueBody|bodyPreview)"\s*:\s*)("(?:\\.|[^"\\])*"|\{[^{}]*\})'
-
-# Windows time-zone ids as Exchange writes them → IANA ids Spark understands.
-WINDOWS_TIME_ZONES = {
-    "utc": "UTC",
-    "coordinated universal time": "UTC",
-    "gmt": "UTC",
-    "pacific standard time": "America/Los_Angeles",
-    "mountain standard time": "America/Denver",
-    "us mountain standard time": "America/Phoenix",
-    "central standard time": "America/Chicago",
-    "eastern standard time": "America/New_York",
-    "atlantic standard time": "America/Halifax",
-    "alaskan standard time": "America/Anchorage",
-    "hawaiian standard time": "Pacific/Honolulu",
-    "canada central standard time": "America/Regina",
-    "e. south america standard time": "America/Sao_Paulo",
-    "sa pacific standard time": "America/Bogota",
-    "central standard time (mexico)": "America/Mexico_City",
-    "gmt standard time": "Europe/London",
-    "greenwich standard time": "Atlantic/Reykjavik",
-    "w. europe standard time": "Europe/Berlin",
-    "romance standard time": "Europe/Paris",
-    "central europe standard time": "Europe/Budapest",
-    "central european standard time": "Europe/Warsaw",
-    "e. europe standard time": "Europe/Chisinau",
-    "fle standard time": "Europe/Kiev",
-    "gtb standard time": "Europe/Bucharest",
-    "russian standard time": "Europe/Moscow",
-    "south africa standard time": "Africa/Johannesburg",
-    "israel standard time": "Asia/Jerusalem",
-    "arabian standard time": "Asia/Dubai",
-    "india standard time": "Asia/Kolkata",
-    "singapore standard time": "Asia/Singapore",
-    "china standard time": "Asia/Shanghai",
-    "taipei standard time": "Asia/Taipei",
-    "tokyo standard time": "Asia/Tokyo",
-    "korea standard time": "Asia/Seoul",
-    "aus eastern standard time": "Australia/Sydney",
-    "e. australia standard time": "Australia/Brisbane",
-    "w. australia standard time": "Australia/Perth",
-    "new zealand standard time": "Pacific/Auckland",
-}
 
 RESPONSES = {
     "accepted": "accepted",
@@ -280,6 +239,8 @@ def parse_messages(records: DataFrame) -> DataFrame:
         value_at(r, "puser").alias("puser"),
         value_at(r, "id").alias("copy_id"),
         F.nullif(F.trim(value_at(r, "internetMessageId")), F.lit("")).alias("internet_message_id"),
+        # Threads a reply to the mail it answers (rm_response_times); optional: a mail without one takes no part.
+        F.nullif(F.trim(value_at(r, "conversationId")), F.lit("")).alias("conversation_id"),
         value_at(r, "subject").alias("subject"),
         sender.alias("sender"),
         recipients.alias("recipients"),
@@ -335,22 +296,15 @@ def _response_of(text) -> F.Column:
     return F.when(text.isNull() | (key == ""), F.lit("none")).otherwise(F.coalesce(F.element_at(mapping, key), F.lit("?")))
 
 
-def _iana_zone(zone_text) -> F.Column:
-    """A Windows zone id (any case) or an IANA id → IANA id; null when unknown. Missing means UTC."""
-    zone = F.trim(F.coalesce(zone_text, F.lit("UTC")))
-    zones = F.create_map(*[F.lit(x) for kv in WINDOWS_TIME_ZONES.items() for x in kv])
-    return F.coalesce(F.element_at(zones, F.lower(zone)), F.when(zone.rlike(r"^[A-Za-z]+(/[A-Za-z_+-]+)+$"), zone))
-
-
 def _local_to_utc(rec, part: str) -> F.Column:
     """{"dateTime": "…", "timeZone": "…"} → UTC timestamp (the session time zone is UTC)."""
-    return F.to_utc_timestamp(parse_instant(value_at(rec, part, "dateTime")), _iana_zone(value_at(rec, part, "timeZone")))
+    return F.to_utc_timestamp(parse_instant(value_at(rec, part, "dateTime")), iana_zone(value_at(rec, part, "timeZone")))
 
 
 def parse_events(records: DataFrame) -> DataFrame:
     """Split records → typed event copies with attendees [(email, response)], quarantining what cannot be used."""
     r = F.col("rec")
-    known_zone = _iana_zone(value_at(r, "start", "timeZone")).isNotNull() & _iana_zone(value_at(r, "end", "timeZone")).isNotNull()
+    known_zone = iana_zone(value_at(r, "start", "timeZone")).isNotNull() & iana_zone(value_at(r, "end", "timeZone")).isNotNull()
     attendee = T.StructType([T.StructField("email", T.StringType()), T.StructField("response", T.StringType())])
     attendees = F.transform(
         value_at(r, "attendees"),

@@ -199,6 +199,8 @@ def touches(silver: DataFrame, spec: dict, contacts: DataFrame, ruleset: dict, l
         F.lit("unknown").alias("modality"),
         F.lit("n/a").alias("response"),
         F.lit(None).cast("string").alias("subject"),
+        # Threads are mail's: an order or a case has no conversation, so it never times a reply.
+        F.lit(None).cast("string").alias("conversation_id"),
         F.lit(float(ruleset["sources"][source])).alias("weight"),
         F.to_date(occurred).alias("window_date"),
         F.lit(None).cast("string").alias("contact_address"),

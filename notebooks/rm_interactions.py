@@ -23,6 +23,8 @@ INTERACTION_SCHEMA = T.StructType(
         T.StructField("modality", T.StringType(), False),
         T.StructField("response", T.StringType(), False),
         T.StructField("subject", T.StringType(), True),
+        # The mail's conversation (MGDC conversationId): threads replies for rm_response_times; null for meetings.
+        T.StructField("conversation_id", T.StringType(), True),
         T.StructField("weight", T.DoubleType(), False),
         T.StructField("window_date", T.DateType(), True),
         T.StructField("load_id", T.StringType(), True),
@@ -136,6 +138,7 @@ def message_interactions(messages: DataFrame, lookup: dict, ruleset: dict, keep_
     ex = ruleset["exclusions"]
     m = messages.select(
         "internet_message_id",
+        "conversation_id",
         "subject",
         "sender",
         "recipients",
@@ -152,6 +155,7 @@ def message_interactions(messages: DataFrame, lookup: dict, ruleset: dict, keep_
         r.filter(outbound | inbound)
         .select(
             "internet_message_id",
+            "conversation_id",
             "subject",
             "occurred_at",
             "participants",
@@ -192,6 +196,7 @@ def message_interactions(messages: DataFrame, lookup: dict, ruleset: dict, keep_
         F.lit("n/a").alias("modality"),
         F.lit("n/a").alias("response"),
         (F.col("subject") if keep_subjects else F.lit(None).cast("string")).alias("subject"),
+        "conversation_id",
         (F.lit(float(ruleset["sources"]["email"])) * audience_factor(F.col("participants"), ruleset)).alias("weight"),
         "window_date",
         "contact_address",
@@ -284,6 +289,7 @@ def meeting_interactions(events: DataFrame, lookup: dict, ruleset: dict, keep_su
         "modality",
         "response",
         (F.col("subject") if keep_subjects else F.lit(None).cast("string")).alias("subject"),
+        F.lit(None).cast("string").alias("conversation_id"),
         (
             F.lit(float(ruleset["sources"]["meeting"]))
             * audience_factor(F.col("participants"), ruleset)

@@ -22,9 +22,10 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 from pyspark.sql.window import Window
 
-# Silver columns a touchpoint candidate does not keep: the subject (never, whatever keepSubjects says)
-# and bookkeeping. Everything else is what touchpoints() shows.
-_NOT_CANDIDATE_COLUMNS = ("subject", "source_key", "window_date", "load_id", "row_hash")
+# Silver columns a touchpoint candidate does not keep: the subject (never, whatever keepSubjects says),
+# the conversation (reply times read it from silver, rm_response_times) and bookkeeping. Everything else
+# is what touchpoints() shows.
+_NOT_CANDIDATE_COLUMNS = ("subject", "conversation_id", "source_key", "window_date", "load_id", "row_hash")
 
 
 def state_schemas(silver: T.StructType) -> dict:
@@ -163,9 +164,12 @@ def refresh_state(spark: SparkSession, state_root: str, interactions: DataFrame,
     return {"refresh": "rebuilt" if reason else "updated", "reason": reason, "days": len(silver_days), "days_rebuilt": len(changed)}
 
 
-def gold_inputs_from_state(spark: SparkSession, state_root: str, contacts: DataFrame, as_of: _dt.date, ruleset: dict) -> dict:
+def gold_inputs_from_state(
+    spark: SparkSession, state_root: str, interactions: DataFrame, contacts: DataFrame, as_of: _dt.date, ruleset: dict
+) -> dict:
     """The scoring inputs of rm_scoring.gold_inputs_from_silver, from the state: the day groups inside
-    each window decayed to its as-of date, and the touchpoint candidates inside the window."""
+    each window decayed to its as-of date, and the touchpoint candidates inside the window; the mail
+    reply times thread is read from silver `interactions` (rm_response_times says why)."""
     days = spark.read.format("delta").load(table_path(state_root, "score_days"))
     candidates = spark.read.format("delta").load(table_path(state_root, "touch_candidates"))
     previous_as_of = as_of - _dt.timedelta(days=int(ruleset["trend"]["period_days"]))
@@ -174,6 +178,7 @@ def gold_inputs_from_state(spark: SparkSession, state_root: str, contacts: DataF
         "groups_before": groups_at(days, contacts, previous_as_of, ruleset),
         "evidence": days.drop("weight_at_day_end", "day_digest"),
         "candidates": contributions(candidates, contacts, as_of, ruleset),
+        "mail": thread_mail(interactions, contacts, as_of),
     }
 
 

@@ -82,7 +82,8 @@ def pair_aggregates(groups: DataFrame) -> DataFrame:
 
 
 def score_pairs(aggregates: DataFrame, ruleset: dict) -> DataFrame:
-    """Pair aggregates → reciprocity-adjusted raw score and its saturating 0-100 map."""
+    """Pair aggregates → reciprocity-adjusted raw score and its saturating 0-100 map; aggregates with a
+    `reply_factor` (rm_response_times.with_reply_factor) have the raw score multiplied by it too."""
     rec = ruleset["reciprocity"]
     # A meeting is a touch in both directions.
     two_way = F.least(F.col("emails_outbound") + F.col("meetings"), F.col("emails_inbound") + F.col("meetings"))
@@ -90,10 +91,12 @@ def score_pairs(aggregates: DataFrame, ruleset: dict) -> DataFrame:
         F.lit(1.0), two_way / float(rec["balanced_at"])
     )
     raw = F.col("decayed_weight") * F.col("reciprocity_factor")
+    raw = raw * F.col("reply_factor") if "reply_factor" in aggregates.columns else raw
     return (
         aggregates.withColumn("reciprocity_factor", factor)
         .withColumn("raw_score", raw)
         .withColumn("score", F.lit(100.0) * (F.lit(1.0) - F.exp(-F.col("raw_score") / float(ruleset["score_scale"]))))
+        .drop("reply_factor")
     )
 
 
@@ -101,7 +104,8 @@ def gold_inputs_from_silver(interactions: DataFrame, contacts: DataFrame, as_of:
     """The full recompute, from every silver interaction: the reference the incremental path
     (rm_score_state.gold_inputs_from_state) must equal. `groups` are the contributions at as_of,
     `groups_before` one trend period earlier, `evidence` every interaction (the checklist counts
-    opted-out contacts' meetings too), `candidates` the rows touchpoints rank."""
+    opted-out contacts' meetings too), `candidates` the rows touchpoints rank, `mail` the email rows
+    reply times thread (rm_response_times)."""
     previous_as_of = as_of - _dt.timedelta(days=int(ruleset["trend"]["period_days"]))
     contrib = contributions(interactions, contacts, as_of, ruleset)
     return {
@@ -109,6 +113,7 @@ def gold_inputs_from_silver(interactions: DataFrame, contacts: DataFrame, as_of:
         "groups_before": as_groups(contributions(interactions, contacts, previous_as_of, ruleset)),
         "evidence": as_groups(interactions),
         "candidates": contrib,
+        "mail": thread_mail(interactions, contacts, as_of),
     }
 
 

@@ -21,7 +21,7 @@ GOLD_KEYS = {
     "discovered_contacts": ["contact_id"],
 }
 
-_INPUT_GROUPS = ("groups", "groups_before", "evidence", "candidates")
+_INPUT_GROUPS = ("groups", "groups_before", "evidence", "candidates", "mail")
 
 
 def gold_tables(inputs: dict, dims: dict, as_of, ruleset: dict) -> dict:
@@ -33,8 +33,11 @@ def gold_tables(inputs: dict, dims: dict, as_of, ruleset: dict) -> dict:
     if not ruleset["discovered_contacts"]["count_in_scores"]:
         inputs = {k: inputs[k].filter(~is_discovered("contact_id")) for k in _INPUT_GROUPS}
     groups = inputs["groups"].persist()
-    pairs_before = score_pairs(pair_aggregates(inputs["groups_before"]), ruleset).persist()
-    pairs = pair_scores(pair_aggregates(groups), pairs_before, as_of, ruleset).persist()
+    # Reply delays are found once and feed the pairs now and before (their reply factor) and the accounts.
+    replies = replies_by_window(inputs["mail"], as_of, ruleset)
+    aggregates_before = with_reply_factor(pair_aggregates(inputs["groups_before"]), replies["pairs_before"], ruleset)
+    pairs_before = score_pairs(aggregates_before, ruleset).persist()
+    pairs = pair_scores(with_reply_factor(pair_aggregates(groups), replies["pairs"], ruleset), pairs_before, as_of, ruleset).persist()
     contacts = dims["dim_contact"]
     accounts = account_scores(
         pairs,
@@ -50,8 +53,9 @@ def gold_tables(inputs: dict, dims: dict, as_of, ruleset: dict) -> dict:
     found = discovered_list(everyone, dims["discovered_contacts"], as_of, ruleset).persist()
     per_account = found.filter(F.col("account_id").isNotNull()).groupBy("account_id").agg(F.count(F.lit(1)).cast("int").alias("_found"))
     found_column = F.coalesce("_found", F.lit(0)).alias("discovered_contacts")
-    accounts = accounts.join(per_account, "account_id", "left").select(
-        *[found_column if c == "as_of" else c for c in accounts.columns], "as_of"
+    reply_columns = [F.round(c, 6).alias(c) if c.endswith("median") else F.col(c) for c in REPLY_COLUMNS]
+    accounts = with_replies(accounts.join(per_account, "account_id", "left"), replies["accounts"], ["account_id"]).select(
+        *[c for c in accounts.columns if c != "as_of"], found_column, *reply_columns, "as_of"
     )
     # ERP orders and service cases (absent from dims when the stack has no such source).
     accounts = with_business_signals(accounts, dims.get("erp_orders"), dims.get("service_cases"), as_of, ruleset)

@@ -73,6 +73,22 @@ export const MEASURES: readonly Measure[] = [
     description: "Days since the last meeting with the account (the longest in the filter).",
   },
   {
+    name: "Median reply (contact)",
+    table: "account_scores",
+    dax: "MAX('account_scores'[contact_reply_hours_median]) / 24",
+    formatString: "0.0",
+    description:
+      "Median days the account's contacts took to answer a seller, over all their replies in the window (blank when none replied); over several accounts, the slowest.",
+  },
+  {
+    name: "Median reply (seller)",
+    table: "account_scores",
+    dax: "MAX('account_scores'[seller_reply_hours_median]) / 24",
+    formatString: "0.0",
+    description:
+      "Median days the sellers took to answer the account's contacts, over all their replies in the window (blank when none); over several accounts, the slowest.",
+  },
+  {
     name: "Connected contacts",
     table: "account_scores",
     dax: "SUM('account_scores'[connected_contacts])",

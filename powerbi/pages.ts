@@ -127,6 +127,8 @@ export function accountDetailPage(): PageSpec {
             msr("Connected sellers"),
             msr("Email gap (days)"),
             msr("Meeting gap (days)"),
+            msr("Median reply (contact)"),
+            msr("Median reply (seller)"),
           ],
         },
         position: box(GAP, top, PAGE_WIDTH - GAP * 2, 88),

@@ -38,6 +38,8 @@
       stat("Connected sellers", RM.fmt.int(RM.measure("Connected sellers", one))),
       stat("Email gap (days)", RM.fmt.int(RM.measure("Email gap (days)", one))),
       stat("Meeting gap (days)", RM.fmt.int(RM.measure("Meeting gap (days)", one))),
+      stat("Median reply (contact)", RM.fmt.days(RM.measure("Median reply (contact)", one))),
+      stat("Median reply (seller)", RM.fmt.days(RM.measure("Median reply (seller)", one))),
     ]);
   }
 

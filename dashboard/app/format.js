@@ -11,6 +11,8 @@
     score: (/** @type {number | null | undefined} */ n) => fixed(n, 1),
     /** Whole numbers (counts, days); "–" for none. */
     int: (/** @type {number | null | undefined} */ n) => (n === null || n === undefined ? "–" : String(Math.round(n))),
+    /** Days with one decimal and the unit ("3.2 days"); "–" for none. */
+    days: (/** @type {number | null | undefined} */ n) => (n === null || n === undefined ? "–" : `${n.toFixed(1)} days`),
     /** A signed change with one decimal. */
     signed: (/** @type {number | null | undefined} */ n) => (n === null || n === undefined ? "–" : `${n > 0 ? "+" : ""}${n.toFixed(1)}`),
     num: fixed,

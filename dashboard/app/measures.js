@@ -12,6 +12,8 @@
     const present = /** @type {number[]} */ (xs.filter((x) => x !== null && x !== undefined));
     return present.length ? Math.max(...present) : null;
   };
+  /** Hours → days; blank stays blank. @param {number | null} hours */
+  const days = (hours) => (hours === null ? null : hours / 24);
   /** @param {any[]} rows */
   const highPriority = (rows) => rows.filter((a) => a.is_high_priority);
 
@@ -27,6 +29,9 @@
     "Connectivity score": (accounts) => (accounts.length ? sum(accounts.map((a) => a.connectivity_score)) / accounts.length : null),
     "Email gap (days)": (accounts) => max(accounts.map((a) => a.email_gap_days)),
     "Meeting gap (days)": (accounts) => max(accounts.map((a) => a.meeting_gap_days)),
+    // Hours in gold, days on the cards; MAX over accounts, as the DAX (one account: its own median).
+    "Median reply (contact)": (accounts) => days(max(accounts.map((a) => a.contact_reply_hours_median))),
+    "Median reply (seller)": (accounts) => days(max(accounts.map((a) => a.seller_reply_hours_median))),
     "Connected contacts": (accounts) => sum(accounts.map((a) => a.connected_contacts)),
     "Contacts not in CRM": (accounts) => sum(accounts.map((a) => a.discovered_contacts)),
     "Connected sellers": (accounts) => sum(accounts.map((a) => a.connected_sellers)),

@@ -20,7 +20,7 @@ from pyspark.sql import functions as F
 
 NOTEBOOKS = Path(__file__).resolve().parents[1]
 # Loaded into one namespace, as `%run` does in Synapse and the local runner does.
-LIBRARIES = ("rm_common", "rm_scoring")
+LIBRARIES = ("rm_common", "rm_response_times", "rm_scoring")
 
 
 def load_libraries(spark) -> dict:
@@ -37,8 +37,12 @@ def account_scores_at(lib: dict, inputs: dict, dims: dict, as_of: dt.date, rules
     composition of the scoring functions, the parts the account score depends on."""
     if not ruleset["discovered_contacts"]["count_in_scores"]:
         inputs = {k: v.filter(~lib["is_discovered"]("contact_id")) for k, v in inputs.items()}
-    before = lib["score_pairs"](lib["pair_aggregates"](inputs["groups_before"]), ruleset)
-    pairs = lib["pair_scores"](lib["pair_aggregates"](inputs["groups"]), before, as_of, ruleset)
+    # The reply factor as 03 applies it (rm_serving.gold_tables): the replies found once, for both periods.
+    replies = lib["replies_by_window"](inputs["mail"], as_of, ruleset)
+    aggregates_before = lib["with_reply_factor"](lib["pair_aggregates"](inputs["groups_before"]), replies["pairs_before"], ruleset)
+    before = lib["score_pairs"](aggregates_before, ruleset)
+    now = lib["with_reply_factor"](lib["pair_aggregates"](inputs["groups"]), replies["pairs"], ruleset)
+    pairs = lib["pair_scores"](now, before, as_of, ruleset)
     return lib["account_scores"](
         pairs,
         before,

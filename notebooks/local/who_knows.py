@@ -33,8 +33,20 @@ def colleagues_of(ranking: list, contact_id: str) -> list:
             k: r[k]
             for k in ("rank", "seller_id", "seller_name", "score", "emails_outbound", "emails_inbound", "meetings", "last_interaction_at")
         }
+        | {"contact_reply_hours_median": r.get("contact_reply_hours_median")}
         for r in mine
     ]
+
+
+def with_reply_times(ranking: list, pairs) -> list:
+    """Each ranking row with how fast the contact answers that colleague (gold pair_scores'
+    contact_reply_hours_median; None when never, or when the run predates reply times)."""
+    ids = sorted({r["contact_id"] for r in ranking})
+    if not ids or "contact_reply_hours_median" not in pairs.columns:
+        return ranking
+    found = _rows(pairs.filter(pairs.contact_id.isin(ids)).select("seller_id", "contact_id", "contact_reply_hours_median"))
+    hours = {(p["seller_id"], p["contact_id"]): p["contact_reply_hours_median"] for p in found}
+    return [{**r, "contact_reply_hours_median": hours.get((r["seller_id"], r["contact_id"]))} for r in ranking]
 
 
 def path_for(asker, colleagues: list) -> dict:
@@ -79,7 +91,9 @@ def answer(spark, request: dict) -> dict:
             raise NoAnswer(_unknown_contact(read, email))
         contact = found[0]
         account = _rows(accounts.filter(f"account_id = '{_quoted(contact['account_id'] or '')}'").select("name"))
-        ranking = _rows(ranking_df.filter(f"contact_id = '{_quoted(contact['contact_id'])}'"))
+        ranking = with_reply_times(
+            _rows(ranking_df.filter(f"contact_id = '{_quoted(contact['contact_id'])}'")), read("gold", "pair_scores")
+        )
         everyone = colleagues_of(ranking, contact["contact_id"])
         shown = everyone[:top]
         return {
@@ -101,7 +115,7 @@ def answer(spark, request: dict) -> dict:
         listed = ", ".join(sorted(a["name"] for a in partial)[:10])
         raise NoAnswer(f"--account {request['account']} matches {len(partial)} accounts ({listed}): give the full name")
     account = partial[0]
-    ranking = _rows(ranking_df.filter(f"account_id = '{_quoted(account['account_id'])}'"))
+    ranking = with_reply_times(_rows(ranking_df.filter(f"account_id = '{_quoted(account['account_id'])}'")), read("gold", "pair_scores"))
     by_contact = {}
     for r in ranking:
         by_contact.setdefault(r["contact_id"], []).append(r)

@@ -20,6 +20,14 @@ test("the evidence names what the pair did, leaving out what it did not", () => 
   expect(evidence({ ...ann, emails_outbound: 0, meetings: 0, last_interaction_at: null })).toBe("score 40.0: no scored interaction");
 });
 
+test("the evidence says how fast the contact answers that colleague, and nothing when they never replied", () => {
+  // 76.8 hours = 3.2 days
+  expect(evidence({ ...bob, contact_reply_hours_median: 76.8 })).toBe(
+    "score 72.4: 12 emails sent, 9 emails received, 3 meetings; last 2026-11-12; answers them in a median 3.2 days",
+  );
+  expect(evidence({ ...bob, contact_reply_hours_median: null })).toBe(evidence(bob));
+});
+
 test("the path says whether you know them, whom to ask, or that nobody can introduce you", () => {
   expect(pathLine({ kind: "none_asked" }, "Carl")).toBeNull();
   expect(pathLine({ kind: "direct", rank: 2, score: 40, better: bob }, "Carl")).toBe(

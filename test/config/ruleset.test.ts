@@ -40,6 +40,19 @@ describe("the ruleset validator", () => {
     );
   });
 
+  test("accepts the response-times defaults, which change no score", () => {
+    expect(loadRuleset(DEFAULT).response_times).toEqual({ max_reply_days: 14, fast_reply_hours: 24, fast_reply_factor: 1 });
+  });
+
+  test("names a response-times key with a bad value and its range", () => {
+    expect(errorOf((r) => (r.response_times.fast_reply_factor = 0))).toContain("response_times.fast_reply_factor must be > 0, got 0");
+    expect(errorOf((r) => (r.response_times.max_reply_days = 0))).toContain("response_times.max_reply_days must be >= 1, got 0");
+  });
+
+  test("names a missing response-times key", () => {
+    expect(errorOf((r) => delete r.response_times.fast_reply_hours)).toContain("response_times.fast_reply_hours is missing: add it");
+  });
+
   test("rejects a weight of the wrong type", () => {
     expect(errorOf((r) => (r.sources.email = "high"))).toContain("sources.email must be number, got 'high'");
   });

@@ -128,11 +128,14 @@ if (!present) {
   describe("Account detail", () => {
     test("every account's cards, network, top contacts, touchpoints, event tracker, interactions, checklist and score equal gold", async () => {
       let uncovered = 0;
+      const replied: string[] = [];
       for (const a of gold.account_scores!) {
         await read.openAccount(page, a.account_id);
         const want = expectedDetail(gold, a.account_id);
         expect(await page.textContent("#detail-name")).toBe(want.name);
         expect(await read.cards(page, "detail-cards")).toEqual(want.cards);
+        if (a.contact_replies > 0) replied.push(want.cards["Median reply (contact)"]);
+        if (a.seller_replies > 0) replied.push(want.cards["Median reply (seller)"]);
         expect(await read.network(page)).toMatchObject(want.network);
         expect((await read.tableRows(page, "top-contacts", "data-contact-id")).map((r) => r.cells)).toEqual(want.topContacts);
         expectChart(await read.barChart(page, "chart-touchpoints"), want.touchpoints);
@@ -151,6 +154,9 @@ if (!present) {
         if (a.status === "no_coverage") uncovered += 1;
       }
       expect(uncovered).toBeGreaterThan(0); // the sample has an account nobody touches, and it renders
+      // The reply-time cards show a value (days) wherever the account's contacts replied, and the sample has such accounts.
+      expect(replied.length).toBeGreaterThan(0);
+      for (const value of replied) expect(value).toMatch(/^\d+\.\d days$/);
     }, 300_000);
 
     test("the Seller slicer narrows the network, touchpoints, event tracker and interactions to that colleague", async () => {

@@ -32,6 +32,10 @@ export function account(over: Partial<AccountScoreRow>): AccountScoreRow {
     transaction_size_order: 1,
     email_gap_days: 3,
     meeting_gap_days: 15,
+    contact_reply_hours_median: 76.8,
+    seller_reply_hours_median: 79.2,
+    contact_replies: 4,
+    seller_replies: 2,
     as_of: "2026-11-16",
     ...over,
   };

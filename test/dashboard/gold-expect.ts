@@ -15,6 +15,8 @@ export const ATTRIBUTE: Record<string, string> = {
 const STATUS: Record<string, string> = { good_standing: "Good standing", needs_attention: "Needs attention", no_coverage: "No coverage" };
 
 export const one = (n: number | null | undefined) => (n === null || n === undefined ? "–" : n.toFixed(1));
+/** Gold's median hours as the card shows them: days, one decimal. */
+export const days = (hours: number | null | undefined) => (hours === null || hours === undefined ? "–" : `${(hours / 24).toFixed(1)} days`);
 export const whole = (n: number | null | undefined) => (n === null || n === undefined ? "–" : String(Math.round(n)));
 const signed = (n: number | null | undefined) => (n === null || n === undefined ? "–" : `${n > 0 ? "+" : ""}${n.toFixed(1)}`);
 export const slicerText = (v: unknown) => (v === null || v === undefined || v === "" ? BLANK : String(v));
@@ -138,6 +140,8 @@ export function expectedDetail(gold: Gold, accountId: string, sellerId = "") {
       "Connected sellers": whole(a.connected_sellers),
       "Email gap (days)": whole(a.email_gap_days),
       "Meeting gap (days)": whole(a.meeting_gap_days),
+      "Median reply (contact)": days(a.contact_reply_hours_median),
+      "Median reply (seller)": days(a.seller_reply_hours_median),
     },
     network: { nodes: new Set(pairs.map((p) => p.seller_id)).size + new Set(pairs.map((p) => p.contact_id)).size, edges: pairs.length },
     topContacts: mine("who_knows_whom")

@@ -30,6 +30,14 @@ describe("the measures over account_scores", () => {
     expect(RM.measure("Meeting gap (days)", rows.slice(2, 3))).toBeNull();
   });
 
+  test("show an account's median reply times in days (gold keeps hours), blank when nobody replied", () => {
+    // 76.8 h = 3.2 days; over two accounts the slower (as the DAX MAX); none → blank.
+    const replied = account({ contact_reply_hours_median: 76.8, seller_reply_hours_median: 12 });
+    expect(RM.measure("Median reply (contact)", [replied])).toBeCloseTo(3.2, 10);
+    expect(RM.measure("Median reply (seller)", [replied, account({ seller_reply_hours_median: 48 })])).toBe(2);
+    expect(RM.measure("Median reply (contact)", [account({ contact_reply_hours_median: null })])).toBeNull();
+  });
+
   test("sum connected contacts and sellers, and the contacts not in the CRM", () => {
     expect(RM.measure("Connected contacts", rows)).toBe(5 + 5 + 5 + 1);
     expect(RM.measure("Connected sellers", rows)).toBe(8);

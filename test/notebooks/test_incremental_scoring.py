@@ -48,6 +48,8 @@ def new_rows(rng: random.Random, day: dt.date, count: int, ids: iter) -> dict:
             "source": source,
             "direction": "mutual" if source == "meeting" else rng.choice(["outbound", "inbound"]),
             "weight": 1.0 if tied else round(rng.uniform(0.2, 3.0), 3),
+            # One thread per contact (no extra random draw): replies cross days, so reply times are compared too.
+            "conversation_id": f"conv-{contact}" if source == "email" else None,
         }
         rows[row["interaction_id"]] = row
     return rows
@@ -140,7 +142,8 @@ def test_incremental_scores_equal_a_full_recompute_day_after_day(spark, lib, rul
         if refreshed["refresh"] == "unchanged":
             continue  # the same inputs as the day compared before
         full = snapshot(lib, lib.gold_tables(lib.gold_inputs_from_silver(silver, d["dim_contact"], as_of, r), d, as_of, r))
-        incremental = snapshot(lib, lib.gold_tables(lib.gold_inputs_from_state(spark, state, d["dim_contact"], as_of, r), d, as_of, r))
+        from_state = lib.gold_inputs_from_state(spark, state, silver, d["dim_contact"], as_of, r)
+        incremental = snapshot(lib, lib.gold_tables(from_state, d, as_of, r))
         assert differences(full, incremental) == [], f"{as_of} ({event})"
     # The simulation exercised what it claims: rows left the window and candidates were cut.
     assert len({k for k in full if k[0] == "touchpoints"}) == 2 * 2

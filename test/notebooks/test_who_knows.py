@@ -27,6 +27,14 @@ def test_a_contact_lists_every_colleague_strongest_first_with_the_evidence(spark
     assert got["path"] == {"kind": "none_asked"}
 
 
+def test_each_colleague_comes_with_how_fast_the_contact_answers_them(spark, first_window):
+    # One conversation: Ann writes at 09:00 and 09:01, Carl answers at 10:00 (1 h from 09:00, the nudge does not
+    # reset the clock) and 10:01; the next day the same: Carl's replies take 1 h and 1 h → median 1 h. Bob only
+    # received copies of Carl's replies: Carl never answered him, so nothing is said.
+    got = ask(spark, first_window[0], contact="carl@fabrikam.com")
+    assert [(c["seller_name"], c["contact_reply_hours_median"]) for c in got["colleagues"]] == [("Ann Seller", 1.0), ("Bob Seller", None)]
+
+
 def test_the_asker_learns_whether_they_know_the_contact_or_whom_to_ask(spark, first_window):
     out, _, _ = first_window
     bob = ask(spark, out, contact="carl@fabrikam.com", seller="bob@contoso.com")["path"]

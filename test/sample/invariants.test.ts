@@ -33,6 +33,20 @@ describe("mailbox copies", () => {
     expect(copies.size).toBe(t().manifest.counts.distinctInternetMessageIds);
   });
 
+  it("a reply shares the conversationId of the mail that started its thread, as response times need", () => {
+    const rows = readRows(t(), MESSAGE_DATASET).rows.map(camel);
+    expect(rows.filter((r) => !r.conversationId)).toEqual([]);
+    const base = (subject: string) => subject.replace(/^(RE|Automatic reply|Out of Office): /, "");
+    const threads = new Map<string, Row[]>();
+    for (const r of rows) threads.set(r.conversationId, [...(threads.get(r.conversationId) ?? []), r]);
+    const replied = [...threads.values()].filter((mails) => mails.some((m) => m.subject.startsWith("RE: ")));
+    // One topic per conversation, and many replied threads hold the mail that started them (others began
+    // before the sample's first day). The sample draws a mail's time of day independently of the thread,
+    // so a same-day reply can be stamped before the mail it answers: ordering is not asserted here.
+    expect([...threads.values()].filter((mails) => new Set(mails.map((m) => base(m.subject))).size > 1)).toEqual([]);
+    expect(replied.filter((mails) => mails.some((m) => m.subject === base(m.subject))).length).toBeGreaterThan(100);
+  });
+
   it("every event copy sits in an internal attendee's or the organizer's calendar, and only the organizer's says isOrganizer", () => {
     const rows = readRows(t(), EVENT_DATASET).rows.map(camel);
     const byUid = new Map<string, Row[]>();

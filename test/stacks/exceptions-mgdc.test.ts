@@ -111,6 +111,7 @@ describe("MGDC datasets", () => {
       "puser",
       "id",
       "internetMessageId",
+      "conversationId",
       "subject",
       "sender",
       "from",

@@ -39,7 +39,7 @@ test("synth replaces its own folders (a stale artifact file goes) and leaves oth
 });
 
 test("synth prints counts per kind and where to start reading", () => {
-  expect(stdout).toContain("5 linkedService, 7 dataset, 14 notebook, 5 pipeline, 2 trigger");
+  expect(stdout).toContain("5 linkedService, 7 dataset, 16 notebook, 5 pipeline, 2 trigger");
   expect(stdout).toContain(join(out, "DATA-ACCESS.md"));
 });
 

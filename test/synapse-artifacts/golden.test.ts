@@ -91,6 +91,6 @@ test("the manifest lists every other file with its sha256 and counts per kind", 
       .filter((p) => p !== "manifest.json")
       .sort(),
   );
-  expect(manifest.counts).toEqual({ linkedService: 5, dataset: 7, notebook: 14, pipeline: 5, trigger: 2, sql: 0 });
+  expect(manifest.counts).toEqual({ linkedService: 5, dataset: 7, notebook: 16, pipeline: 5, trigger: 2, sql: 0 });
   expect(manifest.configFingerprint).toMatch(/^[0-9a-f]{64}$/);
 });

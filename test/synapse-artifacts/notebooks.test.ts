@@ -88,6 +88,7 @@ test("the parameters cell is tagged, a '# %run x' cell becomes the %run magic, m
   expect(cells.filter((c) => c.source[0]?.startsWith("%run")).map((c) => c.source)).toEqual([
     ["%run rm_common"],
     ["%run rm_reconcile"],
+    ["%run rm_time_zones"],
     ["%run rm_ingest_m365"],
     ["%run rm_interactions"],
   ]);
