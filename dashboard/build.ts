@@ -59,7 +59,7 @@ export function dataScript(payload: DashboardPayload): string {
 }
 
 const FILTERS = {
-  portfolio: ["Industry", "Sector", "Seller", "Tier", "Transaction size"],
+  portfolio: ["Industry", "Sector", "Seller", "Tier", "Transaction size", "Open escalations"],
   detail: ["Account", "Industry", "Sector", "Seller", "Tier", "Transaction size"],
 } as const;
 

@@ -47,6 +47,16 @@ export interface AccountScoreRow {
   seller_reply_hours_median: number | null;
   contact_replies: number;
   seller_replies: number;
+  /** ERP orders in the ruleset's business_signals.period_days before as_of; this and the order columns are null without an ERP source. */
+  orders_in_period: number | null;
+  order_value_in_period: number | null;
+  order_value_previous_period: number | null;
+  order_trend: "down" | "up" | "steady" | "none" | null;
+  last_order_at: string | null;
+  /** Service cases open at as_of; this and the case columns are null without a service-case source (never 0). */
+  open_cases: number | null;
+  open_escalations: number | null;
+  escalations_in_period: number | null;
   as_of: string;
 }
 

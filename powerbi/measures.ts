@@ -14,7 +14,7 @@ export interface Measure {
   /** Model table the measure is stored on (its home table). */
   table: MeasureTable;
   dax: string;
-  /** Power BI format string: whole numbers for counts and days, one decimal for 0–100 scores. */
+  /** Power BI format string: whole numbers for counts and days, one decimal for 0–100 scores; "" for a text measure (none written). */
   formatString: string;
   description: string;
 }
@@ -87,6 +87,36 @@ export const MEASURES: readonly Measure[] = [
     formatString: "0.0",
     description:
       "Median days the sellers took to answer the account's contacts, over all their replies in the window (blank when none); over several accounts, the slowest.",
+  },
+  {
+    name: "Orders (period)",
+    table: "account_scores",
+    // Text, as the card shows it ("12 · 48k · down"); the amount carries no currency because gold keeps none.
+    dax: [
+      "VAR n = SUM('account_scores'[orders_in_period])",
+      "VAR v = SUM('account_scores'[order_value_in_period]) + 0",
+      "VAR t = SELECTEDVALUE('account_scores'[order_trend])",
+      'VAR amount = SWITCH(TRUE(), v >= 1000000, FORMAT(v / 1000000, "0.0") & "M", v >= 1000, FORMAT(v / 1000, "0") & "k", FORMAT(v, "0"))',
+      'RETURN IF(ISBLANK(n), BLANK(), FORMAT(n, "0") & " · " & amount & IF(ISBLANK(t), "", " · " & t))',
+    ].join(" "),
+    formatString: "",
+    description:
+      "Orders placed in the ruleset's business_signals.period_days before as_of, their total value and the trend against the period before (the trend only when one value is in the filter); blank when the stack has no ERP source.",
+  },
+  {
+    name: "Open escalations",
+    table: "account_scores",
+    dax: "SUM('account_scores'[open_escalations])",
+    formatString: COUNT,
+    description:
+      "Escalated service cases open at as_of (one makes the account need attention); blank when the stack has no service-case source.",
+  },
+  {
+    name: "Open cases",
+    table: "account_scores",
+    dax: "SUM('account_scores'[open_cases])",
+    formatString: COUNT,
+    description: "Service cases open at as_of; blank when the stack has no service-case source.",
   },
   {
     name: "Connected contacts",

@@ -4,7 +4,7 @@
  * 1280 × 720 canvas, slicers in the top row, 8 px gutters.
  */
 import { categoricalFilter, col, msr, sum, topNFilter, type Field } from "./fields";
-import type { Box, VisualSpec } from "./visuals";
+import { SOURCE_COLORS, type Box, type VisualSpec } from "./visuals";
 
 export interface PageSpec {
   title: string;
@@ -73,7 +73,8 @@ export function portfolioPage(): PageSpec {
   return {
     title: "Portfolio",
     visuals: [
-      ...slicerRow([...common, ["Seller", col(A, "owner_name")], ...tierAndSize]),
+      // Open escalations is a whole-number column: Power BI lists it numerically, a stack without service cases as (Blank).
+      ...slicerRow([...common, ["Seller", col(A, "owner_name")], ...tierAndSize, ["Open escalations", col(A, "open_escalations")]]),
       ...cards,
       {
         title: "High priority targets",
@@ -129,6 +130,9 @@ export function accountDetailPage(): PageSpec {
             msr("Meeting gap (days)"),
             msr("Median reply (contact)"),
             msr("Median reply (seller)"),
+            msr("Orders (period)"),
+            msr("Open escalations"),
+            msr("Open cases"),
           ],
         },
         position: box(GAP, top, PAGE_WIDTH - GAP * 2, 88),
@@ -164,6 +168,7 @@ export function accountDetailPage(): PageSpec {
           Values: [msr("Touchpoint contribution")],
         },
         position: box(qx(0), row3, quarter, row3Height),
+        seriesColors: { field: col("touchpoints", "source"), colors: SOURCE_COLORS },
       },
       {
         title: "Event tracker",
@@ -175,6 +180,7 @@ export function accountDetailPage(): PageSpec {
         },
         position: box(qx(1), row3, quarter, row3Height),
         sort: { field: col("interactions_weekly", "week_start"), direction: "Ascending" },
+        seriesColors: { field: col("interactions_weekly", "source"), colors: SOURCE_COLORS },
       },
       {
         title: "Interactions",

@@ -63,7 +63,7 @@ function measureLines(m: Measure): string[] {
   return [
     ...description(m.description, 1),
     `${TAB}measure ${tmdlName(m.name)} = ${m.dax}`,
-    `${TAB}${TAB}formatString: ${m.formatString}`,
+    ...(m.formatString ? [`${TAB}${TAB}formatString: ${m.formatString}`] : []),
     "",
   ];
 }

@@ -24,6 +24,17 @@ export const VISUAL_ROLES = {
 
 export type VisualType = keyof typeof VISUAL_ROLES;
 
+/**
+ * Each interaction source's colour in the event tracker and the touchpoints, the local dashboard's
+ * (dashboard/app/charts.js RM.SOURCES), so the twins agree; Power BI's theme picks for any other.
+ */
+export const SOURCE_COLORS: Readonly<Record<string, string>> = {
+  email: "#1F5FA8",
+  meeting: "#B45309",
+  erp_order: "#18794E",
+  service_case: "#8E2D8E",
+};
+
 export interface Box {
   x: number;
   y: number;
@@ -42,6 +53,8 @@ export interface VisualSpec {
   filters?: Record<string, unknown>[];
   /** Colour the cells of this measure on a white → blue scale (the matrix network stand-in). */
   gradient?: Field;
+  /** A fixed colour per value of a series or group column (dataPoint fills). */
+  seriesColors?: { field: Field; colors: Readonly<Record<string, string>> };
 }
 
 /** A name PBIR accepts and a reader can follow: lowercase words joined by `-`, at most `max` characters. */
@@ -88,11 +101,25 @@ function gradientObjects(f: Field): Record<string, unknown> {
   };
 }
 
+/**
+ * One dataPoint fill per value of the series column, selected by comparing the column to the value
+ * (the selector Desktop writes when a series colour is set by hand).
+ */
+function seriesColorObjects(spec: NonNullable<VisualSpec["seriesColors"]>): Record<string, unknown> {
+  return {
+    dataPoint: Object.entries(spec.colors).map(([value, color]) => ({
+      properties: { fill: { solid: { color: { expr: { Literal: { Value: `'${color}'` } } } } } },
+      selector: { data: [{ scopeId: { Comparison: { ComparisonKind: 0, Left: fieldExpression(spec.field), Right: literal(value) } } }] },
+    })),
+  };
+}
+
 /** Formatting a visual type needs to work as the page intends. */
 function typeObjects(spec: VisualSpec): Record<string, unknown> | undefined {
-  // A dropdown keeps six slicers in one row; the list mode would need a column each.
+  // A dropdown keeps seven slicers in one row; the list mode would need a column each.
   if (spec.visualType === "slicer") return { data: [{ properties: { mode: text("Dropdown") } }] };
   if (spec.gradient) return gradientObjects(spec.gradient);
+  if (spec.seriesColors) return seriesColorObjects(spec.seriesColors);
   return undefined;
 }
 

@@ -7,8 +7,19 @@
   const GRID = "#e4e7eb";
   /** Colours with at least 3:1 contrast to white (WCAG non-text contrast). */
   RM.COLORS = { blue: "#1f5fa8", teal: "#0f766e", orange: "#b45309", red: "#b42318", green: "#18794e", slate: "#52606d" };
-  /** Per interaction source, so the event tracker and the touchpoints agree. @type {Record<string, string>} */
-  RM.SOURCE_COLORS = { email: "#1f5fa8", meeting: "#b45309" };
+  /**
+   * Per interaction source, its label and colour: the one place the event tracker and the touchpoints
+   * take them from, so both agree (powerbi/visuals.ts SOURCE_STYLES is the Power BI twin).
+   * @type {Record<string, { label: string, color: string }>}
+   */
+  RM.SOURCES = {
+    email: { label: "Email", color: "#1f5fa8" },
+    meeting: { label: "Meeting", color: "#b45309" },
+    erp_order: { label: "ERP order", color: "#18794e" },
+    service_case: { label: "Service case", color: "#8e2d8e" },
+  };
+  /** A source's readable label; an unknown one shows as stored. @param {string} source */
+  RM.sourceLabel = (source) => (RM.SOURCES[source] ? RM.SOURCES[source].label : source);
 
   Chart.defaults.animation = false;
   Chart.defaults.color = INK;
@@ -74,6 +85,7 @@
 
   /**
    * Stacked columns: one dataset per series (the event tracker: weeks × source).
+   * Series are named by source; the legend shows its label and colour.
    * @param {string} id @param {{ labels: string[], series: Array<{ name: string, values: number[] }>, title: string }} spec
    */
   RM.stackedColumns = function stackedColumns(id, spec) {
@@ -85,7 +97,12 @@
       type: "bar",
       data: {
         labels: spec.labels,
-        datasets: spec.series.map((s) => ({ label: s.name, data: s.values, backgroundColor: RM.SOURCE_COLORS[s.name] || RM.COLORS.slate })),
+        datasets: spec.series.map((s) => ({
+          label: RM.sourceLabel(s.name),
+          source: s.name,
+          data: s.values,
+          backgroundColor: RM.SOURCES[s.name] ? RM.SOURCES[s.name].color : RM.COLORS.slate,
+        })),
       },
       options: {
         plugins: { legend: { position: "top", align: "end" } },

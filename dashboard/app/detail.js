@@ -40,6 +40,9 @@
       stat("Meeting gap (days)", RM.fmt.int(RM.measure("Meeting gap (days)", one))),
       stat("Median reply (contact)", RM.fmt.days(RM.measure("Median reply (contact)", one))),
       stat("Median reply (seller)", RM.fmt.days(RM.measure("Median reply (seller)", one))),
+      stat("Orders (period)", RM.fmt.text(RM.measure("Orders (period)", one))),
+      stat("Open escalations", RM.fmt.int(RM.measure("Open escalations", one))),
+      stat("Open cases", RM.fmt.int(RM.measure("Open cases", one))),
     ]);
   }
 
@@ -69,7 +72,7 @@
   RM.touchpointGroups = function touchpointGroups(ctx, points) {
     return [...F.groupBy(points, (t) => `${t.source}\u0000${t.contact_id}`).entries()]
       .map(([k, rows]) => ({
-        label: `${rows[0].source} · ${ctx.contactName(rows[0].contact_id)}`,
+        label: `${RM.sourceLabel(rows[0].source)} · ${ctx.contactName(rows[0].contact_id)}`,
         value: /** @type {number} */ (RM.measure("Touchpoint contribution", rows)),
         key: k,
       }))

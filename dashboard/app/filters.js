@@ -18,7 +18,11 @@
     Seller: "owner_name",
     Tier: "tier",
     "Transaction size": "transaction_size",
+    "Open escalations": "open_escalations",
   };
+
+  /** Slicers whose values sort as numbers (10 after 9). */
+  const NUMERIC = new Set(["Tier", "Open escalations"]);
 
   /** @param {unknown} v */
   const optionValue = (v) => (v === null || v === undefined || v === "" ? BLANK : String(v));
@@ -27,7 +31,7 @@
   const byText = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 
   /**
-   * The values a slicer lists: distinct values of its column over all accounts; Tier numerically,
+   * The values a slicer lists: distinct values of its column over all accounts; Tier and Open escalations numerically,
    * Transaction size by transaction_size_order (largest band first), the rest alphabetically; blank last.
    * @param {any[]} accounts @param {string} label @returns {string[]}
    */
@@ -36,7 +40,7 @@
     const order = new Map();
     for (const a of accounts) {
       const v = optionValue(a[column]);
-      const rank = label === "Transaction size" ? a.transaction_size_order : label === "Tier" ? Number(a.tier) : 0;
+      const rank = label === "Transaction size" ? a.transaction_size_order : NUMERIC.has(label) ? Number(a[column]) : 0;
       order.set(v, rank);
     }
     return [...order.keys()].sort((a, b) => {

@@ -13,6 +13,8 @@
     int: (/** @type {number | null | undefined} */ n) => (n === null || n === undefined ? "–" : String(Math.round(n))),
     /** Days with one decimal and the unit ("3.2 days"); "–" for none. */
     days: (/** @type {number | null | undefined} */ n) => (n === null || n === undefined ? "–" : `${n.toFixed(1)} days`),
+    /** A text measure as it is; "–" for none. */
+    text: (/** @type {string | null | undefined} */ s) => (s === null || s === undefined || s === "" ? "–" : s),
     /** A signed change with one decimal. */
     signed: (/** @type {number | null | undefined} */ n) => (n === null || n === undefined ? "–" : `${n > 0 ? "+" : ""}${n.toFixed(1)}`),
     num: fixed,

@@ -23,7 +23,7 @@
     state: {
       page: "portfolio",
       account: "",
-      portfolio: blankState(["Industry", "Sector", "Seller", "Tier", "Transaction size"]),
+      portfolio: blankState(["Industry", "Sector", "Seller", "Tier", "Transaction size", "Open escalations"]),
       detail: blankState(["Industry", "Sector", "Seller", "Tier", "Transaction size"]),
     },
     rows: (/** @type {string} */ table, /** @type {string} */ id) => byAccount[table].get(id) || [],
@@ -46,7 +46,13 @@
   /** The attribute slicers' options never change: fill them once. */
   function fillSlicers() {
     for (const page of ["portfolio", "detail"]) {
-      for (const label of ["Industry", "Sector", "Tier", "Transaction size", ...(page === "portfolio" ? ["Seller"] : [])]) {
+      for (const label of [
+        "Industry",
+        "Sector",
+        "Tier",
+        "Transaction size",
+        ...(page === "portfolio" ? ["Seller", "Open escalations"] : []),
+      ]) {
         const select = /** @type {HTMLSelectElement} */ (document.querySelector(`#page-${page} select[data-filter="${label}"]`));
         setOptions(
           select,

@@ -12,12 +12,24 @@
     const present = /** @type {number[]} */ (xs.filter((x) => x !== null && x !== undefined));
     return present.length ? Math.max(...present) : null;
   };
+  /** SUM ignores blanks and is blank when every value is (no such source), as DAX's SUM. @param {Array<number | null>} xs */
+  const sumOrBlank = (xs) => {
+    const present = /** @type {number[]} */ (xs.filter((x) => x !== null && x !== undefined));
+    return present.length ? sum(present) : null;
+  };
+  /** SELECTEDVALUE: the one distinct value, else blank. @param {Array<string | null>} xs */
+  const selected = (xs) => {
+    const distinct = [...new Set(xs.filter((x) => x !== null && x !== undefined))];
+    return distinct.length === 1 ? distinct[0] : null;
+  };
+  /** An amount in thousands or millions, as the DAX's FORMAT branches ("48k", "1.2M", "900"). @param {number} v */
+  const compact = (v) => (v >= 1e6 ? `${(v / 1e6).toFixed(1)}M` : v >= 1000 ? `${Math.round(v / 1000)}k` : String(Math.round(v)));
   /** Hours → days; blank stays blank. @param {number | null} hours */
   const days = (hours) => (hours === null ? null : hours / 24);
   /** @param {any[]} rows */
   const highPriority = (rows) => rows.filter((a) => a.is_high_priority);
 
-  /** @type {Record<string, (rows: any[]) => number | null>} */
+  /** @type {Record<string, (rows: any[]) => number | string | null>} */
   const MEASURES = {
     Accounts: (accounts) => accounts.length,
     "High priority accounts": (accounts) => highPriority(accounts).length,
@@ -32,6 +44,18 @@
     // Hours in gold, days on the cards; MAX over accounts, as the DAX (one account: its own median).
     "Median reply (contact)": (accounts) => days(max(accounts.map((a) => a.contact_reply_hours_median))),
     "Median reply (seller)": (accounts) => days(max(accounts.map((a) => a.seller_reply_hours_median))),
+    // Count · value · trend over business_signals.period_days; blank (not "0") when the stack has no ERP
+    // source. The trend word only when the filter leaves one (SELECTEDVALUE), e.g. one account.
+    "Orders (period)": (accounts) => {
+      const n = sumOrBlank(accounts.map((a) => a.orders_in_period));
+      if (n === null) return null;
+      const trend = selected(accounts.map((a) => a.order_trend));
+      const value = sumOrBlank(accounts.map((a) => a.order_value_in_period)) || 0;
+      return [String(n), compact(value), trend].filter((x) => x !== null).join(" · ");
+    },
+    // Blank without a service-case source, never 0.
+    "Open escalations": (accounts) => sumOrBlank(accounts.map((a) => a.open_escalations)),
+    "Open cases": (accounts) => sumOrBlank(accounts.map((a) => a.open_cases)),
     "Connected contacts": (accounts) => sum(accounts.map((a) => a.connected_contacts)),
     "Contacts not in CRM": (accounts) => sum(accounts.map((a) => a.discovered_contacts)),
     "Connected sellers": (accounts) => sum(accounts.map((a) => a.connected_sellers)),

@@ -74,7 +74,7 @@
       [
         { key: "rank", label: "#", cell: (t) => t.rank, num: true },
         { key: "occurred_at", label: "When", cell: (t) => RM.fmt.date(t.occurred_at) },
-        { key: "source", label: "Source", cell: (t) => `${t.source} (${t.direction})` },
+        { key: "source", label: "Source", cell: (t) => `${RM.sourceLabel(t.source)} (${t.direction})` },
         { key: "seller", label: "Seller", cell: (t) => ctx.sellerName(t.seller_id) },
         { key: "contact", label: "Contact", cell: (t) => ctx.contactName(t.contact_id) },
         { key: "participants", label: "People", cell: (t) => t.participants, num: true },

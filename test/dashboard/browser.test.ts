@@ -13,7 +13,9 @@ import { CHROMIUM, Gold, openPage, PageLog, readGold, ROOT, sampleRun, SHOTS } f
 import { ATTRIBUTE, chosenAccounts, ChartView, expectedDetail, expectedPortfolio, one, slicerText, slicerValues } from "./gold-expect";
 import * as read from "./page-read";
 
-const PORTFOLIO_SLICERS = ["Industry", "Sector", "Seller", "Tier", "Transaction size"];
+const PORTFOLIO_SLICERS = ["Industry", "Sector", "Seller", "Tier", "Transaction size", "Open escalations"];
+/** The detail page's attribute slicers: the portfolio's but its account owner (Seller) and open escalations. */
+const DETAIL_ATTRIBUTE_SLICERS = ["Industry", "Sector", "Tier", "Transaction size"];
 const sliceId = (page: string, label: string) => `f-${page}-${label.toLowerCase().replace(/\s+/g, "-")}`;
 
 /** Chart values are sums of doubles: equal to the gold sums up to the order of addition. Keys are compared when expected. */
@@ -85,6 +87,25 @@ if (!present) {
       }
     });
 
+    test("the Open escalations slicer lists counts numerically, blank last, and its non-zero values leave only accounts with open escalations", async () => {
+      await read.openPortfolio(page);
+      const id = sliceId("portfolio", "Open escalations");
+      const values = (await read.options(page, id)).map((o) => o.value).filter(Boolean);
+      const counts = values.filter((v) => v !== "(Blank)").map(Number);
+      expect(counts).toEqual([...counts].sort((x, y) => x - y));
+      // The sample has service cases: some account has an open escalation, so the slicer has a non-zero value.
+      const escalated = gold.account_scores!.filter((a) => (a.open_escalations ?? 0) > 0);
+      expect(escalated.length).toBeGreaterThan(0);
+      for (const value of values.filter((v) => v !== "0" && v !== "(Blank)")) {
+        await page.selectOption(`#${id}`, value);
+        const shown = (await read.tableRows(page, "targets", "data-account-id")).map((r) => r.id);
+        const want = expectedPortfolio(gold, { "Open escalations": value }).table.map((r) => r.id);
+        expect(shown).toEqual(want);
+        for (const accountId of shown) expect(escalated.map((a) => a.account_id)).toContain(accountId);
+      }
+      await page.selectOption(`#${id}`, "");
+    });
+
     test("slicers combine: an industry and a tier together leave the accounts matching both", async () => {
       const a = gold.account_scores!.find((x) => x.is_high_priority && x.industry)!;
       const chosen = { Industry: String(a.industry), Tier: String(a.tier) };
@@ -129,6 +150,8 @@ if (!present) {
     test("every account's cards, network, top contacts, touchpoints, event tracker, interactions, checklist and score equal gold", async () => {
       let uncovered = 0;
       const replied: string[] = [];
+      const business: Array<{ orders: string; escalations: string; cases: string }> = [];
+      const sourceSeries = new Set<string>();
       for (const a of gold.account_scores!) {
         await read.openAccount(page, a.account_id);
         const want = expectedDetail(gold, a.account_id);
@@ -136,10 +159,16 @@ if (!present) {
         expect(await read.cards(page, "detail-cards")).toEqual(want.cards);
         if (a.contact_replies > 0) replied.push(want.cards["Median reply (contact)"]);
         if (a.seller_replies > 0) replied.push(want.cards["Median reply (seller)"]);
+        if ((a.orders_in_period ?? 0) > 0 && (a.open_escalations ?? 0) > 0) {
+          const shown = await read.cards(page, "detail-cards");
+          business.push({ orders: shown["Orders (period)"], escalations: shown["Open escalations"], cases: shown["Open cases"] });
+        }
         expect(await read.network(page)).toMatchObject(want.network);
         expect((await read.tableRows(page, "top-contacts", "data-contact-id")).map((r) => r.cells)).toEqual(want.topContacts);
         expectChart(await read.barChart(page, "chart-touchpoints"), want.touchpoints);
-        expect(await read.stackedChart(page, "chart-events")).toEqual(want.events);
+        const events = await read.stackedChart(page, "chart-events");
+        expect(events).toEqual(want.events);
+        for (const s of events.series) sourceSeries.add(s.name);
         expect((await read.tableRows(page, "interactions", "data-contact-id")).map((r) => r.cells)).toEqual(want.interactions);
         expect(await read.checklist(page)).toEqual(want.checklist);
         if (want.checklist.length) expect((await page.textContent("#checklist .met"))?.trim()).toBe(want.checklistMet);
@@ -157,6 +186,15 @@ if (!present) {
       // The reply-time cards show a value (days) wherever the account's contacts replied, and the sample has such accounts.
       expect(replied.length).toBeGreaterThan(0);
       for (const value of replied) expect(value).toMatch(/^\d+\.\d days$/);
+      // The sample has accounts with orders and open escalations: their cards show numbers, not blanks.
+      expect(business.length).toBeGreaterThan(0);
+      for (const b of business) {
+        expect(b.orders).toMatch(/^[1-9]\d* · \d+(\.\d)?[kM]? · (down|up|steady|none)$/);
+        expect(b.escalations).toMatch(/^[1-9]\d*$/);
+        expect(b.cases).toMatch(/^[1-9]\d*$/);
+      }
+      // The event tracker has the ERP orders and service cases as their own series, by their readable names.
+      expect(sourceSeries).toEqual(new Set(["Email", "Meeting", "ERP order", "Service case"]));
     }, 300_000);
 
     test("the Seller slicer narrows the network, touchpoints, event tracker and interactions to that colleague", async () => {
@@ -182,7 +220,7 @@ if (!present) {
 
     test("the attribute slicers narrow the Account slicer to the gold accounts that match, by name", async () => {
       await read.openAccount(page, gold.account_scores![0].account_id);
-      for (const label of PORTFOLIO_SLICERS.filter((l) => l !== "Seller")) {
+      for (const label of DETAIL_ATTRIBUTE_SLICERS) {
         const id = sliceId("detail", label);
         for (const value of (await read.options(page, id)).map((o) => o.value).filter(Boolean)) {
           await page.selectOption(`#${id}`, value);

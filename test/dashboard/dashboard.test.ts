@@ -88,7 +88,7 @@ describe("the data file", () => {
       breadth_target: 5,
       engaged_min_score: 20,
       half_life_days: 90,
-      sources: { email: 1.0, meeting: 3.0 },
+      sources: { email: 1.0, meeting: 3.0, erp_order: 1.0, service_case: 0.5 },
       transaction_size: RULESET.transaction_size,
     });
   });

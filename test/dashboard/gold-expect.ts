@@ -11,6 +11,14 @@ export const ATTRIBUTE: Record<string, string> = {
   Seller: "owner_name",
   Tier: "tier",
   "Transaction size": "transaction_size",
+  "Open escalations": "open_escalations",
+};
+/** The readable name of each interaction source, as the event tracker's legend and the touchpoints show it. */
+export const SOURCE_LABEL: Record<string, string> = {
+  email: "Email",
+  meeting: "Meeting",
+  erp_order: "ERP order",
+  service_case: "Service case",
 };
 const STATUS: Record<string, string> = { good_standing: "Good standing", needs_attention: "Needs attention", no_coverage: "No coverage" };
 
@@ -19,6 +27,13 @@ export const one = (n: number | null | undefined) => (n === null || n === undefi
 export const days = (hours: number | null | undefined) => (hours === null || hours === undefined ? "–" : `${(hours / 24).toFixed(1)} days`);
 export const whole = (n: number | null | undefined) => (n === null || n === undefined ? "–" : String(Math.round(n)));
 const signed = (n: number | null | undefined) => (n === null || n === undefined ? "–" : `${n > 0 ? "+" : ""}${n.toFixed(1)}`);
+/** The orders card: count · value in thousands (or millions) · trend; "–" without an ERP source. */
+export const orders = (a: any): string => {
+  if (a.orders_in_period === null || a.orders_in_period === undefined) return "–";
+  const v = a.order_value_in_period ?? 0;
+  const amount = v >= 1e6 ? `${(v / 1e6).toFixed(1)}M` : v >= 1000 ? `${Math.round(v / 1000)}k` : String(Math.round(v));
+  return `${a.orders_in_period} · ${amount} · ${a.order_trend}`;
+};
 export const slicerText = (v: unknown) => (v === null || v === undefined || v === "" ? BLANK : String(v));
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const rows = (gold: Gold, table: keyof Gold): any[] => {
@@ -112,7 +127,7 @@ export function expectedDetail(gold: Gold, accountId: string, sellerId = "") {
   const groups = new Map<string, { label: string; value: number }>();
   for (const t of mine("touchpoints").filter(bySeller)) {
     const key = `${t.source}|${t.contact_id}`;
-    const g = groups.get(key) ?? { label: `${t.source} · ${n.contact(t.contact_id)}`, value: 0 };
+    const g = groups.get(key) ?? { label: `${SOURCE_LABEL[t.source] ?? t.source} · ${n.contact(t.contact_id)}`, value: 0 };
     g.value += t.contribution ?? 0;
     groups.set(key, g);
   }
@@ -142,6 +157,9 @@ export function expectedDetail(gold: Gold, accountId: string, sellerId = "") {
       "Meeting gap (days)": whole(a.meeting_gap_days),
       "Median reply (contact)": days(a.contact_reply_hours_median),
       "Median reply (seller)": days(a.seller_reply_hours_median),
+      "Orders (period)": orders(a),
+      "Open escalations": whole(a.open_escalations),
+      "Open cases": whole(a.open_cases),
     },
     network: { nodes: new Set(pairs.map((p) => p.seller_id)).size + new Set(pairs.map((p) => p.contact_id)).size, edges: pairs.length },
     topContacts: mine("who_knows_whom")
@@ -157,7 +175,7 @@ export function expectedDetail(gold: Gold, accountId: string, sellerId = "") {
     events: {
       labels: weeks,
       series: sources.map((s) => ({
-        name: s,
+        name: SOURCE_LABEL[s] ?? s,
         values: weeks.map((w) =>
           sum(
             weekly.filter((r) => r.week_start === w && r.source === s),

@@ -38,6 +38,37 @@ describe("the measures over account_scores", () => {
     expect(RM.measure("Median reply (contact)", [account({ contact_reply_hours_median: null })])).toBeNull();
   });
 
+  test("show orders as count · value · trend, the trend only when the filter leaves one, blank without an ERP source", () => {
+    expect(RM.measure("Orders (period)", [account({})])).toBe("12 · 48k · down");
+    // Two accounts: counts and values add (12 + 3, 48,200 + 1,000,000 = 1.0482M), the trends differ so none is shown.
+    expect(
+      RM.measure("Orders (period)", [account({}), account({ orders_in_period: 3, order_value_in_period: 1e6, order_trend: "up" })]),
+    ).toBe("15 · 1.0M");
+    expect(RM.measure("Orders (period)", [account({ orders_in_period: 0, order_value_in_period: 0, order_trend: "none" })])).toBe(
+      "0 · 0 · none",
+    );
+    expect(RM.measure("Orders (period)", [account({ orders_in_period: 2, order_value_in_period: 950, order_trend: "up" })])).toBe(
+      "2 · 950 · up",
+    );
+    const noErp = {
+      orders_in_period: null,
+      order_value_in_period: null,
+      order_value_previous_period: null,
+      order_trend: null,
+      last_order_at: null,
+    };
+    expect(RM.measure("Orders (period)", [account(noErp)])).toBeNull();
+  });
+
+  test("sum open escalations and open cases, blank (not 0) when the stack has no service-case source", () => {
+    const rows2 = [account({ open_escalations: 1, open_cases: 3 }), account({ open_escalations: 0, open_cases: 2 })];
+    expect(RM.measure("Open escalations", rows2)).toBe(1);
+    expect(RM.measure("Open cases", rows2)).toBe(5);
+    expect(RM.measure("Open escalations", [account({ open_escalations: 0, open_cases: 0 })])).toBe(0);
+    expect(RM.measure("Open escalations", [account({ open_escalations: null, open_cases: null })])).toBeNull();
+    expect(RM.measure("Open cases", [account({ open_escalations: null, open_cases: null })])).toBeNull();
+  });
+
   test("sum connected contacts and sellers, and the contacts not in the CRM", () => {
     expect(RM.measure("Connected contacts", rows)).toBe(5 + 5 + 5 + 1);
     expect(RM.measure("Connected sellers", rows)).toBe(8);
@@ -66,6 +97,19 @@ describe("the slicers", () => {
     expect(RM.filters.options(rows, "Tier")).toEqual(["1", "2", "10"]);
     expect(RM.filters.options(rows, "Transaction size")).toEqual(["Large", "Small", "No open pipeline"]);
     expect(RM.filters.options(rows, "Industry")).toEqual(["Energy", "Retail", "(Blank)"]);
+  });
+
+  test("list open escalations numerically with (Blank) last (no service-case source), and filter on them", () => {
+    const cases = [
+      account({ account_id: "x", open_escalations: 10 }),
+      account({ account_id: "y", open_escalations: 2 }),
+      account({ account_id: "z", open_escalations: null }),
+      account({ account_id: "w", open_escalations: 0 }),
+    ];
+    expect(RM.filters.options(cases, "Open escalations")).toEqual(["0", "2", "10", "(Blank)"]);
+    const ids = (v: string) => RM.filters.filterAccounts(cases, { "Open escalations": v }).map((a: { account_id: string }) => a.account_id);
+    expect(ids("2")).toEqual(["y"]);
+    expect(ids("(Blank)")).toEqual(["z"]);
   });
 
   test("keep the accounts every chosen value matches; an empty choice keeps all", () => {

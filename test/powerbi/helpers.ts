@@ -39,6 +39,11 @@ export function visuals(files: Readonly<Record<string, string>> = devProject().f
 
 export interface VisualFile {
   name: string;
-  visual: { visualType: string; query: { queryState: Record<string, { projections: { field: unknown; queryRef: string }[] }> } };
+  position?: { x: number; y: number; width: number; height: number };
+  visual: {
+    visualType: string;
+    query: { queryState: Record<string, { projections: { field: unknown; queryRef: string }[] }> };
+    objects?: Record<string, any[]>;
+  };
   filterConfig?: { filters: { field: unknown; filter?: unknown }[] };
 }

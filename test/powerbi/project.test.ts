@@ -60,11 +60,44 @@ test("the two pages in order, named from their titles, each folder named as its 
   }
 });
 
-test("the portfolio page: five slicers, three cards, the targets table and four bar charts", () => {
+test("the portfolio page: six slicers, three cards, the targets table and four bar charts", () => {
   const types = [...byName.values()].filter((v) => v.name.startsWith("portfolio-")).map((v) => v.visual.visualType);
   expect(types.sort()).toEqual(
-    [...Array(3).fill("card"), ...Array(4).fill("clusteredBarChart"), ...Array(5).fill("slicer"), "tableEx"].sort(),
+    [...Array(3).fill("card"), ...Array(4).fill("clusteredBarChart"), ...Array(6).fill("slicer"), "tableEx"].sort(),
   );
+});
+
+test("the portfolio's Open escalations slicer reads account_scores.open_escalations, in the slicer row", () => {
+  const slicer = byName.get("portfolio-slicer-open-escalations")!;
+  expect(slicer.visual.query.queryState.Values.projections.map((p) => p.queryRef)).toEqual(["account_scores.open_escalations"]);
+  expect(slicer.position!.y).toBe(byName.get("portfolio-slicer-tier")!.position!.y);
+});
+
+test("the account summary shows the orders, open escalations and open cases measures", () => {
+  const refs = JSON.stringify(byName.get("account-account-summary")!.visual.query);
+  for (const m of ["Orders (period)", "Open escalations", "Open cases"]) expect(refs).toContain(`"Property":"${m}"`);
+});
+
+test("the event tracker and the touchpoints colour each source as the local dashboard does, ERP orders and service cases included", () => {
+  for (const [name, table] of [
+    ["account-event-tracker", "interactions_weekly"],
+    ["account-top-relationship-touchpoints", "touchpoints"],
+  ]) {
+    const fills = byName
+      .get(name)!
+      .visual.objects!.dataPoint.map((d) => [
+        d.selector.data[0].scopeId.Comparison.Left.Column,
+        d.selector.data[0].scopeId.Comparison.Right.Literal.Value,
+        d.properties.fill.solid.color.expr.Literal.Value,
+      ]);
+    const column = { Expression: { SourceRef: { Entity: table } }, Property: "source" };
+    expect(fills).toEqual([
+      [column, "'email'", "'#1F5FA8'"],
+      [column, "'meeting'", "'#B45309'"],
+      [column, "'erp_order'", "'#18794E'"],
+      [column, "'service_case'", "'#8E2D8E'"],
+    ]);
+  }
 });
 
 test("the portfolio's table and bar charts show high-priority accounts only; the connectivity charts keep their top and bottom 10", () => {
