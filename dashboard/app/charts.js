@@ -7,20 +7,6 @@
   const GRID = "#e4e7eb";
   /** Colours with at least 3:1 contrast to white (WCAG non-text contrast). */
   RM.COLORS = { blue: "#1f5fa8", teal: "#0f766e", orange: "#b45309", red: "#b42318", green: "#18794e", slate: "#52606d" };
-  /**
-   * Per interaction source, its label and colour: the one place the event tracker and the touchpoints
-   * take them from, so both agree (powerbi/visuals.ts SOURCE_STYLES is the Power BI twin).
-   * @type {Record<string, { label: string, color: string }>}
-   */
-  RM.SOURCES = {
-    email: { label: "Email", color: "#1f5fa8" },
-    meeting: { label: "Meeting", color: "#b45309" },
-    erp_order: { label: "ERP order", color: "#18794e" },
-    service_case: { label: "Service case", color: "#8e2d8e" },
-  };
-  /** A source's readable label; an unknown one shows as stored. @param {string} source */
-  RM.sourceLabel = (source) => (RM.SOURCES[source] ? RM.SOURCES[source].label : source);
-
   Chart.defaults.animation = false;
   Chart.defaults.color = INK;
   Chart.defaults.font.family = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";

@@ -24,6 +24,21 @@
     date: (/** @type {string | null | undefined} */ s) => (s ? String(s).slice(0, 10) : "–"),
   };
 
+  /**
+   * Per interaction source, its label and colour: the one place the event tracker, the touchpoints and
+   * "Why this score" take them from (powerbi/visuals.ts SOURCE_COLORS is the Power BI twin; a test holds
+   * the colours equal). Colours keep at least 3:1 contrast to white.
+   * @type {Record<string, { label: string, color: string }>}
+   */
+  RM.SOURCES = {
+    email: { label: "Email", color: "#1f5fa8" },
+    meeting: { label: "Meeting", color: "#b45309" },
+    erp_order: { label: "ERP order", color: "#18794e" },
+    service_case: { label: "Service case", color: "#8e2d8e" },
+  };
+  /** A source's readable label; an unknown one shows as stored. @param {string} source */
+  RM.sourceLabel = (source) => (RM.SOURCES[source] ? RM.SOURCES[source].label : source);
+
   RM.STATUS_LABEL = { good_standing: "Good standing", needs_attention: "Needs attention", no_coverage: "No coverage" };
 
   /**

@@ -1,11 +1,26 @@
 import { MEASURE_NAMES } from "../../powerbi/measures";
+import { SOURCE_COLORS } from "../../powerbi/visuals";
 import { account } from "./fixture";
 import { loadApp } from "./load-app";
 
-const RM = loadApp("measures.js", "filters.js");
+const RM = loadApp("format.js", "measures.js", "filters.js");
 
 test("the app has one local function per Power BI measure (powerbi/measures.ts), with the same names", () => {
   expect(Object.keys(RM.MEASURES).sort()).toEqual([...MEASURE_NAMES].sort());
+});
+
+test("each interaction source has one readable label and the same colour in both dashboards (ERP orders and service cases included)", () => {
+  const local = Object.fromEntries(
+    Object.entries(RM.SOURCES as Record<string, { color: string }>).map(([s, v]) => [s, v.color.toUpperCase()]),
+  );
+  expect(local).toEqual(SOURCE_COLORS);
+  expect(["email", "meeting", "erp_order", "service_case"].map((s) => RM.sourceLabel(s))).toEqual([
+    "Email",
+    "Meeting",
+    "ERP order",
+    "Service case",
+  ]);
+  expect(RM.sourceLabel("fax")).toBe("fax");
 });
 
 describe("the measures over account_scores", () => {
