@@ -9,6 +9,7 @@ import type { RelmeshConfig } from "../config/stack";
 import { goldContract, servedColumns, type ContractColumn, type ContractTable } from "../sql/contract";
 import { servingNames } from "../sql";
 import { MEASURES, type Measure } from "./measures";
+import { SOURCE_LABEL_COLUMN, SOURCE_TABLES, sourceLabelDax } from "./sources";
 
 /** TMDL column data types this model uses. */
 export type TmdlDataType = "string" | "int64" | "double" | "decimal" | "boolean" | "dateTime";
@@ -16,8 +17,10 @@ export type TmdlDataType = "string" | "int64" | "double" | "decimal" | "boolean"
 export interface ModelColumn {
   name: string;
   dataType: TmdlDataType;
-  /** The view column it reads (always its own name: the views are already shaped for Power BI). */
+  /** The view column it reads (its own name: the views are already shaped for Power BI); "" for a calculated column. */
   sourceColumn: string;
+  /** DAX of a calculated column (computed in the model at refresh, read from no view). */
+  expression?: string;
   /** `sum` only for interaction counts; scores, days and ranks must never add up across rows. */
   summarizeBy: "none" | "sum";
   /** Keys and bookkeeping: needed for relationships, meaningless on a page. */
@@ -124,6 +127,19 @@ function modelColumn(table: ContractTable, c: ContractColumn): ModelColumn {
   return column;
 }
 
+/** The readable source name beside `source`, for the legends (a calculated column: the views keep the stored value). */
+function sourceLabelColumn(table: string): ModelColumn {
+  return {
+    name: SOURCE_LABEL_COLUMN,
+    dataType: "string",
+    sourceColumn: "",
+    expression: sourceLabelDax(table),
+    summarizeBy: "none",
+    isHidden: false,
+    description: "The interaction source as the report shows it (Email, Meeting, ERP order, Service case).",
+  };
+}
+
 /** M text literal: `"…"` with `"` doubled. */
 export function mString(text: string): string {
   return `"${text.replace(/"/g, '""')}"`;
@@ -178,9 +194,12 @@ export function semanticModel(config: RelmeshConfig): SemanticModel {
       name: view,
       view,
       description: table.description,
-      columns: servedColumns(table)
-        .filter((c) => !EXCLUDED_COLUMNS.has(c.name))
-        .map((c) => modelColumn(table, c)),
+      columns: [
+        ...servedColumns(table)
+          .filter((c) => !EXCLUDED_COLUMNS.has(c.name))
+          .map((c) => modelColumn(table, c)),
+        ...(SOURCE_TABLES.includes(view) ? [sourceLabelColumn(view)] : []),
+      ],
       measures: MEASURES.filter((m) => m.table === view),
       source: partitionSource(contract.schema, view),
     };

@@ -4,7 +4,8 @@
  * 1280 × 720 canvas, slicers in the top row, 8 px gutters.
  */
 import { categoricalFilter, col, msr, sum, topNFilter, type Field } from "./fields";
-import { SOURCE_COLORS, type Box, type VisualSpec } from "./visuals";
+import { labelColors, SOURCE_LABEL_COLUMN } from "./sources";
+import type { Box, VisualSpec } from "./visuals";
 
 export interface PageSpec {
   title: string;
@@ -163,24 +164,24 @@ export function accountDetailPage(): PageSpec {
         title: "Top relationship touchpoints",
         visualType: "treemap",
         roles: {
-          Group: [col("touchpoints", "source")],
+          Group: [col("touchpoints", SOURCE_LABEL_COLUMN)],
           Details: [col("dim_contact", "full_name")],
           Values: [msr("Touchpoint contribution")],
         },
         position: box(qx(0), row3, quarter, row3Height),
-        seriesColors: { field: col("touchpoints", "source"), colors: SOURCE_COLORS },
+        seriesColors: { field: col("touchpoints", SOURCE_LABEL_COLUMN), colors: labelColors() },
       },
       {
         title: "Event tracker",
         visualType: "clusteredColumnChart",
         roles: {
           Category: [col("interactions_weekly", "week_start")],
-          Series: [col("interactions_weekly", "source")],
+          Series: [col("interactions_weekly", SOURCE_LABEL_COLUMN)],
           Y: [msr("Weekly interactions")],
         },
         position: box(qx(1), row3, quarter, row3Height),
         sort: { field: col("interactions_weekly", "week_start"), direction: "Ascending" },
-        seriesColors: { field: col("interactions_weekly", "source"), colors: SOURCE_COLORS },
+        seriesColors: { field: col("interactions_weekly", SOURCE_LABEL_COLUMN), colors: labelColors() },
       },
       {
         title: "Interactions",

@@ -72,12 +72,13 @@ function columnLines(c: ModelColumn): string[] {
   const p = `${TAB}${TAB}`;
   return [
     ...description(c.description, 1),
-    `${TAB}column ${tmdlName(c.name)}`,
+    // A calculated column's DAX is its default property, after `=` (https://learn.microsoft.com/analysis-services/tmdl/tmdl-overview).
+    c.expression ? `${TAB}column ${tmdlName(c.name)} = ${c.expression}` : `${TAB}column ${tmdlName(c.name)}`,
     `${p}dataType: ${c.dataType}`,
     ...(c.isHidden ? [`${p}isHidden`] : []),
     ...(c.formatString ? [`${p}formatString: ${c.formatString}`] : []),
     `${p}summarizeBy: ${c.summarizeBy}`,
-    `${p}sourceColumn: ${c.sourceColumn}`,
+    ...(c.expression ? [] : [`${p}sourceColumn: ${c.sourceColumn}`]),
     ...(c.sortByColumn ? [`${p}sortByColumn: ${tmdlName(c.sortByColumn)}`] : []),
     "",
   ];

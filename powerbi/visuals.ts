@@ -24,17 +24,6 @@ export const VISUAL_ROLES = {
 
 export type VisualType = keyof typeof VISUAL_ROLES;
 
-/**
- * Each interaction source's colour in the event tracker and the touchpoints, the local dashboard's
- * (dashboard/app/charts.js RM.SOURCES), so the twins agree; Power BI's theme picks for any other.
- */
-export const SOURCE_COLORS: Readonly<Record<string, string>> = {
-  email: "#1F5FA8",
-  meeting: "#B45309",
-  erp_order: "#18794E",
-  service_case: "#8E2D8E",
-};
-
 export interface Box {
   x: number;
   y: number;

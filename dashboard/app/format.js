@@ -26,8 +26,8 @@
 
   /**
    * Per interaction source, its label and colour: the one place the event tracker, the touchpoints and
-   * "Why this score" take them from (powerbi/visuals.ts SOURCE_COLORS is the Power BI twin; a test holds
-   * the colours equal). Colours keep at least 3:1 contrast to white.
+   * "Why this score" take them from (powerbi/sources.ts SOURCE_STYLES is the Power BI twin; a test holds
+   * labels and colours equal). Colours keep at least 3:1 contrast to white.
    * @type {Record<string, { label: string, color: string }>}
    */
   RM.SOURCES = {

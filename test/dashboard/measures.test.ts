@@ -1,5 +1,5 @@
 import { MEASURE_NAMES } from "../../powerbi/measures";
-import { SOURCE_COLORS } from "../../powerbi/visuals";
+import { SOURCE_STYLES } from "../../powerbi/sources";
 import { account } from "./fixture";
 import { loadApp } from "./load-app";
 
@@ -10,10 +10,9 @@ test("the app has one local function per Power BI measure (powerbi/measures.ts),
 });
 
 test("each interaction source has one readable label and the same colour in both dashboards (ERP orders and service cases included)", () => {
-  const local = Object.fromEntries(
-    Object.entries(RM.SOURCES as Record<string, { color: string }>).map(([s, v]) => [s, v.color.toUpperCase()]),
-  );
-  expect(local).toEqual(SOURCE_COLORS);
+  const upper = (styles: Record<string, { label: string; color: string }>) =>
+    Object.fromEntries(Object.entries(styles).map(([k, v]) => [k, { label: v.label, color: v.color.toUpperCase() }]));
+  expect(upper(RM.SOURCES)).toEqual(upper({ ...SOURCE_STYLES }));
   expect(["email", "meeting", "erp_order", "service_case"].map((s) => RM.sourceLabel(s))).toEqual([
     "Email",
     "Meeting",

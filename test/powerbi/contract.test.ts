@@ -8,6 +8,7 @@ import { MEASURES, dataTypeOf } from "../../powerbi";
 import { VISUAL_ROLES } from "../../powerbi/visuals";
 import { goldContract, servedColumns } from "../../sql";
 import { readDevModel, visuals, type VisualFile } from "./helpers";
+import { daxReferences } from "./tmdl-model";
 
 interface FieldUse {
   kind: "Column" | "Measure";
@@ -100,6 +101,7 @@ test("every model column exists in the view its table reads, with the contract's
       continue;
     }
     for (const [name, c] of t.columns) {
+      if (c.expression) continue; // calculated in the model: checked below
       const served = servedColumns(view).find((s) => s.name === c.sourceColumn);
       if (!served) problems.push(`${t.name}.${name}: ${view.view} has no column ${c.sourceColumn}`);
       else if (dataTypeOf(served.sparkType) !== c.dataType)
@@ -137,6 +139,18 @@ test("the model loads every served column of its views except e-mail addresses",
     const expected = servedColumns(view)
       .map((c) => c.name)
       .filter((n) => n !== "email");
-    expect([...t.columns.keys()]).toEqual(expected);
+    expect([...t.columns].filter(([, c]) => !c.expression).map(([n]) => n)).toEqual(expected);
+  }
+});
+
+test("the calculated columns are the readable source names beside source, on the tables the event tracker and touchpoints read", () => {
+  const calculated = [...model.tables.values()].flatMap((t) =>
+    [...t.columns].filter(([, c]) => c.expression).map(([name, c]) => ({ table: t.name, name, dataType: c.dataType, dax: c.expression })),
+  );
+  expect(calculated.map((c) => `${c.table}.${c.name}`).sort()).toEqual(["interactions_weekly.source_label", "touchpoints.source_label"]);
+  for (const c of calculated) {
+    expect(c.dataType).toBe("string");
+    expect(daxReferences(c.dax!).columns).toEqual(Array(2).fill({ table: c.table, column: "source" }));
+    expect(c.dax).toContain('"erp_order", "ERP order", "service_case", "Service case"');
   }
 });

@@ -78,7 +78,7 @@ test("the account summary shows the orders, open escalations and open cases meas
   for (const m of ["Orders (period)", "Open escalations", "Open cases"]) expect(refs).toContain(`"Property":"${m}"`);
 });
 
-test("the event tracker and the touchpoints colour each source as the local dashboard does, ERP orders and service cases included", () => {
+test("the event tracker and the touchpoints group by the readable source name and colour each as the local dashboard does, ERP orders and service cases included", () => {
   for (const [name, table] of [
     ["account-event-tracker", "interactions_weekly"],
     ["account-top-relationship-touchpoints", "touchpoints"],
@@ -90,12 +90,12 @@ test("the event tracker and the touchpoints colour each source as the local dash
         d.selector.data[0].scopeId.Comparison.Right.Literal.Value,
         d.properties.fill.solid.color.expr.Literal.Value,
       ]);
-    const column = { Expression: { SourceRef: { Entity: table } }, Property: "source" };
+    const column = { Expression: { SourceRef: { Entity: table } }, Property: "source_label" };
     expect(fills).toEqual([
-      [column, "'email'", "'#1F5FA8'"],
-      [column, "'meeting'", "'#B45309'"],
-      [column, "'erp_order'", "'#18794E'"],
-      [column, "'service_case'", "'#8E2D8E'"],
+      [column, "'Email'", "'#1F5FA8'"],
+      [column, "'Meeting'", "'#B45309'"],
+      [column, "'ERP order'", "'#18794E'"],
+      [column, "'Service case'", "'#8E2D8E'"],
     ]);
   }
 });

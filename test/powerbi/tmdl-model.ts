@@ -8,6 +8,8 @@ import { readColumnRef, readTmdl, TmdlError, type TmdlObject } from "./tmdl-read
 export interface ReadColumn {
   dataType: string;
   sourceColumn: string;
+  /** DAX of a calculated column (`column name = …`). */
+  expression?: string;
   summarizeBy?: string;
   sortByColumn?: string;
   isHidden: boolean;
@@ -42,6 +44,7 @@ function readTable(obj: TmdlObject, file: string): ReadTable {
       table.columns.set(child.name, {
         dataType: text(child, "dataType") ?? "",
         sourceColumn: text(child, "sourceColumn") ?? "",
+        expression: child.expression,
         summarizeBy: text(child, "summarizeBy"),
         sortByColumn: text(child, "sortByColumn")?.replace(/^'(.*)'$/, "$1"),
         isHidden: child.properties.get("isHidden") === true,
