@@ -90,6 +90,8 @@ export function portfolioPage(): PageSpec {
             col(A, "meeting_gap_days"),
             col(A, "owner_name"),
             col(A, "trend"),
+            col(A, "order_trend"),
+            col(A, "open_escalations"),
           ],
         },
         position: box(GAP, body, left, bodyHeight),

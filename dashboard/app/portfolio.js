@@ -37,6 +37,9 @@
           cell: (a) => RM.el("span", { class: a.trend < 0 ? "down" : "up" }, RM.fmt.signed(a.trend)),
           num: true,
         },
+        // Beside the score, never in it: "–" when the stack has no ERP or service-case source.
+        { key: "order_trend", label: "Order trend", cell: (a) => RM.fmt.text(a.order_trend) },
+        { key: "open_escalations", label: "Open escalations", cell: (a) => RM.fmt.int(a.open_escalations), num: true },
       ],
       rows,
       (a) => ({ "data-account-id": a.account_id }),

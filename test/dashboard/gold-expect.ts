@@ -94,6 +94,8 @@ export function expectedPortfolio(gold: Gold, chosen: Record<string, string>) {
         whole(a.meeting_gap_days),
         a.owner_name ?? "–",
         signed(a.trend),
+        a.order_trend ?? "–",
+        whole(a.open_escalations),
       ],
     })),
     charts: {

@@ -73,6 +73,11 @@ test("the portfolio's Open escalations slicer reads account_scores.open_escalati
   expect(slicer.position!.y).toBe(byName.get("portfolio-slicer-tier")!.position!.y);
 });
 
+test("the high priority targets table lists each account's order trend and open escalations after its score trend", () => {
+  const refs = byName.get("portfolio-high-priority-targets")!.visual.query.queryState.Values.projections.map((p) => p.queryRef);
+  expect(refs.slice(-3)).toEqual(["account_scores.trend", "account_scores.order_trend", "account_scores.open_escalations"]);
+});
+
 test("the account summary shows the orders, open escalations and open cases measures", () => {
   const refs = JSON.stringify(byName.get("account-account-summary")!.visual.query);
   for (const m of ["Orders (period)", "Open escalations", "Open cases"]) expect(refs).toContain(`"Property":"${m}"`);
