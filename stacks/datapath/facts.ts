@@ -61,13 +61,9 @@ function find(plan: PlanResource[], type: string, name: string): Inputs | undefi
 
 /** Managed private endpoints the stack declares (and approves), as `{ target, groupId }`. */
 function privateEndpoints(plan: PlanResource[]): Array<{ target: string; groupId: string }> {
-  const r = plan.find((p) => p.type === MANAGED_PRIVATE_ENDPOINTS_TYPE && p.name === MANAGED_PRIVATE_ENDPOINTS_NAME);
-  const list = ((r?.inputs as Inputs | undefined)?.endpoints ?? []) as Array<{
-    privateLinkResourceId: string;
-    groupId: string;
-    approve?: boolean;
-  }>;
-  return list.filter((e) => e.approve !== false).map((e) => ({ target: e.privateLinkResourceId, groupId: e.groupId }));
+  return allPrivateEndpoints(plan)
+    .filter((e) => e.approve)
+    .map(({ target, groupId }) => ({ target, groupId }));
 }
 
 /** Every managed private endpoint the plan declares, approved by the stack or only requested. */
