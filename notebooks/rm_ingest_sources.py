@@ -35,8 +35,9 @@ _TAIL = [
 
 # Which interaction source an order's or a case's pair touch is, and the ruleset weight it takes.
 TOUCH_SOURCE = {"erp_orders": "erp_order", "service_cases": "service_case"}
-# An order that was cancelled never happened as far as the relationship goes.
-NOT_A_TOUCH = {"erp_orders": "status = 'cancelled'", "service_cases": "false"}
+# An order that was cancelled never happened as far as the relationship goes; the ERP's status is
+# compared case-blind, as rm_business_signals.order_signals compares it.
+NOT_A_TOUCH = {"erp_orders": "lower(status) = 'cancelled'", "service_cases": "false"}
 
 # Replaced by the CRM matches (ids) in silver: no e-mail address is stored, as in `interactions`.
 _NOT_STORED = ("account_crm_id", "contact_crm_id", "seller_email", "owner_email")
