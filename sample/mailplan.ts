@@ -15,6 +15,8 @@ interface Thread {
   otherSellers: number[];
   contact: Contact;
   lastFromContact: boolean;
+  /** When its newest mail was sent: a later mail of the thread is sent after it. */
+  lastSentAt: number;
 }
 
 /** Open customer threads carried across days; bounded so memory stays flat however long the run. */
@@ -25,11 +27,16 @@ export class ThreadPool {
     if (this.threads.length < this.limit) this.threads.push(thread);
     else this.threads[rng.int(0, this.limit - 1)] = thread;
   }
-  /** A recent-leaning thread whose last message came from the given side, or null. */
-  find(rng: Rng, fromContact: boolean, world: World, day: number): Thread | null {
+  /**
+   * A recent-leaning thread whose last message came from the given side, or null. A thread whose
+   * newest mail was sent after `answerableUntil` (late on the day being planned) cannot be answered
+   * on that day, since the answer must come after it and land in the same day's folder.
+   */
+  find(rng: Rng, fromContact: boolean, world: World, day: number, answerableUntil: number): Thread | null {
     for (let attempt = 0; attempt < 8 && this.threads.length > 0; attempt++) {
       const t = this.threads[this.threads.length - 1 - Math.floor(this.threads.length * rng.next() * rng.next())];
-      if (t.lastFromContact === fromContact && world.accounts[t.contact.accountIndex].lastActiveDay >= day) return t;
+      if (t.lastFromContact === fromContact && t.lastSentAt <= answerableUntil && world.accounts[t.contact.accountIndex].lastActiveDay >= day)
+        return t;
     }
     return null;
   }
@@ -37,22 +44,40 @@ export class ThreadPool {
 
 const KINDS: MailKind[] = ["internal", "outbound", "inbound", "reply", "unknown", "autoReply", "mass"];
 const KIND_WEIGHTS = [0.34, 0.27, 0.2, 0.07, 0.08, 0.025, 0.005];
+/** The last second a mail may be sent on its day: its copies arrive up to 6 s later, in the same day's folder. */
+const LAST_SEND_MS = DAY_MS - 10_000;
+/** How soon after a thread's newest mail a same-day answer can come, at the least and at the most. */
+const SAME_DAY_ANSWER_MS = { min: 2 * 60_000, max: 3 * 3_600_000 };
 
 export class MailPlanner {
   readonly pool = new ThreadPool();
   /** Copies people the CRM does not list, from a stream of its own so every other draw is unchanged. */
   private readonly notInCrm: Rng;
+  /** Moves a same-day answer after the mail it answers; its own stream, for the same reason. */
+  private readonly answerDelay: Rng;
   constructor(
     private readonly world: World,
     seed: number,
   ) {
     this.notInCrm = new Rng(seed, "not-in-crm-mail");
+    this.answerDelay = new Rng(seed, "same-day-answer-delay");
+  }
+
+  /**
+   * When a mail of thread `t` drawn for `drawn` is sent: as drawn when that is after the thread's
+   * newest mail, else a few minutes to hours after it (the day's draw of a time of day knows no
+   * thread). `find` only offers threads with room left in the day.
+   */
+  private threadSendTime(t: Thread, drawn: number, dayStart: number): number {
+    if (drawn > t.lastSentAt) return drawn;
+    const delay = this.answerDelay.int(SAME_DAY_ANSWER_MS.min, SAME_DAY_ANSWER_MS.max);
+    return Math.min(t.lastSentAt + delay, dayStart + LAST_SEND_MS);
   }
 
   private sendTime(rng: Rng, dayStart: number): number {
     // Mostly business hours across the tenant's zones, kept inside the UTC day so every copy lands in it.
     const seconds = rng.chance(0.85) ? rng.int(12 * 3600, 23 * 3600) : rng.int(0, 86_390 - 10);
-    return dayStart + Math.min(seconds, DAY_MS / 1000 - 10) * 1000;
+    return dayStart + Math.min(seconds * 1000, LAST_SEND_MS);
   }
 
   private internalOthers(rng: Rng, exclude: number, n: number): number[] {
@@ -142,7 +167,7 @@ export class MailPlanner {
       const seller = users[pair.seller];
       const wantsFromContact = kind === "reply";
       if (kind === "reply" || kind === "autoReply" || (kind === "inbound" && rng.chance(0.7)))
-        thread = this.pool.find(rng, wantsFromContact, world, day);
+        thread = this.pool.find(rng, wantsFromContact, world, day, dayStart + LAST_SEND_MS - SAME_DAY_ANSWER_MS.min);
       if (kind === "reply" && !thread) kind = "outbound";
       if (kind === "outbound" || (kind === "inbound" && !thread) || (kind === "autoReply" && !thread)) {
         const fromContact = kind !== "outbound";
@@ -156,6 +181,7 @@ export class MailPlanner {
           otherSellers: others.length > 0 && rng.chance(0.3) ? [rng.pick(others)] : [],
           contact,
           lastFromContact: !fromContact,
+          lastSentAt: -Infinity,
         };
         if (kind !== "autoReply") this.pool.add(thread, rng);
       }
@@ -165,6 +191,8 @@ export class MailPlanner {
       item = this.base(rng, kind, dayStart, threadFromContact ? t.contact : users[t.seller], fromUser);
       if (t.conversationId) item.conversationId = t.conversationId;
       else t.conversationId = item.conversationId;
+      item.sentAt = this.threadSendTime(t, item.sentAt, dayStart);
+      t.lastSentAt = item.sentAt;
       t.replies += 1;
       const index =
         t.replies === 0

@@ -41,10 +41,36 @@ describe("mailbox copies", () => {
     for (const r of rows) threads.set(r.conversationId, [...(threads.get(r.conversationId) ?? []), r]);
     const replied = [...threads.values()].filter((mails) => mails.some((m) => m.subject.startsWith("RE: ")));
     // One topic per conversation, and many replied threads hold the mail that started them (others began
-    // before the sample's first day). The sample draws a mail's time of day independently of the thread,
-    // so a same-day reply can be stamped before the mail it answers: ordering is not asserted here.
+    // before the sample's first day).
     expect([...threads.values()].filter((mails) => new Set(mails.map((m) => base(m.subject))).size > 1)).toEqual([]);
     expect(replied.filter((mails) => mails.some((m) => m.subject === base(m.subject))).length).toBeGreaterThan(100);
+  });
+
+  it("every mail of a thread is sent after the one before it (its conversationIndex one block longer)", () => {
+    const rows = readRows(t(), MESSAGE_DATASET).rows.map(camel);
+    const full = (stamp: string) => /T/.test(stamp); // the dirty kind that cuts stamps to a bare date is a parser test
+    const sent = new Map<string, Map<number, number>>(); // conversation → position → sent
+    for (const r of rows.filter((r) => full(r.sentDateTime))) {
+      const position = Buffer.from(r.conversationIndex, "base64").length;
+      const positions = sent.get(r.conversationId) ?? new Map<number, number>();
+      positions.set(position, Date.parse(r.sentDateTime));
+      sent.set(r.conversationId, positions);
+    }
+    const outOfOrder: string[] = [];
+    let answers = 0;
+    let sameDay = 0;
+    for (const [conversation, positions] of sent) {
+      const ordered = [...positions.entries()].sort(([a], [b]) => a - b);
+      for (let i = 1; i < ordered.length; i++) {
+        answers++;
+        const [previous, current] = [ordered[i - 1][1], ordered[i][1]];
+        if (current <= previous) outOfOrder.push(`${conversation} #${i}`);
+        if (Math.floor(current / 86_400_000) === Math.floor(previous / 86_400_000)) sameDay++;
+      }
+    }
+    expect(outOfOrder).toEqual([]);
+    expect(answers).toBeGreaterThan(500);
+    expect(sameDay).toBeGreaterThan(20); // the case that once came out of order is exercised
   });
 
   it("every event copy sits in an internal attendee's or the organizer's calendar, and only the organizer's says isOrganizer", () => {
