@@ -6,16 +6,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { DefaultAzureCredential } from "@azure/identity";
-import {
-  applyManagedPrivateEndpoints,
-  createPrivateLinkClients,
-  needsRepair,
-  readManagedPrivateEndpoints,
-  removeManagedPrivateEndpoints,
-  specsChanged,
-  type ManagedPrivateEndpointSpec,
-  type ManagedPrivateEndpointStatus,
-} from "./private-endpoints";
+import { needsRepair, specsChanged, type ManagedPrivateEndpointSpec, type ManagedPrivateEndpointStatus } from "./private-endpoints";
+import { createPrivateLinkClients } from "./private-link-clients";
+import { applyManagedPrivateEndpoints, readManagedPrivateEndpoints, removeManagedPrivateEndpoints } from "./private-endpoint-apply";
 
 export type { ManagedPrivateEndpointSpec, ManagedPrivateEndpointStatus } from "./private-endpoints";
 

@@ -5,20 +5,22 @@
  */
 import { privateEndpointsProvider } from "../../stacks/publish/private-endpoint-provider";
 import {
-  APPROVAL_DESCRIPTION,
-  applyManagedPrivateEndpoints,
   connectionsApiVersion,
-  createPrivateLinkClients,
   findConnection,
   needsRepair,
   planPrivateEndpoints,
-  readManagedPrivateEndpoints,
-  removeManagedPrivateEndpoints,
   specsChanged,
   workspaceNameFromDevEndpoint,
   type ManagedPrivateEndpointSpec,
   type ObservedEndpoint,
 } from "../../stacks/publish/private-endpoints";
+import { createPrivateLinkClients } from "../../stacks/publish/private-link-clients";
+import { APPROVAL_DESCRIPTION } from "../../stacks/publish/private-endpoint-approval";
+import {
+  applyManagedPrivateEndpoints,
+  readManagedPrivateEndpoints,
+  removeManagedPrivateEndpoints,
+} from "../../stacks/publish/private-endpoint-apply";
 import { startFakePrivateLink, type FakePrivateLink } from "./fake-private-link";
 import { fakeCredential, makeSelfSignedCert, type TestCert } from "./tls";
 
