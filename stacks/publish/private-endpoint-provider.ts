@@ -39,8 +39,10 @@ export const privateEndpointsProvider: pulumi.dynamic.ResourceProvider<PrivateEn
     return { id: `mpe@${new URL(inputs.devEndpoint).host}`, outs: { ...plain(inputs), status } };
   },
   // Nothing is replaced: a changed spec is an update (the MPE behind a changed name or target is
-  // deleted and created by update itself). A refreshed status showing a missing, unprovisioned or
-  // unapproved endpoint is also an update, so `pulumi up` after `pulumi refresh` repairs it.
+  // deleted and created by update itself). A recorded status showing a missing, unprovisioned or
+  // unapproved endpoint is also an update, so `pulumi up` after `pulumi refresh` repairs it, and an
+  // endpoint waiting for its owner's approval is read again on every `pulumi up` until it is
+  // Approved (update then writes nothing: needsRepair).
   async diff(_id, olds, news) {
     const changes =
       olds.devEndpoint !== news.devEndpoint ||

@@ -99,12 +99,19 @@ export function planPrivateEndpoints(
   return plan;
 }
 
-/** Whether a recorded status calls for another apply: a spec's MPE is missing, not provisioned, or (when approved by us) not Approved. Pure. */
+/**
+ * Whether a recorded status calls for another apply: a spec's MPE is missing or not provisioned, or
+ * its connection is not Approved. Pure. For a spec the stack approves, the apply approves it. For one
+ * its owner approves (`approve: false`), the apply writes nothing anywhere and only reads the
+ * workspace's view of the connection again, so the `pulumi up` after the owner approved records it
+ * and the first run can start (first-run.ts): without this, the recorded Pending would stand until
+ * a `pulumi refresh`.
+ */
 export function needsRepair(specs: ManagedPrivateEndpointSpec[], status: ManagedPrivateEndpointStatus[] | undefined): boolean {
   if (!status) return false;
   return specs.some((s) => {
     const st = status.find((x) => same(x.name, s.name));
-    return !st || st.provisioningState !== "Succeeded" || (s.approve && st.connectionState !== "Approved");
+    return !st || st.provisioningState !== "Succeeded" || st.connectionState !== "Approved";
   });
 }
 
