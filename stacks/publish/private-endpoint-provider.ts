@@ -84,6 +84,8 @@ export const privateEndpointsProvider: pulumi.dynamic.ResourceProvider<PrivateEn
  * Key Vault, approved on those targets when `approve` is set (the deployer owns them).
  */
 export class SynapseManagedPrivateEndpoints extends pulumi.dynamic.Resource {
+  /** The specs as last applied: which endpoints the stack approves and which their owners do. */
+  declare readonly endpoints: pulumi.Output<ManagedPrivateEndpointSpec[]>;
   /** Per endpoint: provisioning and connection state, as last applied or refreshed. */
   declare readonly status: pulumi.Output<ManagedPrivateEndpointStatus[]>;
 
