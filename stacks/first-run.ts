@@ -70,8 +70,8 @@ export function ownerApprovedEndpoints(
 /**
  * What the owner of each unapproved endpoint does, and what the stack does next. Pure.
  *
- * The owner approves in the portal (the resource → Networking → Private endpoint connections) or
- * with the Azure CLI: `az network private-endpoint-connection list --id <target>` names the
+ * The owner approves in the Azure portal (the resource's private endpoint connections, under its
+ * networking settings; the blade's exact path per service is not confirmed here) or with the Azure CLI: `az network private-endpoint-connection list --id <target>` names the
  * connection, `az network private-endpoint-connection approve --id <target>/privateEndpointConnections/<name>`
  * approves it (https://learn.microsoft.com/cli/azure/network/private-endpoint-connection; the
  * list/approve pair by id as in https://learn.microsoft.com/azure/batch/manage-private-endpoint-connections).
@@ -99,7 +99,7 @@ function endpointSteps(workspace: string, endpoints: OwnerApprovedEndpoint[]): s
         default:
           return (
             `${e.name} → ${target}: ${e.state}; its owner approves the connection from private endpoint ${workspace}.${e.name} ` +
-            `in the portal (the resource → Networking → Private endpoint connections → Approve) or with ` +
+            `in the Azure portal (the resource's networking settings, its private endpoint connections: Approve) or with ` +
             `az network private-endpoint-connection list --id ${target} (to find its name), then ` +
             `az network private-endpoint-connection approve --id ${target}/privateEndpointConnections/<name> --description "Relationship Mesh copies".`
           );

@@ -104,7 +104,7 @@ describe("firstRunPlan with managed private endpoints a customer's owner approve
     );
     expect(plan.message).toContain(`az network private-endpoint-connection list --id ${SERVER}`);
     expect(plan.message).toContain(`az network private-endpoint-connection approve --id ${SERVER}/privateEndpointConnections/<name>`);
-    expect(plan.message).toContain("Private endpoint connections");
+    expect(plan.message).toContain("private endpoint connections: Approve");
     expect(plan.message).not.toContain("mpe-rm-cases-cosmos");
   });
 
