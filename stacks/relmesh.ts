@@ -13,7 +13,7 @@ import { DataLake } from "./lake";
 import { MgdcLanding } from "./landing";
 import { LOGICAL } from "./logical-names";
 import { PIPELINES } from "../synapse-artifacts/names";
-import { firstRunPlan, type FirstRunPlan, type InitialLoad } from "./first-run";
+import { firstRunPlan, ownerApprovedEndpoints, type FirstRunPlan, type InitialLoad, type OwnerApprovedEndpoint } from "./first-run";
 import type { PipelineRunRequest } from "./publish/planner";
 import { consentChecklist, type ConsentChecklist } from "./mgdc-consent";
 import { MgdcIdentity } from "./mgdc-identity";
@@ -254,10 +254,14 @@ export function declareRelmesh(config: RelmeshConfig, opts: CreateOptions = {}):
 
   const endpoint = (key: string) => syn.endpoints.apply((e) => e[key] ?? "");
 
-  // Nothing is scheduled before MGDC consent can exist; history comes from one initial load.
-  const firstRun = checklist
-    ? checklist.apply((c) => firstRunPlan(config, c.status, now))
-    : pulumi.output(firstRunPlan(config, undefined, now));
+  // Nothing is scheduled before MGDC consent can exist, nor before the owners of a customer's
+  // source approved the endpoints its copy needs (the resource's recorded status, read again on
+  // every up until Approved); history comes from one initial load.
+  const approval = checklist ? checklist.apply((c) => c.status) : pulumi.output(undefined);
+  const ownerEndpoints: pulumi.Output<OwnerApprovedEndpoint[]> = privateEndpoints
+    ? pulumi.all([privateEndpoints.endpoints, privateEndpoints.status]).apply(([s, status]) => ownerApprovedEndpoints(s ?? [], status))
+    : pulumi.output([]);
+  const firstRun = pulumi.all([approval, ownerEndpoints]).apply(([a, endpoints]) => firstRunPlan(config, a, now, endpoints));
   const schedule = firstRun.apply((f) => ({
     triggersStarted: f.triggerStarted,
     runs: f.triggerStarted && f.initialLoad ? [initialLoadRun(f.initialLoad)] : [],

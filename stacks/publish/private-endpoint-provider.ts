@@ -6,16 +6,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { DefaultAzureCredential } from "@azure/identity";
-import {
-  applyManagedPrivateEndpoints,
-  createPrivateLinkClients,
-  needsRepair,
-  readManagedPrivateEndpoints,
-  removeManagedPrivateEndpoints,
-  specsChanged,
-  type ManagedPrivateEndpointSpec,
-  type ManagedPrivateEndpointStatus,
-} from "./private-endpoints";
+import { needsRepair, specsChanged, type ManagedPrivateEndpointSpec, type ManagedPrivateEndpointStatus } from "./private-endpoints";
+import { createPrivateLinkClients } from "./private-link-clients";
+import { applyManagedPrivateEndpoints, readManagedPrivateEndpoints, removeManagedPrivateEndpoints } from "./private-endpoint-apply";
 
 export type { ManagedPrivateEndpointSpec, ManagedPrivateEndpointStatus } from "./private-endpoints";
 
@@ -46,8 +39,10 @@ export const privateEndpointsProvider: pulumi.dynamic.ResourceProvider<PrivateEn
     return { id: `mpe@${new URL(inputs.devEndpoint).host}`, outs: { ...plain(inputs), status } };
   },
   // Nothing is replaced: a changed spec is an update (the MPE behind a changed name or target is
-  // deleted and created by update itself). A refreshed status showing a missing, unprovisioned or
-  // unapproved endpoint is also an update, so `pulumi up` after `pulumi refresh` repairs it.
+  // deleted and created by update itself). A recorded status showing a missing, unprovisioned or
+  // unapproved endpoint is also an update, so `pulumi up` after `pulumi refresh` repairs it, and an
+  // endpoint waiting for its owner's approval is read again on every `pulumi up` until it is
+  // Approved (update then writes nothing: needsRepair).
   async diff(_id, olds, news) {
     const changes =
       olds.devEndpoint !== news.devEndpoint ||
@@ -89,6 +84,8 @@ export const privateEndpointsProvider: pulumi.dynamic.ResourceProvider<PrivateEn
  * Key Vault, approved on those targets when `approve` is set (the deployer owns them).
  */
 export class SynapseManagedPrivateEndpoints extends pulumi.dynamic.Resource {
+  /** The specs as last applied: which endpoints the stack approves and which their owners do. */
+  declare readonly endpoints: pulumi.Output<ManagedPrivateEndpointSpec[]>;
   /** Per endpoint: provisioning and connection state, as last applied or refreshed. */
   declare readonly status: pulumi.Output<ManagedPrivateEndpointStatus[]>;
 

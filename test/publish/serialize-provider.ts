@@ -63,6 +63,9 @@ async function main() {
       };
       out.mpeUnchanged = await loaded.diff("id", olds, { devEndpoint: olds.devEndpoint, endpoints: [spec] });
       out.mpeChanged = await loaded.diff("id", olds, { devEndpoint: olds.devEndpoint, endpoints: [{ ...spec, approve: false }] });
+      // A customer's endpoint still Pending on its owner: the serialized diff asks for another look.
+      const owners = { ...olds, endpoints: [{ ...spec, approve: false }], status: [{ ...olds.status[0], connectionState: "Pending" }] };
+      out.mpeOwnerPending = await loaded.diff("id", owners, { devEndpoint: olds.devEndpoint, endpoints: owners.endpoints });
     }
   }
   process.stdout.write(JSON.stringify(out));

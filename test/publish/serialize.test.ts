@@ -51,3 +51,7 @@ test("the loaded private-endpoints provider diffs without replacing: equal specs
   expect(result.mpeUnchanged).toEqual({ changes: false, replaces: [] });
   expect(result.mpeChanged).toEqual({ changes: true, replaces: [] });
 });
+
+test("SEC-20 the loaded private-endpoints provider looks again at an endpoint its owner has not approved yet (owner-approval.test.ts)", () => {
+  expect(result.mpeOwnerPending).toEqual({ changes: true, replaces: [] });
+});

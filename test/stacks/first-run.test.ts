@@ -3,7 +3,8 @@
  * initial load instead of a tumbling backfill, calendar windows that overlap, and a budget that
  * starts in a month Azure accepts.
  */
-import { firstRunPlan } from "../../stacks/first-run";
+import { firstRunPlan, ownerApprovedEndpoints, type OwnerApprovedEndpoint } from "../../stacks/first-run";
+import { managedPrivateEndpointSpecs } from "../../stacks/network";
 import { runPlan, type PlanResult } from "../../stacks/plan";
 import { readArtifactInputs, synapseArtifacts } from "../../synapse-artifacts";
 import { devConfig, inputs, T } from "./harness";
@@ -53,6 +54,120 @@ describe("firstRunPlan", () => {
     const crm = devConfig({ "relmesh:mgdcEnabled": false, "relmesh:location": "swedencentral", "relmesh:initialLoadDays": 0 });
     expect(firstRunPlan(crm, undefined, NOW)).toMatchObject({ status: "scheduled", triggerStarted: true, backfillWindows: 0 });
     expect(firstRunPlan(crm, undefined, NOW).initialLoad).toBeUndefined();
+  });
+});
+
+describe("firstRunPlan with managed private endpoints a customer's owner approves (SEC-20: the copies reach the source only through them)", () => {
+  const SERVER = "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/erp-rg/providers/Microsoft.Sql/servers/contoso-erp";
+  const ACCOUNT =
+    "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/crm-rg/providers/Microsoft.DocumentDB/databaseAccounts/contoso-cases";
+  const sources = {
+    "relmesh:erp": { mode: "existing", server: SERVER, database: "ERP", table: "sales.orders" },
+    "relmesh:serviceCases": { mode: "existing", account: ACCOUNT, database: "support", container: "tickets" },
+  };
+  const existing = devConfig(sources);
+  const plain = devConfig();
+  const targets = { lakeAccountId: "/lake", keyVaultId: "/kv", landingAccountId: "/landing", erpServerId: SERVER, casesAccountId: ACCOUNT };
+  const specs = managedPrivateEndpointSpecs(existing, targets);
+  const ok = (name: string, connectionState: string) => ({ name, provisioningState: "Succeeded", connectionState });
+  const recorded = (erp: string, cases: string) => [
+    ...specs.filter((s) => s.approve).map((s) => ok(s.name, "Approved")),
+    ok("mpe-rm-erp-sql", erp),
+    ok("mpe-rm-cases-cosmos", cases),
+  ];
+  const ws = existing.names.synapseWorkspace;
+
+  test("only the endpoints the stack does not approve are waited for; unrecorded counts as Pending, a deleted one as NotFound", () => {
+    expect(specs.filter((s) => !s.approve).map((s) => s.name)).toEqual(["mpe-rm-erp-sql", "mpe-rm-cases-cosmos"]);
+    expect(ownerApprovedEndpoints(specs, undefined)).toEqual([
+      { name: "mpe-rm-erp-sql", privateLinkResourceId: SERVER, state: "Pending" },
+      { name: "mpe-rm-cases-cosmos", privateLinkResourceId: ACCOUNT, state: "Pending" },
+    ]);
+    expect(
+      ownerApprovedEndpoints(specs, [ok("MPE-RM-ERP-SQL", "Approved"), { name: "mpe-rm-cases-cosmos", provisioningState: "NotFound" }]).map(
+        (e) => e.state,
+      ),
+    ).toEqual(["Approved", "NotFound"]);
+  });
+
+  test("pending: the trigger stays stopped, no history is loaded, and the message names each endpoint, its target and the owner's command", () => {
+    const plan = firstRunPlan(existing, "approved", NOW, ownerApprovedEndpoints(specs, recorded("Pending", "Approved")));
+    expect(plan).toEqual({
+      status: "waiting-for-endpoint-approval",
+      triggerStarted: false,
+      backfillWindows: 0,
+      endpointsAwaitingApproval: [{ name: "mpe-rm-erp-sql", privateLinkResourceId: SERVER, state: "Pending" }],
+      message: expect.stringMatching(/^WAITING FOR PRIVATE ENDPOINT APPROVAL: the daily trigger stays stopped and no history is loaded/),
+    });
+    expect(plan.message).toContain(
+      `mpe-rm-erp-sql → ${SERVER}: Pending; its owner approves the connection from private endpoint ${ws}.mpe-rm-erp-sql`,
+    );
+    expect(plan.message).toContain(`az network private-endpoint-connection list --id ${SERVER}`);
+    expect(plan.message).toContain(`az network private-endpoint-connection approve --id ${SERVER}/privateEndpointConnections/<name>`);
+    expect(plan.message).toContain("private endpoint connections: Approve");
+    expect(plan.message).not.toContain("mpe-rm-cases-cosmos");
+  });
+
+  test("both pending: both are named, each with its own target", () => {
+    const plan = firstRunPlan(existing, "approved", NOW, ownerApprovedEndpoints(specs, recorded("Pending", "Pending")));
+    expect(plan.endpointsAwaitingApproval!.map((e) => e.name)).toEqual(["mpe-rm-erp-sql", "mpe-rm-cases-cosmos"]);
+    expect(plan.message).toContain(`az network private-endpoint-connection list --id ${ACCOUNT}`);
+  });
+
+  test("rejected or disconnected says so and the fix the code supports: delete the managed private endpoint, pulumi up asks again", () => {
+    const rejected = firstRunPlan(existing, "approved", NOW, ownerApprovedEndpoints(specs, recorded("Rejected", "Disconnected")));
+    expect(rejected).toMatchObject({ status: "waiting-for-endpoint-approval", triggerStarted: false });
+    expect(rejected.message).toContain(`mpe-rm-erp-sql → ${SERVER}: REJECTED by the owner; the stack does not ask again by itself`);
+    expect(rejected.message).toContain(`mpe-rm-cases-cosmos → ${ACCOUNT}: DISCONNECTED (the owner removed the connection)`);
+    expect(rejected.message).toContain(`Remove-AzSynapseManagedPrivateEndpoint -WorkspaceName ${ws} -Name mpe-rm-erp-sql`);
+    expect(rejected.message).toContain("the next pulumi up requests a new connection for the owner to approve");
+    expect(rejected.message).not.toContain("approve --id");
+    const gone = firstRunPlan(existing, "approved", NOW, [{ name: "mpe-rm-erp-sql", privateLinkResourceId: SERVER, state: "NotFound" }]);
+    expect(gone.message).toContain("the managed private endpoint is missing from the workspace; the next pulumi up creates it again");
+  });
+
+  test("all approved: scheduled exactly as without the sources (initial load, then the trigger)", () => {
+    expect(firstRunPlan(existing, "approved", NOW, ownerApprovedEndpoints(specs, recorded("Approved", "Approved")))).toEqual(
+      firstRunPlan(plain, "approved", NOW),
+    );
+  });
+
+  test("mode create: the stack approves its own server and account, so nothing is waited for", () => {
+    const created = devConfig({
+      "relmesh:erp": { mode: "create", table: "sales.orders" },
+      "relmesh:serviceCases": { mode: "create" },
+    });
+    const own = managedPrivateEndpointSpecs(created, targets);
+    expect(own.every((s) => s.approve)).toBe(true);
+    expect(ownerApprovedEndpoints(own, undefined)).toEqual([]);
+    expect(firstRunPlan(created, "approved", NOW, ownerApprovedEndpoints(own, undefined)).status).toBe("scheduled");
+  });
+
+  test("no sources, or no managed VNet: there are no such endpoints and the plan is unchanged", () => {
+    // Without relmesh:erp or relmesh:serviceCases, relmesh.ts passes no source target.
+    const ownOnly = managedPrivateEndpointSpecs(plain, { lakeAccountId: "/lake", keyVaultId: "/kv", landingAccountId: "/landing" });
+    expect(ownOnly.length).toBeGreaterThan(0);
+    expect(ownerApprovedEndpoints(ownOnly, undefined)).toEqual([]);
+    const noVnet = devConfig({
+      "relmesh:erp": { mode: "existing", server: SERVER, database: "ERP", table: "sales.orders" },
+      "relmesh:managedVirtualNetwork": false,
+    });
+    expect(managedPrivateEndpointSpecs(noVnet, targets)).toEqual([]);
+    expect(firstRunPlan(plain, "approved", NOW, [])).toEqual(firstRunPlan(plain, "approved", NOW));
+  });
+
+  test("precedence: MGDC approval missing or invalidated wins (the earlier step), then endpoints, then the start date", () => {
+    const pending: OwnerApprovedEndpoint[] = ownerApprovedEndpoints(specs, recorded("Pending", "Pending"));
+    expect(firstRunPlan(existing, "not-approved", NOW, pending).status).toBe("waiting-for-approval");
+    expect(firstRunPlan(existing, "not-approved", NOW, pending).endpointsAwaitingApproval).toBeUndefined();
+    expect(firstRunPlan(existing, "changed", NOW, pending).status).toBe("approval-changed");
+    const noStart = devConfig({ ...sources, "relmesh:pipelineStartDate": undefined });
+    expect(firstRunPlan(noStart, "approved", NOW, pending).status).toBe("waiting-for-endpoint-approval");
+    expect(firstRunPlan(noStart, "approved", NOW, ownerApprovedEndpoints(specs, recorded("Approved", "Approved"))).status).toBe(
+      "waiting-for-start-date",
+    );
+    // MGDC off: no consent to wait for, the endpoints still hold the schedule.
+    expect(firstRunPlan(existing, undefined, NOW, pending).status).toBe("waiting-for-endpoint-approval");
   });
 });
 
