@@ -66,7 +66,7 @@ for table, spec in sorted(mapping["tables"].items()):
         **crm_counts(by_reason),
         "file": spec["file"],
         # What the run output states: the defaults applied for columns the export lacks, and the filter.
-        "defaulted": defaulted_columns(table, mapping, raw.columns),
+        "defaulted": defaulted_columns(table, mapping, csv_header(raw)),
         **({"filter": spec["filter"]} if spec.get("filter") else {}),
     }
     written = write_snapshot(

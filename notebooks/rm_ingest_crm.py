@@ -140,6 +140,11 @@ def mapped_columns(table: str, mapping: dict, header: list) -> dict:
     return {k: v for k, v in columns.items() if v in header}
 
 
+def csv_header(raw: DataFrame) -> list:
+    """The export's own columns: read_crm_csv's frame less the reader's `_corrupt_record`."""
+    return [c for c in raw.columns if c != "_corrupt_record"]
+
+
 def defaulted_columns(table: str, mapping: dict, header: list) -> dict:
     """canonical column → {column, value}: the mapped columns the file lacks, which take the
     mapping's stated default for every row (the run output names each)."""
@@ -185,7 +190,7 @@ def email_domain(value: "F.Column") -> "F.Column":
 def apply_mapping(raw: DataFrame, table: str, mapping: dict) -> DataFrame:
     """CRM rows (all strings, plus _corrupt_record) → canonical typed rows with a quarantine `reason`
     and `skipped` (left out by the mapping's filter: never quarantined, never a dimension row)."""
-    header = [c for c in raw.columns if c != "_corrupt_record"]
+    header = csv_header(raw)
     columns = mapped_columns(table, mapping, header)
     defaulted = defaulted_columns(table, mapping, header)
     values = mapping["tables"][table].get("values", {})
