@@ -73,7 +73,7 @@ if held:
     touch_rows = reduce(
         DataFrame.unionByName,
         [touches(spark.read.format("delta").load(table_path(silver, s["id"])), s, dims["dim_contact"], ruleset, load_id) for s in held],
-    )
+    ).persist()  # read by the MERGE's change count, the MERGE and the row count: derived once
     sources_in = ", ".join(f"'{TOUCH_SOURCE[s['id']]}'" for s in held)
     merged = merge_rows(
         spark,
@@ -86,6 +86,7 @@ if held:
         keep_on_update=("load_id", "window_date"),
     )
     result["interactions"] = {"rows": touch_rows.count(), **merged}
+    touch_rows.unpersist()
     log_step(f"interactions ({sources_in.replace(chr(39), '')})", **result["interactions"])
 if quarantined:
     q = reduce(DataFrame.unionByName, quarantined)
