@@ -9,8 +9,8 @@ import { LAKE_DATABASES } from "../config/runtime";
 import type { ArtifactInputs } from "./inputs";
 import { abfssRoot, dfsUrl, m365Folder, PIPELINES, RAW_CRM_FOLDER, DEFAULT_CRM_DROP_FOLDER, TRIGGERS } from "./names";
 import { outputColumnName } from "./pipelines";
-import { ERP_ORDERS, SERVICE_CASES, type SourceTable } from "../config/source-tables";
-import { SOURCE_PIPELINES } from "./sources";
+import type { IncrementalSource } from "./incremental";
+import { incrementalSources, SOURCE_PIPELINES } from "./sources";
 
 const GRANTEES: Record<string, string> = {
   synapseWorkspaceIdentity: "Synapse workspace managed identity (pipelines and Spark)",
@@ -134,24 +134,26 @@ function accessSection(inputs: ArtifactInputs): string[] {
 
 /** ERP orders and service cases, when relmesh:erp or relmesh:serviceCases is on: exactly what the copy queries select. */
 function sourcesSection({ config }: ArtifactInputs): string[] {
-  const tables: Array<[SourceTable, string, Record<string, string>, string]> = [];
-  if (config.erp)
-    tables.push([
-      ERP_ORDERS,
-      `\`${config.erp.schema}.${config.erp.table}\` on \`${config.erp.server.fqdn}\`, database \`${config.erp.database}\``,
-      config.erp.columns,
-      SOURCE_PIPELINES.erp,
-    ]);
-  if (config.serviceCases)
-    tables.push([
-      SERVICE_CASES,
-      `container \`${config.serviceCases.container}\` of Cosmos DB \`${config.serviceCases.account.name}\`, database \`${config.serviceCases.database}\``,
-      config.serviceCases.columns,
-      SOURCE_PIPELINES.serviceCases,
-    ]);
+  // The copies' own description of each source (the tables, the mapped columns), so the report
+  // cannot list a column the query does not select, or miss one it does.
+  const { erp, serviceCases } = incrementalSources(config);
+  const tables: Array<{ source: IncrementalSource; where: string; pipeline: string }> = [];
+  if (erp && config.erp)
+    tables.push({
+      source: erp,
+      where: `\`${erp.qualifiedTable}\` on \`${config.erp.server.fqdn}\`, database \`${config.erp.database}\``,
+      pipeline: SOURCE_PIPELINES.erp,
+    });
+  if (serviceCases && config.serviceCases)
+    tables.push({
+      source: serviceCases,
+      where: `container \`${config.serviceCases.container}\` of Cosmos DB \`${config.serviceCases.account.name}\`, database \`${config.serviceCases.database}\``,
+      pipeline: SOURCE_PIPELINES.serviceCases,
+    });
   if (!tables.length) return [];
   const out = ["## 6. ERP orders and service cases", ""];
-  for (const [table, where, columns, pipeline] of tables) {
+  for (const { source, where, pipeline } of tables) {
+    const { table, columns } = source;
     out.push(
       `### ${table.label} — ${where}`,
       "",
