@@ -37,21 +37,11 @@ export function managedPrivateEndpointSpecs(config: RelmeshConfig, targets: Priv
   // The ERP and service-case copies run on the managed-VNet runtime, which reaches nothing outside
   // the VNet except through managed private endpoints (exfiltration protection). The stack approves
   // those to what it created; a customer's server or account gets a request its owner approves.
-  if (targets.erpServerId) {
-    specs.push({
-      name: "mpe-rm-erp-sql",
-      privateLinkResourceId: targets.erpServerId,
-      groupId: "sqlServer",
-      approve: config.erp?.mode === "create",
-    });
-  }
-  if (targets.casesAccountId) {
-    specs.push({
-      name: "mpe-rm-cases-cosmos",
-      privateLinkResourceId: targets.casesAccountId,
-      groupId: "Sql",
-      approve: config.serviceCases?.mode === "create",
-    });
-  }
+  const sources: Array<{ target?: string; name: string; groupId: ManagedPrivateEndpointSpec["groupId"]; mode?: string }> = [
+    { target: targets.erpServerId, name: "mpe-rm-erp-sql", groupId: "sqlServer", mode: config.erp?.mode },
+    { target: targets.casesAccountId, name: "mpe-rm-cases-cosmos", groupId: "Sql", mode: config.serviceCases?.mode },
+  ];
+  for (const { target, name, groupId, mode } of sources)
+    if (target) specs.push({ name, privateLinkResourceId: target, groupId, approve: mode === "create" });
   return specs;
 }
