@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { deltaJarCoordinates, pythonRequirements, SYNAPSE_RUNTIME } from "../config/runtime";
 import { REPO_ROOT } from "../config/stack";
 import { probe, runStreaming } from "./proc";
@@ -85,6 +85,15 @@ async function fetchDeltaJars(): Promise<string[]> {
     .map((f) => join(dir, f));
 }
 
+/**
+ * The Delta jars the marker names, in this checkout's .venv/jars: the marker may have been written
+ * by the same .venv at another path (a moved clone, a worktree sharing it), and jars missing there
+ * would send Spark to download them, its resolver's output mixed into the notebooks' stdout.
+ */
+export function jarsInVenv(recorded: string[], venv: string = VENV): string[] {
+  return recorded.map((j) => join(venv, "jars", basename(j)));
+}
+
 /** Creates or reuses .venv with pyspark and delta-spark pinned to the Synapse runtime. */
 export async function ensurePythonEnv(): Promise<PythonEnv> {
   const requirements = pythonRequirements();
@@ -107,7 +116,7 @@ export async function ensurePythonEnv(): Promise<PythonEnv> {
     writeFileSync(MARKER, JSON.stringify(marker, null, 2));
     log("Python environment ready");
   }
-  const jars = (marker?.jars ?? []).filter((j) => existsSync(j));
+  const jars = jarsInVenv(marker?.jars ?? []).filter((j) => existsSync(j));
   return {
     python,
     env: {
