@@ -6,6 +6,7 @@
  * serializes them the way `pulumi up` does and runs the result in a fresh process.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import * as dns from "node:dns";
 import { DefaultAzureCredential } from "@azure/identity";
 import { AccessControlClient } from "@azure/synapse-access-control";
 import type { Artifact } from "../../synapse-artifacts/model";
@@ -18,6 +19,7 @@ import { publishArtifacts, readPublished, unpublishArtifacts } from "./publish";
 import { DEFAULT_PIPELINE_RETRY } from "./retry";
 import { readSqlObjects } from "./sql/catalog";
 import { executeSqlScripts } from "./sql/execute";
+import { revokeOnDelete } from "./sql/revoke";
 import { tediousConnectionFactory } from "./sql/tedious";
 import {
   assertSameDeployer,
@@ -90,6 +92,13 @@ export interface SqlLayerProps {
   scripts: SqlScript[];
   /** Runs again when this changes; the artifacts' hashes join it so a republish reruns the DDL. */
   hash: string;
+  /**
+   * Scripts that undo what `scripts` granted, run on `server` when this resource is deleted, and on
+   * the old server or database when a replacement moves it (sql/erp-grants.ts's revoke, ERP mode
+   * existing only). A failure fails the delete, unless the target is gone (./sql/revoke.ts).
+   * @default - none: delete leaves the server as it is (the serving layer, see delete)
+   */
+  onDelete?: SqlScript[];
 }
 
 /** What decides a rerun of the DDL. Pure. */
@@ -117,6 +126,10 @@ export interface SqlLayerState extends SqlLayerProps {
 
 const expectedObjects = (scripts: SqlScript[] | undefined) => sqlObjects(scripts).map(objectKey);
 
+/** Where the revoke scripts act: the databases they run in, sorted. A change of it (or of the server) moves the grant. */
+export const revokeTargets = (p: Pick<SqlLayerProps, "onDelete">): string =>
+  [...new Set((p.onDelete ?? []).map((s) => s.database))].sort().join(",");
+
 export const sqlLayerProvider: pulumi.dynamic.ResourceProvider<SqlLayerProps, SqlLayerState> = {
   async create(inputs) {
     await runSql(inputs);
@@ -133,18 +146,28 @@ export const sqlLayerProvider: pulumi.dynamic.ResourceProvider<SqlLayerProps, Sq
     // An object the previous scripts created and refresh did not find (a view dropped by hand) is
     // drift: the update reruns the scripts, every batch of which recreates what is missing.
     const drifted = olds.objects !== undefined && expectedObjects(olds.scripts).some((k) => !olds.objects!.includes(k));
+    // Revoke scripts that changed alone (a state from before they existed, a reworded script) are an
+    // update, so the state holds the ones delete will run; a grant that moves to another database is
+    // a replacement, so the old one is revoked (delete runs with the old state).
+    const revokeChanged = JSON.stringify(olds.onDelete ?? []) !== JSON.stringify(news.onDelete ?? []);
+    const moved = (olds.onDelete ?? []).length > 0 && revokeTargets(olds) !== revokeTargets(news);
     return {
-      changes: olds.hash !== news.hash || olds.server !== news.server || drifted,
-      replaces: olds.server !== news.server ? ["server"] : [],
+      changes: olds.hash !== news.hash || olds.server !== news.server || drifted || revokeChanged,
+      replaces: [...(olds.server !== news.server ? ["server"] : []), ...(moved ? ["onDelete"] : [])],
     };
   },
   async update(_id, olds, news) {
     await runSql(news, olds.scripts);
     return { outs: { ...news, objects: expectedObjects(news.scripts) } };
   },
-  // Nothing to undo: the serving database lives in the workspace and goes with it. Dropping it on
-  // a mere removal of this resource would cut Power BI off without a deliberate step.
-  async delete() {},
+  // The serving layer (no onDelete) has nothing to undo: the serving database lives in the workspace
+  // and goes with it. Dropping it on a mere removal of this resource would cut Power BI off without a
+  // deliberate step. A grant on someone else's database (onDelete) is revoked before Pulumi forgets it.
+  async delete(_id, props) {
+    if (!props.onDelete?.length) return;
+    const factory = tediousConnectionFactory(props.server, new DefaultAzureCredential());
+    await revokeOnDelete(props.server, props.onDelete, { factory, resolveHost: (host) => dns.promises.resolve(host), log });
+  },
 };
 
 // ---- SynapseRoleAssignments ------------------------------------------------------------------
