@@ -162,12 +162,23 @@ describe("revokeOnDelete: a failure is loud unless the target is provably gone",
     throw Object.assign(new Error(`queryA ${code} ${server}`), { code });
   };
   const resolves = async () => ["20.0.0.1"];
+  /** A public resolver: the server's name is gone, Azure Resource Manager's still resolves. */
+  const serverNxdomain = async (host: string) => {
+    if (host === "management.azure.com") return ["4.150.240.10"];
+    throw Object.assign(new Error(`queryA ENOTFOUND ${host}`), { code: "ENOTFOUND" });
+  };
 
   test("a server whose name no longer exists in DNS (NXDOMAIN) is gone with its grant: nothing to revoke, said in the log", async () => {
     const log: string[] = [];
-    expect(await revokeOnDelete(server, [revoke], options(unreachable, dnsError("ENOTFOUND"), log))).toEqual(["server gone"]);
+    expect(await revokeOnDelete(server, [revoke], options(unreachable, serverNxdomain, log))).toEqual(["server gone"]);
     expect(log.at(-1)).toBe(
       `erp-revoke.sql: ${server} no longer exists in DNS (NXDOMAIN): the server and the grant on it are gone, nothing to revoke`,
+    );
+  });
+
+  test("a resolver that answers NXDOMAIN for every name (a sandbox, a split-horizon DNS) proves nothing: the delete fails", async () => {
+    await expect(revokeOnDelete(server, [revoke], options(unreachable, dnsError("ENOTFOUND")))).rejects.toThrow(
+      /^Revoking on delete failed/,
     );
   });
 

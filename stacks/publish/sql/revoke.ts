@@ -4,8 +4,11 @@
  * loud, with the reason and the manual fix, unless the target is provably gone (then nothing is left
  * to revoke). "Provably gone" is decided only after the scripts failed, from two answers that cannot
  * come from a mere network or permission problem:
- * - the server's name does not exist in DNS (NXDOMAIN, `ENOTFOUND` from a resolver query; a resolver
- *   that cannot be reached answers ECONNREFUSED/ETIMEOUT instead, which is a failure);
+ * - the server's name does not exist in DNS (NXDOMAIN, `ENOTFOUND` from a resolver query) while the
+ *   same resolver does resolve a name that must exist (`controlHost`, Azure Resource Manager's, which
+ *   the same `pulumi up` is talking to): a resolver that answers NXDOMAIN for everything (a sandbox, a
+ *   split-horizon DNS without public names; this session's machine was one) proves nothing, and one
+ *   that cannot be reached answers ECONNREFUSED/ETIMEOUT; both are failures;
  * - the database could not be opened (error 4060) and the server's master, reachable and asked by
  *   the same deployer, does not list it in sys.databases.
  * Everything else (firewall 40615, login 18456, a missing admin right, a timeout) fails the delete.
@@ -17,7 +20,12 @@ import { executeSqlScripts, querySql, type ExecuteOptions } from "./execute";
 export interface RevokeOptions extends ExecuteOptions {
   /** Resolves a host name (A records; the error's `code` is `ENOTFOUND` for NXDOMAIN). Asked only after a failure. */
   resolveHost: (host: string) => Promise<unknown>;
+  /** A name that must resolve if the resolver answers for public names at all. @default - `management.azure.com` */
+  controlHost?: string;
 }
+
+/** Azure Resource Manager's public endpoint: resolvable wherever `pulumi up` can deploy to Azure's public cloud. */
+export const DEFAULT_CONTROL_HOST = "management.azure.com";
 
 /** What became of one script of the revoke. */
 export type RevokeOutcome = "revoked" | "server gone" | "database gone";
@@ -32,14 +40,21 @@ function sqlErrorNumber(error: unknown): number | undefined {
   return typeof n === "number" ? n : undefined;
 }
 
-/** Whether `server` is missing from DNS (NXDOMAIN). Any other answer, including a resolver failure, is "not known to be gone". */
-export async function serverGone(server: string, resolveHost: RevokeOptions["resolveHost"]): Promise<boolean> {
-  try {
-    await resolveHost(server);
-    return false;
-  } catch (error) {
-    return (error as { code?: unknown }).code === "ENOTFOUND";
-  }
+/**
+ * Whether `server` is missing from DNS (NXDOMAIN) according to a resolver that does resolve
+ * `controlHost`. Any other answer, including a resolver failure, is "not known to be gone".
+ */
+export async function serverGone(
+  server: string,
+  resolveHost: RevokeOptions["resolveHost"],
+  controlHost = DEFAULT_CONTROL_HOST,
+): Promise<boolean> {
+  const answers = (host: string) =>
+    resolveHost(host).then(
+      () => "found" as const,
+      (error: { code?: unknown }) => (error?.code === "ENOTFOUND" ? ("nxdomain" as const) : ("no answer" as const)),
+    );
+  return (await answers(server)) === "nxdomain" && (await answers(controlHost)) === "found";
 }
 
 /** Whether the server's master answers and does not list `database`. A failure to ask is "not known to be gone". */
@@ -81,7 +96,7 @@ export async function revokeOnDelete(server: string, scripts: readonly SqlScript
       outcomes.push("revoked");
       continue;
     } catch (error) {
-      if (await serverGone(server, options.resolveHost)) {
+      if (await serverGone(server, options.resolveHost, options.controlHost)) {
         options.log?.(
           `${script.name}: ${server} no longer exists in DNS (NXDOMAIN): the server and the grant on it are gone, nothing to revoke`,
         );
