@@ -60,7 +60,7 @@ export function erpGrantScript(erp: ErpSource, workspaceName: string): SqlScript
  *    PROVIDER makes) and nothing else holds it: no permission left except database CONNECT (given to
  *    every user at creation), none it granted to others, no role membership, no schema or object it
  *    owns. Otherwise the customer has given it more by hand: the user is kept and the batch says so
- *    with PRINT (sqlcmd/SSMS show it; the executor does not read PRINT output, see README).
+ *    with PRINT (sqlcmd and SSMS show it; on delete the executor logs it to the pulumi output).
  *
  * Mode create has no revoke: its server and database are the stack's and go with it.
  */

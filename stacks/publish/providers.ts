@@ -165,7 +165,8 @@ export const sqlLayerProvider: pulumi.dynamic.ResourceProvider<SqlLayerProps, Sq
   // deliberate step. A grant on someone else's database (onDelete) is revoked before Pulumi forgets it.
   async delete(_id, props) {
     if (!props.onDelete?.length) return;
-    const factory = tediousConnectionFactory(props.server, new DefaultAzureCredential());
+    // PRINT output is logged: the revoke says so when it keeps a user the customer gave more by hand.
+    const factory = tediousConnectionFactory(props.server, new DefaultAzureCredential(), undefined, (m) => log(`${props.server}: ${m}`));
     await revokeOnDelete(props.server, props.onDelete, { factory, resolveHost: (host) => dns.promises.resolve(host), log });
   },
 };
