@@ -50,7 +50,8 @@ export function erpGrantScript(erp: ErpSource, workspaceName: string): SqlScript
 /**
  * What undoes {@link erpGrantScript} on a customer's database (mode existing), run by the SQL
  * executor when the stack stops reading that database: relmesh:erp removed, or pointed at another
- * server or database (least privilege, SEC-31: access the stack no longer needs goes with it). Pure.
+ * server, database or schema, or the workspace renamed (least privilege, SEC-31: access the stack no
+ * longer needs goes with it). Pure.
  *
  * Two idempotent batches, each touching only what the grant made:
  * 1. REVOKE SELECT ON SCHEMA::schema from the workspace's user, only while the user holds exactly that
@@ -94,6 +95,14 @@ export function erpRevokeScript(erp: ErpSource, workspaceName: string): SqlScrip
 }
 
 /**
+ * What the grant is on: database, schema and user (the workspace name). The SQL executor replaces
+ * the grant, revoking the old one, when this changes (stacks/publish/providers.ts). Pure.
+ */
+export function erpGrantTarget(erp: ErpSource, workspaceName: string): string {
+  return [erp.database, erp.schema, workspaceName].join("/");
+}
+
+/**
  * The ERP scripts the stack runs for this config, as `relmesh synth` shows them for review: the grant
  * (both modes) and, with mode existing, the revoke that runs when the grant goes. The workspace
  * identity's user is named after the workspace, as in stacks/erp-sql.ts. Pure.
@@ -110,7 +119,7 @@ export function erpSqlScripts(config: RelmeshConfig): SqlScript[] {
 export function renderErpSqlFile(script: SqlScript, erp: ErpSource): string {
   const when =
     script.name === ERP_REVOKE_SCRIPT
-      ? "-- The stack runs it when relmesh:erp is removed or moved to another server or database (mode existing only)."
+      ? "-- The stack runs it when relmesh:erp is removed or moved to another server, database or schema, or the workspace is renamed (mode existing only)."
       : "-- The stack runs it on every `pulumi up`.";
   return renderBatches(
     [

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Artifact } from "../../synapse-artifacts/model";
 import type { SqlScript } from "../../sql/script";
 import type { ScheduleIntent } from "./planner";
-import { artifactsProvider, rbacProvider, sqlLayerHash, sqlLayerProvider } from "./providers";
+import { artifactsProvider, rbacProvider, sqlLayerHash, sqlLayerProvider, type RevokeSpec } from "./providers";
 
 /** Synapse RBAC role assignments (data plane), see rbac.ts. */
 export class SynapseRoleAssignments extends pulumi.dynamic.Resource {
@@ -48,7 +48,7 @@ export class SynapseArtifacts extends pulumi.dynamic.Resource {
 export class SynapseSqlLayer extends pulumi.dynamic.Resource {
   constructor(
     name: string,
-    args: { server: pulumi.Input<string>; scripts: SqlScript[]; onDelete?: SqlScript[] },
+    args: { server: pulumi.Input<string>; scripts: SqlScript[]; onDelete?: RevokeSpec },
     opts?: pulumi.CustomResourceOptions,
   ) {
     const hash = pulumi.output(args.server).apply((server) => sqlLayerHash(args.scripts, server));

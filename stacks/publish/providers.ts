@@ -93,12 +93,23 @@ export interface SqlLayerProps {
   /** Runs again when this changes; the artifacts' hashes join it so a republish reruns the DDL. */
   hash: string;
   /**
-   * Scripts that undo what `scripts` granted, run on `server` when this resource is deleted, and on
-   * the old server or database when a replacement moves it (sql/erp-grants.ts's revoke, ERP mode
-   * existing only). A failure fails the delete, unless the target is gone (./sql/revoke.ts).
+   * What undoes `scripts`' grant (sql/erp-grants.ts's revoke, ERP mode existing only): its scripts
+   * run on `server` when this resource is deleted, and on the old target when a replacement moves
+   * the grant. A failure fails the delete, unless the target is gone (./sql/revoke.ts).
    * @default - none: delete leaves the server as it is (the serving layer, see delete)
    */
-  onDelete?: SqlScript[];
+  onDelete?: RevokeSpec;
+}
+
+/** The revoke of a grant, and what it acts on. */
+export interface RevokeSpec {
+  scripts: SqlScript[];
+  /**
+   * What the grant is on, e.g. `ERP/sales/<workspace>` (database, schema, user): a change of it is a
+   * replacement (grant the new target, then revoke the old). Not the scripts' text, which may be
+   * reworded without moving the grant: a replacement then would revoke what the new one just granted.
+   */
+  target: string;
 }
 
 /** What decides a rerun of the DDL. Pure. */
@@ -126,10 +137,6 @@ export interface SqlLayerState extends SqlLayerProps {
 
 const expectedObjects = (scripts: SqlScript[] | undefined) => sqlObjects(scripts).map(objectKey);
 
-/** Where the revoke scripts act: the databases they run in, sorted. A change of it (or of the server) moves the grant. */
-export const revokeTargets = (p: Pick<SqlLayerProps, "onDelete">): string =>
-  [...new Set((p.onDelete ?? []).map((s) => s.database))].sort().join(",");
-
 export const sqlLayerProvider: pulumi.dynamic.ResourceProvider<SqlLayerProps, SqlLayerState> = {
   async create(inputs) {
     await runSql(inputs);
@@ -146,11 +153,11 @@ export const sqlLayerProvider: pulumi.dynamic.ResourceProvider<SqlLayerProps, Sq
     // An object the previous scripts created and refresh did not find (a view dropped by hand) is
     // drift: the update reruns the scripts, every batch of which recreates what is missing.
     const drifted = olds.objects !== undefined && expectedObjects(olds.scripts).some((k) => !olds.objects!.includes(k));
-    // Revoke scripts that changed alone (a state from before they existed, a reworded script) are an
-    // update, so the state holds the ones delete will run; a grant that moves to another database is
-    // a replacement, so the old one is revoked (delete runs with the old state).
-    const revokeChanged = JSON.stringify(olds.onDelete ?? []) !== JSON.stringify(news.onDelete ?? []);
-    const moved = (olds.onDelete ?? []).length > 0 && revokeTargets(olds) !== revokeTargets(news);
+    // A revoke that changed alone (a state from before it existed, a reworded script) is an update,
+    // so the state holds the one delete will run; a grant that moves (another database, schema or
+    // user) is a replacement, so the old one is revoked (delete runs with the old state).
+    const revokeChanged = JSON.stringify(olds.onDelete ?? null) !== JSON.stringify(news.onDelete ?? null);
+    const moved = olds.onDelete !== undefined && olds.onDelete.target !== news.onDelete?.target;
     return {
       changes: olds.hash !== news.hash || olds.server !== news.server || drifted || revokeChanged,
       replaces: [...(olds.server !== news.server ? ["server"] : []), ...(moved ? ["onDelete"] : [])],
@@ -164,10 +171,10 @@ export const sqlLayerProvider: pulumi.dynamic.ResourceProvider<SqlLayerProps, Sq
   // and goes with it. Dropping it on a mere removal of this resource would cut Power BI off without a
   // deliberate step. A grant on someone else's database (onDelete) is revoked before Pulumi forgets it.
   async delete(_id, props) {
-    if (!props.onDelete?.length) return;
+    if (!props.onDelete?.scripts.length) return;
     // PRINT output is logged: the revoke says so when it keeps a user the customer gave more by hand.
     const factory = tediousConnectionFactory(props.server, new DefaultAzureCredential(), undefined, (m) => log(`${props.server}: ${m}`));
-    await revokeOnDelete(props.server, props.onDelete, { factory, resolveHost: (host) => dns.promises.resolve(host), log });
+    await revokeOnDelete(props.server, props.onDelete.scripts, { factory, resolveHost: (host) => dns.promises.resolve(host), log });
   },
 };
 

@@ -51,7 +51,10 @@ async function main() {
       // No onDelete (the serving layer): delete returns without opening a connection, so it runs here without Azure.
       await loaded.delete("sql@ws", state);
       out.sqlDelete = "done";
-      const revoke = (database: string) => [{ name: "erp-revoke.sql", database, batches: ["PRINT N'x';"] }];
+      const revoke = (database: string) => ({
+        scripts: [{ name: "erp-revoke.sql", database, batches: ["PRINT N'x';"] }],
+        target: `${database}/sales/ws`,
+      });
       out.sqlMoved = await loaded.diff("sql@erp", { ...state, onDelete: revoke("ERP") }, { ...state, onDelete: revoke("ERP2") });
     }
     if (name === "privateEndpointsProvider") {

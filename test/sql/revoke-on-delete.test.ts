@@ -9,11 +9,12 @@ import type { ErpSource } from "../../config/sources";
 import { ERP_ORDERS, sourceColumnMap } from "../../config/source-tables";
 import { loadRelmesh } from "../../config/load";
 import { sqlScripts } from "../../sql";
-import { erpGrantScript, erpRevokeScript } from "../../sql/erp-grants";
+import { erpGrantScript, erpGrantTarget, erpRevokeScript } from "../../sql/erp-grants";
 import { sqlLayerHash, sqlLayerProvider, type SqlLayerProps, type SqlLayerState } from "../../stacks/publish/providers";
 import type { SqlConnectionFactory } from "../../stacks/publish/sql/execute";
 import { revokeOnDelete, type RevokeOptions } from "../../stacks/publish/sql/revoke";
 import { fakeSql } from "./fake-sql";
+import { runBatch, schemaId, securityDb } from "./security-model";
 
 const servers = new Map<string, ReturnType<typeof fakeSql>>();
 const opened: string[] = [];
@@ -49,16 +50,17 @@ function customerServer(fqdn: string, databases: string[]) {
 }
 
 /** The grant resource's inputs as stacks/erp-sql.ts builds them. */
-function grantProps(e: ErpSource): SqlLayerProps {
-  const scripts = [erpGrantScript(e, WS)];
+function grantProps(e: ErpSource, ws = WS): SqlLayerProps {
+  const scripts = [erpGrantScript(e, ws)];
   return {
     server: e.server.fqdn,
     scripts,
     hash: sqlLayerHash(scripts, e.server.fqdn),
-    ...(e.mode === "existing" ? { onDelete: [erpRevokeScript(e, WS)] } : {}),
+    ...(e.mode === "existing" ? { onDelete: { scripts: [erpRevokeScript(e, ws)], target: erpGrantTarget(e, ws) } } : {}),
   };
 }
 
+const revokeOf = (e: ErpSource) => erpRevokeScript(e, WS);
 const sent = (sql: ReturnType<typeof fakeSql>) => sql.batches.map((b) => [b.database, b.sql]);
 const revokeBatches = (e: ErpSource) => erpRevokeScript(e, WS).batches.map((b) => [e.database, b]);
 
@@ -133,6 +135,36 @@ describe("a grant that moves is a replacement: the new target is granted, the ol
     expect(sent(sql)).toEqual([...erpGrantScript(moved, WS).batches.map((b) => ["ERP2", b]), ...revokeBatches(erp)]);
     expect(sql.catalog.get("ERP2")!.has(`user ${WS}`)).toBe(true);
     expect(sql.catalog.get("ERP")!.has(`user ${WS}`)).toBe(false);
+  });
+
+  test("another schema, or another workspace name, on the same database: granted anew, then the old grant revoked; the catalog ends with only the new grant", async () => {
+    for (const [moved, ws] of [
+      [{ ...erp, schema: "sales2" }, WS],
+      [erp, "relmesh-syn-def456"],
+    ] as const) {
+      const sql = customerServer(erp.server.fqdn, ["ERP"]);
+      const state = await deployed(erp);
+      const diff = await replace(state, grantProps(moved, ws));
+      expect(diff).toEqual({ changes: true, replaces: ["onDelete"] });
+      // Every batch the server received, in order, on a model of its security catalog.
+      const db = securityDb(["sales", "sales2"]);
+      for (const [, batch] of sent(sql)) runBatch(db, batch);
+      const grants = db.permissions.filter((p) => p.permission_name === "SELECT");
+      expect(grants.map((p) => [db.principals.find((x) => x.principal_id === p.grantee_principal_id)?.name, p.major_id])).toEqual([
+        [ws, schemaId(db, moved.schema)],
+      ]);
+      expect(db.principals.filter((p) => p.type === "E").map((p) => p.name)).toEqual([ws]);
+    }
+  });
+
+  test("a reworded revoke for the same target is an update, never a replacement (which would revoke the grant just made)", async () => {
+    customerServer(erp.server.fqdn, ["ERP"]);
+    const state = await deployed(erp);
+    const reworded: SqlLayerProps = {
+      ...grantProps(erp),
+      onDelete: { ...state.onDelete!, scripts: [{ ...revokeOf(erp), batches: ["PRINT N'v2';"] }] },
+    };
+    expect(await sqlLayerProvider.diff!("id", state, reworded)).toEqual({ changes: true, replaces: [] });
   });
 
   test("a state from before the revoke existed is updated (not replaced), so delete knows the revoke from then on", async () => {

@@ -8,6 +8,7 @@ import { parse } from "yaml";
 import { COSMOS_DATA_READER_ROLE } from "../../config/roles";
 import { erpRevokeScript } from "../../sql/erp-grants";
 import { securityExceptions } from "../../stacks/exceptions";
+import { contentHash } from "../../stacks/publish/hash";
 import { LOGICAL } from "../../stacks/logical-names";
 import { MOCK_CLIENT_CONFIG, mockGuid } from "../../stacks/plan-mocks";
 import { runPlan, type PlanResult } from "../../stacks/plan";
@@ -216,8 +217,20 @@ describe("mode existing: only the read access is created on the customer's syste
 
   test("SEC-31 the ERP grant carries its revoke (onDelete, sql/erp-grants.ts) for the same database, so removing relmesh:erp undoes it", () => {
     const grants = inputs(existingPlan, "pulumi-nodejs:dynamic/relmesh:SynapseSqlLayer", LOGICAL.erpGrants);
-    expect(grants.onDelete).toEqual([erpRevokeScript(existing.erp!, existing.names.synapseWorkspace)]);
-    expect(grants.onDelete[0].database).toBe("ERP");
+    const ws = existing.names.synapseWorkspace;
+    // The plan names a script with its batch count and content hash (its text is in `relmesh synth`).
+    expect(grants.onDelete).toEqual({
+      scripts: [
+        {
+          name: "erp-revoke.sql",
+          database: "ERP",
+          batches: erpRevokeScript(existing.erp!, ws).batches.length,
+          sha256: contentHash(erpRevokeScript(existing.erp!, ws).batches).slice(0, 16),
+        },
+      ],
+      target: `ERP/sales/${ws}`,
+    });
+    expect(grants.onDelete.scripts[0].database).toBe("ERP");
   });
 
   test("the private endpoints to the customer's server and account are requested, not approved by the stack (their owners approve)", () => {
