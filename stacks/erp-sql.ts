@@ -163,10 +163,11 @@ export class ErpSql extends pulumi.ComponentResource {
     // The deployer runs the grant as a member of the server's Entra admin group (mode create:
     // relmesh:erp.entraAdmin; mode existing: the customer's admin runs `pulumi up` or grants it).
     // Mode existing also revokes it when the resource goes (relmesh:erp removed, or moved to another
-    // server, database, schema or workspace name: a replacement), least privilege (SEC-31). Pulumi deletes a resource before
-    // what it depends on, so the revoke runs while the workspace still exists; it needs the same
-    // deployer rights and firewall access as the grant. Mode create has no revoke: the server is the
-    // stack's and goes with it, and a revoke against a server being deleted must not hold up destroy.
+    // server, database, schema or workspace name: a replacement), least privilege (SEC-31). Pulumi
+    // deletes a resource before what it depends on, so the revoke runs while the workspace still
+    // exists; it needs the same deployer rights and firewall access as the grant. Mode create has no
+    // revoke: the server is the stack's and goes with it, and a revoke against a server being deleted
+    // must not hold up destroy.
     this.grants = new SynapseSqlLayer(
       LOGICAL.erpGrants,
       {
