@@ -1,11 +1,12 @@
 /**
  * The files `relmesh synth` writes, as a path → content map: every artifact's wire JSON, the SQL
- * scripts, the data-access report and a manifest. Deterministic: sorted keys, no timestamps, stable
+ * scripts (the ERP database's grant and revoke under sql/erp/), the data-access report and a manifest. Deterministic: sorted keys, no timestamps, stable
  * order, so two runs are byte-identical and a diff shows only real change.
  */
 import { createHash } from "node:crypto";
 import { canonicalJson } from "../config/json";
 import { renderSqlFile } from "../sql/batches";
+import { erpSqlScripts, renderErpSqlFile } from "../sql/erp-grants";
 import type { ArtifactInputs } from "./inputs";
 import type { SqlScript } from "../sql/script";
 import { PUBLISH_ORDER, type Artifact } from "./model";
@@ -49,6 +50,8 @@ export async function synthFiles(
   sqlScripts.forEach((s, i) => {
     files[sqlFileName(s, i)] = renderSqlFile(s);
   });
+  // The ERP database's grant and revoke run on another server than the serving scripts: a folder of their own.
+  for (const s of erpSqlScripts(inputs.config)) files[`sql/erp/${s.name}`] = renderErpSqlFile(s, inputs.config.erp!);
   files["DATA-ACCESS.md"] = dataAccessReport(inputs);
   const counts: Record<string, number> = Object.fromEntries(PUBLISH_ORDER.map((k) => [k, artifacts.filter((a) => a.kind === k).length]));
   counts.sql = sqlScripts.length;

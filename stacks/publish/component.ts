@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Artifact } from "../../synapse-artifacts/model";
 import type { SqlScript } from "../../sql/script";
 import type { ScheduleIntent } from "./planner";
-import { artifactsProvider, rbacProvider, sqlLayerHash, sqlLayerProvider } from "./providers";
+import { artifactsProvider, rbacProvider, sqlLayerHash, sqlLayerProvider, type RevokeSpec } from "./providers";
 
 /** Synapse RBAC role assignments (data plane), see rbac.ts. */
 export class SynapseRoleAssignments extends pulumi.dynamic.Resource {
@@ -40,14 +40,23 @@ export class SynapseArtifacts extends pulumi.dynamic.Resource {
   }
 }
 
-/** The serving layer's DDL on the serverless endpoint, rerun when the scripts change. */
+/**
+ * T-SQL scripts run on a server, rerun when they change: the serving layer's DDL on the serverless
+ * endpoint, and the ERP database's grant (stacks/erp-sql.ts), whose `onDelete` revoke runs when the
+ * resource goes (providers.ts).
+ */
 export class SynapseSqlLayer extends pulumi.dynamic.Resource {
-  constructor(name: string, args: { server: pulumi.Input<string>; scripts: SqlScript[] }, opts?: pulumi.CustomResourceOptions) {
+  constructor(
+    name: string,
+    args: { server: pulumi.Input<string>; scripts: SqlScript[]; onDelete?: RevokeSpec },
+    opts?: pulumi.CustomResourceOptions,
+  ) {
     const hash = pulumi.output(args.server).apply((server) => sqlLayerHash(args.scripts, server));
     super(
       sqlLayerProvider,
       name,
-      { server: args.server, scripts: args.scripts, hash, objects: undefined },
+      // onDelete only when given: the serving layer's inputs (and the plan goldens) stay as they were.
+      { server: args.server, scripts: args.scripts, hash, objects: undefined, ...(args.onDelete ? { onDelete: args.onDelete } : {}) },
       opts,
       "relmesh",
       "SynapseSqlLayer",

@@ -6,6 +6,7 @@
  * serializes them the way `pulumi up` does and runs the result in a fresh process.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import * as dns from "node:dns";
 import { DefaultAzureCredential } from "@azure/identity";
 import { AccessControlClient } from "@azure/synapse-access-control";
 import type { Artifact } from "../../synapse-artifacts/model";
@@ -18,6 +19,7 @@ import { publishArtifacts, readPublished, unpublishArtifacts } from "./publish";
 import { DEFAULT_PIPELINE_RETRY } from "./retry";
 import { readSqlObjects } from "./sql/catalog";
 import { executeSqlScripts } from "./sql/execute";
+import { revokeOnDelete } from "./sql/revoke";
 import { tediousConnectionFactory } from "./sql/tedious";
 import {
   assertSameDeployer,
@@ -90,6 +92,24 @@ export interface SqlLayerProps {
   scripts: SqlScript[];
   /** Runs again when this changes; the artifacts' hashes join it so a republish reruns the DDL. */
   hash: string;
+  /**
+   * What undoes `scripts`' grant (sql/erp-grants.ts's revoke, ERP mode existing only): its scripts
+   * run on `server` when this resource is deleted, and on the old target when a replacement moves
+   * the grant. A failure fails the delete, unless the target is gone (./sql/revoke.ts).
+   * @default - none: delete leaves the server as it is (the serving layer, see delete)
+   */
+  onDelete?: RevokeSpec;
+}
+
+/** The revoke of a grant, and what it acts on. */
+export interface RevokeSpec {
+  scripts: SqlScript[];
+  /**
+   * What the grant is on, e.g. `ERP/sales/<workspace>` (database, schema, user): a change of it is a
+   * replacement (grant the new target, then revoke the old). Not the scripts' text, which may be
+   * reworded without moving the grant: a replacement then would revoke what the new one just granted.
+   */
+  target: string;
 }
 
 /** What decides a rerun of the DDL. Pure. */
@@ -133,18 +153,29 @@ export const sqlLayerProvider: pulumi.dynamic.ResourceProvider<SqlLayerProps, Sq
     // An object the previous scripts created and refresh did not find (a view dropped by hand) is
     // drift: the update reruns the scripts, every batch of which recreates what is missing.
     const drifted = olds.objects !== undefined && expectedObjects(olds.scripts).some((k) => !olds.objects!.includes(k));
+    // A revoke that changed alone (a state from before it existed, a reworded script) is an update,
+    // so the state holds the one delete will run; a grant that moves (another database, schema or
+    // user) is a replacement, so the old one is revoked (delete runs with the old state).
+    const revokeChanged = JSON.stringify(olds.onDelete ?? null) !== JSON.stringify(news.onDelete ?? null);
+    const moved = olds.onDelete !== undefined && olds.onDelete.target !== news.onDelete?.target;
     return {
-      changes: olds.hash !== news.hash || olds.server !== news.server || drifted,
-      replaces: olds.server !== news.server ? ["server"] : [],
+      changes: olds.hash !== news.hash || olds.server !== news.server || drifted || revokeChanged,
+      replaces: [...(olds.server !== news.server ? ["server"] : []), ...(moved ? ["onDelete"] : [])],
     };
   },
   async update(_id, olds, news) {
     await runSql(news, olds.scripts);
     return { outs: { ...news, objects: expectedObjects(news.scripts) } };
   },
-  // Nothing to undo: the serving database lives in the workspace and goes with it. Dropping it on
-  // a mere removal of this resource would cut Power BI off without a deliberate step.
-  async delete() {},
+  // The serving layer (no onDelete) has nothing to undo: the serving database lives in the workspace
+  // and goes with it. Dropping it on a mere removal of this resource would cut Power BI off without a
+  // deliberate step. A grant on someone else's database (onDelete) is revoked before Pulumi forgets it.
+  async delete(_id, props) {
+    if (!props.onDelete?.scripts.length) return;
+    // PRINT output is logged: the revoke says so when it keeps a user the customer gave more by hand.
+    const factory = tediousConnectionFactory(props.server, new DefaultAzureCredential(), undefined, (m) => log(`${props.server}: ${m}`));
+    await revokeOnDelete(props.server, props.onDelete.scripts, { factory, resolveHost: (host) => dns.promises.resolve(host), log });
+  },
 };
 
 // ---- SynapseRoleAssignments ------------------------------------------------------------------

@@ -48,6 +48,14 @@ async function main() {
       out.sqlRead = await loaded.read("sql@ws", state);
       const withView = [{ name: "03-views.sql", database: "db", batches: ["CREATE OR ALTER VIEW [s].[v] AS SELECT 1 AS x;"] }];
       out.sqlDrift = await loaded.diff("sql@ws", { ...state, scripts: withView, objects: [] }, { ...state, scripts: withView });
+      // No onDelete (the serving layer): delete returns without opening a connection, so it runs here without Azure.
+      await loaded.delete("sql@ws", state);
+      out.sqlDelete = "done";
+      const revoke = (database: string) => ({
+        scripts: [{ name: "erp-revoke.sql", database, batches: ["PRINT N'x';"] }],
+        target: `${database}/sales/ws`,
+      });
+      out.sqlMoved = await loaded.diff("sql@erp", { ...state, onDelete: revoke("ERP") }, { ...state, onDelete: revoke("ERP2") });
     }
     if (name === "privateEndpointsProvider") {
       const spec = {

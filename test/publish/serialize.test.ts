@@ -34,10 +34,17 @@ test("the loaded SQL provider reports drift when a recorded view is missing", ()
   expect(result.sqlDrift).toEqual({ changes: true, replaces: [] });
 });
 
+test("the loaded SQL provider: the serving layer's delete does nothing; a grant moved to another database is a replacement", () => {
+  expect(result.sqlDelete).toBe("done");
+  expect(result.sqlMoved).toEqual({ changes: true, replaces: ["onDelete"] });
+});
+
 test("the serialized providers require only npm packages and built-ins, never a relative path", () => {
   for (const p of ["artifactsProvider", "sqlLayerProvider", "rbacProvider", "privateEndpointsProvider"])
-    for (const r of result[p].requires) expect(r).toMatch(/^require\("(@azure\/|tedious|crypto)/);
+    for (const r of result[p].requires) expect(r).toMatch(/^require\("(@azure\/|tedious|crypto|dns")/);
   expect(result.sqlLayerProvider.requires).toContain('require("tedious/lib/tedious.js")');
+  // The revoke on delete asks DNS whether a server it cannot reach still exists (stacks/publish/sql/revoke.ts).
+  expect(result.sqlLayerProvider.requires).toContain('require("dns")');
   // Only the REST pipeline and the credential: not the ArtifactsClient behind client.ts.
   expect(result.privateEndpointsProvider.requires).toEqual(['require("@azure/core-rest-pipeline")', 'require("@azure/identity")']);
 });

@@ -186,6 +186,8 @@ describe("the tedious connection factory", () => {
       private readonly loginError?: { number: number; message: string },
       private readonly fail?: Error,
       private readonly rows: Array<Record<string, unknown>> = [],
+      /** PRINT output of every batch. */
+      private readonly prints: string[] = [],
     ) {
       super();
     }
@@ -194,11 +196,14 @@ describe("the tedious connection factory", () => {
         this.emit("errorMessage", { number: this.loginError.number });
         return callback(Object.assign(new Error(this.loginError.message), { code: "ELOGIN" }));
       }
+      // What a real login sends before the connection is up.
+      this.emit("infoMessage", { number: 5701, message: "Changed database context to 'db'." });
       callback();
     }
     execSqlBatch(request: EventEmitter & { sqlTextOrProcedure: string; callback: (error?: Error) => void }) {
       this.batches.push(request.sqlTextOrProcedure);
       setImmediate(() => {
+        for (const message of this.prints) this.emit("infoMessage", { number: 0, message });
         for (const row of this.rows)
           request.emit(
             "row",
@@ -242,6 +247,19 @@ describe("the tedious connection factory", () => {
       { kind: "view", name: "pair_scores" },
       { kind: "schema", name: "relmesh" },
     ]);
+  });
+
+  test("hands the PRINT output of a batch to onMessage, not the login's messages", async () => {
+    const fake = new FakeConnection(undefined, undefined, [], ["Kept user [ws]: it holds permissions"]);
+    const messages: string[] = [];
+    const connection = await tediousConnectionFactory(
+      "s",
+      credential,
+      () => fake as unknown as ConnectionLike,
+      (m) => messages.push(m),
+    )("db");
+    await connection.execBatch("PRINT N'Kept user [ws]: it holds permissions';");
+    expect(messages).toEqual(["Kept user [ws]: it holds permissions"]);
   });
 
   test("passes a request error through", async () => {

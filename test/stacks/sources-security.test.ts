@@ -6,7 +6,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { COSMOS_DATA_READER_ROLE } from "../../config/roles";
+import { erpRevokeScript } from "../../sql/erp-grants";
 import { securityExceptions } from "../../stacks/exceptions";
+import { contentHash } from "../../stacks/publish/hash";
 import { LOGICAL } from "../../stacks/logical-names";
 import { MOCK_CLIENT_CONFIG, mockGuid } from "../../stacks/plan-mocks";
 import { runPlan, type PlanResult } from "../../stacks/plan";
@@ -187,6 +189,12 @@ describe("security exceptions of the sources", () => {
   });
 });
 
+test("mode create's grant has no revoke (its server goes with the stack), and the serving layer has none either", () => {
+  expect(inputs(plan, "pulumi-nodejs:dynamic/relmesh:SynapseSqlLayer", LOGICAL.erpGrants)).not.toHaveProperty("onDelete");
+  for (const p of [plan, existingPlan])
+    expect(inputs(p, "pulumi-nodejs:dynamic/relmesh:SynapseSqlLayer", "synapse-sql-layer")).not.toHaveProperty("onDelete");
+});
+
 describe("mode existing: only the read access is created on the customer's systems", () => {
   test("SEC-31 no server, database or account is created; the reader role lands on the customer's container in its resource group", () => {
     expect(existingPlan.resources.filter((r) => /^azure-native:(sql|cosmosdb):/.test(r.type)).map((r) => r.type)).toEqual([
@@ -205,6 +213,24 @@ describe("mode existing: only the read access is created on the customer's syste
     expect(grants.server).toBe("contoso-erp.database.windows.net");
     expect(grants.scripts).toEqual([expect.objectContaining({ name: "erp-grants.sql", database: "ERP" })]);
     expect(securityExceptions(existing).filter((e) => ["SEC-29", "SEC-30"].includes(e.control))).toEqual([]);
+  });
+
+  test("SEC-31 the ERP grant carries its revoke (onDelete, sql/erp-grants.ts) for the same database, so removing relmesh:erp undoes it", () => {
+    const grants = inputs(existingPlan, "pulumi-nodejs:dynamic/relmesh:SynapseSqlLayer", LOGICAL.erpGrants);
+    const ws = existing.names.synapseWorkspace;
+    // The plan names a script with its batch count and content hash (its text is in `relmesh synth`).
+    expect(grants.onDelete).toEqual({
+      scripts: [
+        {
+          name: "erp-revoke.sql",
+          database: "ERP",
+          batches: erpRevokeScript(existing.erp!, ws).batches.length,
+          sha256: contentHash(erpRevokeScript(existing.erp!, ws).batches).slice(0, 16),
+        },
+      ],
+      target: `ERP/sales/${ws}`,
+    });
+    expect(grants.onDelete.scripts[0].database).toBe("ERP");
   });
 
   test("the private endpoints to the customer's server and account are requested, not approved by the stack (their owners approve)", () => {

@@ -7,11 +7,17 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { dirname, join, relative } from "node:path";
 import { synapseArtifacts } from "../../synapse-artifacts";
 import { synthFiles, type SynthResult } from "../../synapse-artifacts/synth";
+import { splitBatches } from "../../sql/batches";
+import { erpSqlScripts } from "../../sql/erp-grants";
 import { devConfig, inputsFor, ROOT, sourcesConfig } from "./helpers";
 
 const GOLDEN = join(ROOT, "test", "golden", "synth");
 /** With both optional sources on: only the files that are new or differ from the dev stack's. */
 const SOURCES_GOLDEN = join(ROOT, "test", "golden", "synth-sources");
+/** With relmesh:erp in mode existing: only its SQL (the grant and the revoke), the rest is as with mode create. */
+const ERP_EXISTING_GOLDEN = join(ROOT, "test", "golden", "synth-erp-existing");
+const erpExisting = () =>
+  devConfig({ "relmesh:erp": { mode: "existing", server: "contoso-erp.database.windows.net", database: "ERP", table: "sales.orders" } });
 
 function listFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -34,14 +40,30 @@ function writeGolden(dir: string, files: Record<string, string>) {
 
 let first: SynthResult;
 let withSources: Record<string, string>;
+let erpSql: Record<string, string>;
 beforeAll(async () => {
   first = await synthOnce();
   const sources = await synthOnce(sourcesConfig());
   withSources = Object.fromEntries(Object.entries(sources.files).filter(([path, content]) => first.files[path] !== content));
+  erpSql = Object.fromEntries(Object.entries((await synthOnce(erpExisting())).files).filter(([path]) => path.startsWith("sql/erp/")));
   if (process.env.UPDATE_GOLDEN === "1") {
     writeGolden(GOLDEN, first.files);
     writeGolden(SOURCES_GOLDEN, withSources);
+    writeGolden(ERP_EXISTING_GOLDEN, erpSql);
   }
+});
+
+test("with relmesh:erp in mode existing, synth writes the grant and the revoke that undoes it under sql/erp/, equal to their golden (SEC-31)", () => {
+  expect(Object.keys(erpSql).sort()).toEqual(["sql/erp/erp-grants.sql", "sql/erp/erp-revoke.sql"]);
+  for (const [path, content] of Object.entries(erpSql))
+    expect([path, readFileSync(join(ERP_EXISTING_GOLDEN, path), "utf8")]).toEqual([path, content]);
+  // What a reviewer (or the customer's admin, by hand) runs is what the executor sends, batch for batch.
+  const config = erpExisting();
+  for (const script of erpSqlScripts(config)) expect(splitBatches(erpSql[`sql/erp/${script.name}`])).toEqual(script.batches);
+});
+
+test("with relmesh:erp in mode create, synth writes only the grant: the stack never runs a revoke there", () => {
+  expect(Object.keys(withSources).filter((p) => p.startsWith("sql/"))).toEqual(["sql/erp/erp-grants.sql"]);
 });
 
 test("with ERP and service cases on, the files that change or are added equal their golden (test/golden/synth-sources)", () => {

@@ -28,11 +28,17 @@ export function tediousConfig(server: string, database: string, credential: Toke
 
 export type ConnectionLike = Pick<Connection, "connect" | "execSqlBatch" | "close" | "on" | "once">;
 
-/** `connect` is injectable so tests can drive the adapter with a fake tedious Connection. */
+/**
+ * `connect` is injectable so tests can drive the adapter with a fake tedious Connection. `onMessage`
+ * receives the server's informational messages (PRINT) sent while a batch runs; those of the login
+ * ("Changed database context …") arrive before the connection is handed out and are not passed on.
+ * @default - messages are dropped
+ */
 export function tediousConnectionFactory(
   server: string,
   credential: TokenCredential,
   connect: (config: ConnectionConfiguration) => ConnectionLike = (config) => new Connection(config),
+  onMessage?: (message: string) => void,
 ): SqlConnectionFactory {
   return (database) =>
     new Promise<SqlConnection>((resolve, reject) => {
@@ -50,6 +56,7 @@ export function tediousConnectionFactory(
           reject(error);
           return;
         }
+        if (onMessage) connection.on("infoMessage", (token: { message: string }) => onMessage(token.message));
         resolve(adapter(connection));
       });
     });
