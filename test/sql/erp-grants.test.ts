@@ -5,20 +5,12 @@
  * runs the script twice: the second run must change nothing and fail nowhere.
  */
 import type { ErpSource } from "../../config/sources";
-import { ERP_ORDERS, sourceColumnMap } from "../../config/source-tables";
 import { erpGrantScript, ERP_GRANT_SCRIPT } from "../../sql/erp-grants";
 import { sqlObjects } from "../../sql/objects";
 import { batchProblems, code, dynamicBatches } from "./tsql-check";
+import { existingErp } from "./erp-fixture";
 
-const existing: ErpSource = {
-  mode: "existing",
-  server: { name: "contoso", fqdn: "contoso.database.windows.net" },
-  database: "ERP",
-  schema: "sales",
-  table: "orders",
-  watermarkColumn: "ModifiedAt",
-  columns: sourceColumnMap(ERP_ORDERS, { modified_at: "ModifiedAt" }),
-};
+const existing: ErpSource = existingErp();
 const created: ErpSource = {
   ...existing,
   mode: "create",

@@ -5,21 +5,13 @@
  * are evaluated against catalog rows: each test states the catalog before and after.
  */
 import type { ErpSource } from "../../config/sources";
-import { ERP_ORDERS, sourceColumnMap } from "../../config/source-tables";
 import { erpGrantScript, erpRevokeScript, ERP_REVOKE_SCRIPT } from "../../sql/erp-grants";
 import { sqlObjects } from "../../sql/objects";
 import { addPrincipal, DB_DATAREADER, DBO, principalId, runBatch, schemaId, securityDb, type SecurityDb } from "./security-model";
 import { batchProblems, dynamicBatches } from "./tsql-check";
+import { existingErp } from "./erp-fixture";
 
-const erp: ErpSource = {
-  mode: "existing",
-  server: { name: "contoso", fqdn: "contoso.database.windows.net" },
-  database: "ERP",
-  schema: "sales",
-  table: "orders",
-  watermarkColumn: "ModifiedAt",
-  columns: sourceColumnMap(ERP_ORDERS, { modified_at: "ModifiedAt" }),
-};
+const erp: ErpSource = existingErp();
 const WS = "relmesh-syn-abc123";
 const run = (db: SecurityDb, batches: string[]) => batches.forEach((b) => runBatch(db, b));
 const grant = (db: SecurityDb, e: ErpSource = erp, ws = WS) => run(db, erpGrantScript(e, ws).batches);

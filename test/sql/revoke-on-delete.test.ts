@@ -6,7 +6,6 @@
  * per host name, so the batches each server receives are what is asserted.
  */
 import type { ErpSource } from "../../config/sources";
-import { ERP_ORDERS, sourceColumnMap } from "../../config/source-tables";
 import { loadRelmesh } from "../../config/load";
 import { sqlScripts } from "../../sql";
 import { erpGrantScript, erpGrantTarget, erpRevokeScript } from "../../sql/erp-grants";
@@ -15,6 +14,7 @@ import type { SqlConnectionFactory } from "../../stacks/publish/sql/execute";
 import { revokeOnDelete, type RevokeOptions } from "../../stacks/publish/sql/revoke";
 import { fakeSql } from "./fake-sql";
 import { runBatch, schemaId, securityDb } from "./security-model";
+import { existingErp } from "./erp-fixture";
 
 const servers = new Map<string, ReturnType<typeof fakeSql>>();
 const opened: string[] = [];
@@ -28,15 +28,7 @@ jest.mock("../../stacks/publish/sql/tedious", () => ({
 }));
 
 const WS = "relmesh-syn-abc123";
-const erp: ErpSource = {
-  mode: "existing",
-  server: { name: "contoso-erp", fqdn: "contoso-erp.database.windows.net" },
-  database: "ERP",
-  schema: "sales",
-  table: "orders",
-  watermarkColumn: "ModifiedAt",
-  columns: sourceColumnMap(ERP_ORDERS, { modified_at: "ModifiedAt" }),
-};
+const erp: ErpSource = existingErp("contoso-erp");
 
 /** A customer's server with the ERP database(s) on it. */
 function customerServer(fqdn: string, databases: string[]) {
