@@ -87,7 +87,7 @@ function pathsSection(inputs: ArtifactInputs): string[] {
       `MGDC writes JSON lines there as the MGDC app (the only auth MGDC accepts). **Deleted after ${config.landingRetentionDays} days** (lifecycle policy).`,
     `2. **Lake raw** — the private lake \`${config.names.lakeAccount}\`, file system \`${config.fileSystems.raw}\` (${lakeRaw}), copied from landing by the workspace identity right after extraction. ` +
       `**Deleted after ${config.rawRetentionDays} days** (lifecycle policy on \`${config.fileSystems.raw}/${config.rawM365Folder}/\`).`,
-    `3. **Curated** — ${curated}: silver \`interactions\` (one row per seller↔external-contact touch: addresses, times, counts; ` +
+    `3. **Curated** — ${curated}: silver \`interactions\` (one row per seller↔external-contact touch: CRM ids of the seller, contact and account, or for a contact the CRM does not know a hash of the address, never the address itself; times, counts; ` +
       `subjects ${config.keepSubjects ? "**kept** (relmesh:keepSubjects is true)" : "dropped at ingestion (relmesh:keepSubjects is false)"}), ` +
       "`quarantine` (rejected raw records, body fields removed), `discovered_contacts` (the address, account and extraction window of each person " +
       "on a customer account's email domain whom a seller mailed or met but the CRM does not know: the CRM-hygiene list, gold `discovered_contacts`), " +
