@@ -35,7 +35,11 @@ export class ThreadPool {
   find(rng: Rng, fromContact: boolean, world: World, day: number, answerableUntil: number): Thread | null {
     for (let attempt = 0; attempt < 8 && this.threads.length > 0; attempt++) {
       const t = this.threads[this.threads.length - 1 - Math.floor(this.threads.length * rng.next() * rng.next())];
-      if (t.lastFromContact === fromContact && t.lastSentAt <= answerableUntil && world.accounts[t.contact.accountIndex].lastActiveDay >= day)
+      if (
+        t.lastFromContact === fromContact &&
+        t.lastSentAt <= answerableUntil &&
+        world.accounts[t.contact.accountIndex].lastActiveDay >= day
+      )
         return t;
     }
     return null;
