@@ -1,7 +1,8 @@
 /**
  * The shape of the validated configuration. The keys a stack config may set, their ranges and
  * static defaults are config/stack.schema.json; test/config/schema.test.ts fails when this type and
- * the schema's property list differ. config/stack.ts holds the rules a schema cannot say.
+ * the schema's property list differ. config/stack.ts holds the rules a schema cannot say (the ones
+ * on a single key in config/stack-rules.ts and config/stack-firewall.ts).
  */
 import type { CrmMapping } from "./crm-mapping";
 import type { ErpSource, ServiceCasesSource } from "./sources";
