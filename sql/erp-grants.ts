@@ -103,6 +103,16 @@ export function erpGrantTarget(erp: ErpSource, workspaceName: string): string {
 }
 
 /**
+ * What undoes the grant when the stack stops reading the database, and what the grant is on (a
+ * change of it moves the grant): mode existing only. With mode create the server is the stack's and
+ * goes with it, and a revoke against a server being deleted must not hold up destroy. Pure.
+ */
+export function erpRevoke(erp: ErpSource, workspaceName: string): { scripts: SqlScript[]; target: string } | undefined {
+  if (erp.mode !== "existing") return undefined;
+  return { scripts: [erpRevokeScript(erp, workspaceName)], target: erpGrantTarget(erp, workspaceName) };
+}
+
+/**
  * The ERP scripts the stack runs for this config, as `relmesh synth` shows them for review: the grant
  * (both modes) and, with mode existing, the revoke that runs when the grant goes. The workspace
  * identity's user is named after the workspace, as in stacks/erp-sql.ts. Pure.
@@ -112,7 +122,7 @@ export function erpSqlScripts(config: RelmeshConfig): SqlScript[] {
   const erp = config.erp;
   if (!erp) return [];
   const workspace = config.names.synapseWorkspace;
-  return [erpGrantScript(erp, workspace), ...(erp.mode === "existing" ? [erpRevokeScript(erp, workspace)] : [])];
+  return [erpGrantScript(erp, workspace), ...(erpRevoke(erp, workspace)?.scripts ?? [])];
 }
 
 /** The .sql file of an ERP script: where and when it runs, then its batches joined by GO. Pure. */

@@ -15,7 +15,7 @@ import * as sql from "@pulumi/azure-native/sql";
 import * as monitor from "@pulumi/azure-native/monitor";
 import type { ErpSource } from "../config/sources";
 import type { RelmeshConfig } from "../config/stack";
-import { erpGrantScript, erpGrantTarget, erpRevokeScript } from "../sql/erp-grants";
+import { erpGrantScript, erpRevoke } from "../sql/erp-grants";
 import { LOGICAL } from "./logical-names";
 import { DIAGNOSTIC_CATEGORIES, sqlAuditingProperties } from "./monitoring";
 import { SynapseSqlLayer } from "./publish/component";
@@ -165,18 +165,11 @@ export class ErpSql extends pulumi.ComponentResource {
     // Mode existing also revokes it when the resource goes (relmesh:erp removed, or moved to another
     // server, database, schema or workspace name: a replacement), least privilege (SEC-31). Pulumi
     // deletes a resource before what it depends on, so the revoke runs while the workspace still
-    // exists; it needs the same deployer rights and firewall access as the grant. Mode create has no
-    // revoke: the server is the stack's and goes with it, and a revoke against a server being deleted
-    // must not hold up destroy.
+    // exists; it needs the same deployer rights and firewall access as the grant (erpRevoke: none in mode create).
+    const revoke = erpRevoke(erp, args.workspaceName);
     this.grants = new SynapseSqlLayer(
       LOGICAL.erpGrants,
-      {
-        server: erp.server.fqdn,
-        scripts: [erpGrantScript(erp, args.workspaceName)],
-        ...(erp.mode === "existing"
-          ? { onDelete: { scripts: [erpRevokeScript(erp, args.workspaceName)], target: erpGrantTarget(erp, args.workspaceName) } }
-          : {}),
-      },
+      { server: erp.server.fqdn, scripts: [erpGrantScript(erp, args.workspaceName)], ...(revoke ? { onDelete: revoke } : {}) },
       { parent: this, dependsOn: before },
     );
     this.registerOutputs({ serverId: this.serverId });

@@ -1,7 +1,8 @@
 /**
  * The files `relmesh synth` writes, as a path → content map: every artifact's wire JSON, the SQL
- * scripts (the ERP database's grant and revoke under sql/erp/), the data-access report and a manifest. Deterministic: sorted keys, no timestamps, stable
- * order, so two runs are byte-identical and a diff shows only real change.
+ * scripts (the ERP database's grant and revoke under sql/erp/), the data-access report and a
+ * manifest. Deterministic: sorted keys, no timestamps, stable order, so two runs are byte-identical
+ * and a diff shows only real change.
  */
 import { createHash } from "node:crypto";
 import { canonicalJson } from "../config/json";
